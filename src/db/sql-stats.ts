@@ -1,0 +1,47 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger, QueryRunner } from 'typeorm';
+
+/** SQL statements issued on behalf of one request, counted through TypeORM's logger. */
+export interface SqlStats {
+  statements: number;
+  /** The statements themselves, kept only when a test or a debug run asks for them. */
+  log?: string[];
+}
+
+const store = new AsyncLocalStorage<SqlStats>();
+
+/** Runs `fn` with a fresh statement counter that every query issued inside it increments. */
+export function withSqlStats<T>(stats: SqlStats, fn: () => T): T {
+  return store.run(stats, fn);
+}
+
+export function currentSqlStats(): SqlStats | undefined {
+  return store.getStore();
+}
+
+/**
+ * TypeORM logger that counts statements per request (the async context carries the counter,
+ * DataLoader batches included, since they are scheduled from inside the request) and reports
+ * slow queries and errors to the hub's log function.
+ */
+export class CountingLogger implements Logger {
+  constructor(private readonly report: (level: 'warn' | 'error', msg: string, data?: object) => void = () => {}) {}
+
+  logQuery(query: string): void {
+    const s = store.getStore();
+    if (!s) return;
+    s.statements++;
+    s.log?.push(query);
+  }
+  logQueryError(error: string | Error, query: string): void {
+    this.report('error', 'sql error', { error: String(error), query: query.slice(0, 500) });
+  }
+  logQuerySlow(time: number, query: string): void {
+    this.report('warn', 'slow sql', { ms: time, query: query.slice(0, 500) });
+  }
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+  // QueryRunner in the signature keeps TypeORM's interface; unused here.
+  protected unused?: QueryRunner;
+}
