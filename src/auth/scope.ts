@@ -1,0 +1,16 @@
+import { SqlParams } from '../db/sql';
+import { ReadScope } from './policy';
+
+/**
+ * The only road from a read scope to SQL: `alias.owner_jurisdiction = ANY($n)`, which the
+ * (owner_jurisdiction, key) indexes serve. An empty scope is `false`, so nothing leaks.
+ */
+export function scopeCondition(scope: ReadScope, alias: string, q: SqlParams): string {
+  if (scope.districts.length === 0) return 'false';
+  return `${alias}.owner_jurisdiction = ANY(${q.p(scope.districts)}::varchar[])`;
+}
+
+/** A key that separates cache and loader entries of principals with different scopes. */
+export function scopeKey(scope: ReadScope): string {
+  return `${scope.recordType}:${[...scope.districts].sort().join(',')}`;
+}

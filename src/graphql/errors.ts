@@ -1,0 +1,74 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+/** The closed set of error codes the hub answers with (DESIGN.md, "Architecture"). */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  RATE_LIMITED = 'RATE_LIMITED',
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+const CLIENT_CODES = new Set<string>([
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
+  // Codes Apollo Server and graphql-js produce for malformed requests.
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export class HubError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+  }
+}
+
+/** Bad input, naming the field: `badInput('first', 'must be between 0 and 500, got 501')`. */
+export function badInput(field: string, problem: string, extra: Record<string, unknown> = {}): HubError {
+  return new HubError(ErrorCode.BAD_USER_INPUT, `${field}: ${problem}`, { field, ...extra });
+}
+
+export function forbidden(message: string, extensions: Record<string, unknown> = {}): HubError {
+  return new HubError(ErrorCode.FORBIDDEN, message, extensions);
+}
+
+export function unauthenticated(message: string): HubError {
+  return new HubError(ErrorCode.UNAUTHENTICATED, message);
+}
+
+/** True for errors that a database outage causes: the caller gets SERVICE_UNAVAILABLE, not a 500. */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(e.code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message ?? '');
+}
+
+/**
+ * Shapes every error leaving the hub: known codes pass through; type-graphql's argument validation
+ * becomes BAD_USER_INPUT; anything unexpected is masked (no stack, no SQL) unless `expose` is set.
+ */
+export function formatErrorFactory(expose: boolean, log: (err: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code as string | undefined;
+    if (code && CLIENT_CODES.has(code)) {
+      const { stacktrace: _drop, ...ext } = formatted.extensions ?? {};
+      return { ...formatted, extensions: expose ? formatted.extensions : ext };
+    }
+    // type-graphql's authorization and validation errors carry their own codes.
+    if (code === 'UNAUTHORIZED') {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.FORBIDDEN, rule: 'role' } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      log(original);
+      return { message: 'the database is not reachable; try again shortly', path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+    }
+    log(original);
+    if (expose) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    return { message: 'internal error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}

@@ -1,0 +1,176 @@
+import { DataSource, EntityMetadata } from 'typeorm';
+import { applyMasks, MaskReport } from '../../auth/masking';
+import { AccessContext, readScope, ReadScope, RecordType } from '../../auth/policy';
+import { scopeCondition } from '../../auth/scope';
+import { SqlParams } from '../../db/sql';
+import { encodeCursor, Page, PageRequest } from '../../graphql/pagination';
+
+/** How one record type is stored and listed: the generic reads below work from this. */
+export interface RecordSpec<T = object> {
+  recordType: RecordType;
+  entity: new () => T;
+  table: string;
+  /** Natural key: its column, and the GraphQL argument that looks a record up by it. */
+  keyColumn: string;
+  /** Sort columns of lists, the last one unique (the natural key); one direction for all. */
+  order: { columns: string[]; dir: 'ASC' | 'DESC' };
+  /** Column of the date range filter. */
+  dateColumn?: string;
+  /** Column of the status filter. */
+  statusColumn?: string;
+}
+
+/** The request-side inputs of every read: who asks, for what, and where masks are reported. */
+export interface ReadContext extends AccessContext {
+  maskReport?: MaskReport;
+}
+
+/** A record looked up by key: the row, or the fact that it exists but may not be seen. */
+export type KeyLookup<T> = { visible: true; row: T } | { visible: false; owner: string; scope: ReadScope };
+
+/** Extra WHERE conditions of a list, written against alias `t`. */
+export type Conditions = (q: SqlParams) => string[];
+
+/**
+ * Generic reads of dossier records. Every statement is scoped through `scopeCondition` (the policy
+ * decides in SQL), every loaded row passes `applyMasks`, and lists use keyset pagination.
+ */
+export class RecordStore {
+  private readonly metas = new Map<Function, EntityMetadata>();
+
+  constructor(private readonly ds: DataSource) {}
+
+  /** One page of a root list, in the spec's order. `totalCount` costs a statement only when asked for. */
+  async list<T>(ctx: ReadContext, spec: RecordSpec<T>, conditions: Conditions, page: PageRequest): Promise<Page<T>> {
+    const scope = readScope(ctx, spec.recordType);
+    const where = (q: SqlParams) => [scopeCondition(scope, 't', q), ...conditions(q)];
+    const q = new SqlParams();
+    const conds = where(q);
+    if (page.after) conds.push(this.afterCondition(spec, page.after, q, 't'));
+    const sql = `SELECT t.* FROM ${spec.table} t WHERE ${conds.join(' AND ')} ORDER BY ${this.orderBy(spec, 't')} LIMIT ${page.first + 1}`;
+    const raw: Record<string, unknown>[] = await this.ds.query(sql, q.values);
+    const count = async () => {
+      const cq = new SqlParams();
+      const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM ${spec.table} t WHERE ${where(cq).join(' AND ')}`, cq.values);
+      return n as number;
+    };
+    return this.toPage(ctx, spec, raw, page, count);
+  }
+
+  /** Records by natural key, for loaders: a row the caller may not see comes back as `visible: false`. */
+  async byKeys<T>(ctx: ReadContext, spec: RecordSpec<T>, keys: readonly string[], keyColumn = spec.keyColumn): Promise<Map<string, KeyLookup<T>>> {
+    const scope = readScope(ctx, spec.recordType);
+    const q = new SqlParams();
+    const sql = `SELECT t.*, (${scopeCondition(scope, 't', q)}) AS __visible FROM ${spec.table} t WHERE t.${keyColumn}::text = ANY(${q.p(keys)}::text[])`;
+    const raw: Record<string, unknown>[] = await this.ds.query(sql, q.values);
+    const out = new Map<string, KeyLookup<T>>();
+    const visible = raw.filter((r) => r.__visible === true);
+    const rows = this.hydrate(spec, visible);
+    applyMasks(ctx.principal, spec.recordType, rows as object[], ctx.maskReport);
+    visible.forEach((r, i) => out.set(String(r[keyColumn]), { visible: true, row: rows[i] }));
+    for (const r of raw) {
+      if (r.__visible !== true) out.set(String(r[keyColumn]), { visible: false, owner: String(r.owner_jurisdiction), scope });
+    }
+    return out;
+  }
+
+  /**
+   * Pages of the records of many enterprises in one statement: window functions number each
+   * enterprise's rows, so nested lists cost one statement per level, however many parents.
+   */
+  async byEnterprises<T>(ctx: ReadContext, spec: RecordSpec<T>, enterpriseIds: readonly string[], page: PageRequest): Promise<Map<string, Page<T>>> {
+    const scope = readScope(ctx, spec.recordType);
+    const q = new SqlParams();
+    const inner = `SELECT t.*, count(*) OVER (PARTITION BY t.enterprise_id)::int AS __total FROM ${spec.table} t
+      WHERE t.enterprise_id = ANY(${q.p(enterpriseIds)}::uuid[]) AND ${scopeCondition(scope, 't', q)}`;
+    const cursor = page.after ? `WHERE ${this.afterCondition(spec, page.after, q, 's')}` : '';
+    const sql = `SELECT * FROM (SELECT s.*, row_number() OVER (PARTITION BY s.enterprise_id ORDER BY ${this.orderBy(spec, 's')}) AS __rn
+      FROM (${inner}) s ${cursor}) r WHERE r.__rn <= ${page.first + 1} ORDER BY r.enterprise_id, r.__rn`;
+    const raw: Record<string, unknown>[] = await this.ds.query(sql, q.values);
+    const groups = new Map<string, Record<string, unknown>[]>();
+    const totals = new Map<string, number>();
+    for (const r of raw) {
+      const id = String(r.enterprise_id);
+      totals.set(id, Number(r.__total));
+      const list = groups.get(id) ?? [];
+      list.push(r);
+      groups.set(id, list);
+    }
+    const out = new Map<string, Page<T>>();
+    for (const id of enterpriseIds) {
+      const total = totals.get(id) ?? 0;
+      out.set(id, this.toPage(ctx, spec, groups.get(id) ?? [], page, () => Promise.resolve(total)));
+    }
+    return out;
+  }
+
+  /** Turns raw rows (first + 1 of them at most) into a page, masking what the caller may not see. */
+  private toPage<T>(ctx: ReadContext, spec: RecordSpec<T>, raw: Record<string, unknown>[], page: PageRequest, count: () => Promise<number>): Page<T> {
+    const hasNextPage = raw.length > page.first;
+    const pageRows = raw.slice(0, page.first);
+    const nodes = this.hydrate(spec, pageRows);
+    applyMasks(ctx.principal, spec.recordType, nodes as object[], ctx.maskReport);
+    const edges = nodes.map((node, i) => ({ cursor: this.cursorOf(spec, pageRows[i]), node }));
+    let total: Promise<number> | undefined;
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage,
+        hasPreviousPage: page.after !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+      get totalCount() {
+        return (total ??= count());
+      },
+    };
+  }
+
+  private orderBy(spec: RecordSpec, alias: string): string {
+    return spec.order.columns.map((c) => `${alias}.${c} ${spec.order.dir}`).join(', ');
+  }
+
+  /** Keyset condition: the row tuple after the cursor's tuple in the list's direction. */
+  private afterCondition(spec: RecordSpec, values: unknown[], q: SqlParams, alias: string): string {
+    const cols = spec.order.columns.map((c) => `${alias}.${c}`).join(', ');
+    const params = spec.order.columns.map((c, i) => `${q.p(values[i])}::${this.sqlType(spec, c)}`).join(', ');
+    return `(${cols}) ${spec.order.dir === 'ASC' ? '>' : '<'} (${params})`;
+  }
+
+  private cursorOf(spec: RecordSpec, raw: Record<string, unknown>): string {
+    return encodeCursor(spec.recordType, spec.order.columns.map((c) => {
+      const v = raw[c];
+      return v instanceof Date ? v.toISOString() : String(v);
+    }));
+  }
+
+  private sqlType(spec: RecordSpec, column: string): string {
+    const col = this.meta(spec).columns.find((c) => c.databaseName === column);
+    const t = String(col?.type ?? 'text');
+    if (t === 'timestamptz' || t === 'timestamp with time zone') return 'timestamptz';
+    if (t === 'date') return 'date';
+    if (t === 'uuid') return 'uuid';
+    return 'text';
+  }
+
+  private meta(spec: RecordSpec): EntityMetadata {
+    let m = this.metas.get(spec.entity);
+    if (!m) {
+      m = this.ds.getMetadata(spec.entity);
+      this.metas.set(spec.entity, m);
+    }
+    return m;
+  }
+
+  /** Raw rows (snake_case columns) to entity instances, through the entity's column metadata. */
+  hydrate<T>(spec: RecordSpec<T>, raw: Record<string, unknown>[]): T[] {
+    const meta = this.meta(spec);
+    return raw.map((r) => {
+      const o = meta.create() as Record<string, unknown>;
+      for (const c of meta.columns) {
+        if (c.databaseName in r) o[c.propertyName] = r[c.databaseName];
+      }
+      return o as T;
+    });
+  }
+}
