@@ -46,9 +46,13 @@ const common = {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
 
-/** Opens an embedded PGlite with the extensions the hub uses (pg_trgm for catalog search). */
-export async function openPglite(dataDir: string): Promise<PGlite> {
-  return PGlite.create(dataDir, { extensions: { pg_trgm } });
+/**
+ * Opens an embedded PGlite with the extensions the hub uses (pg_trgm for catalog search): from a
+ * data folder (or `memory://`), or from a dump of another instance (tests clone a template so).
+ */
+export async function openPglite(source: string | { loadDataDir: Blob }): Promise<PGlite> {
+  const extensions = { pg_trgm };
+  return typeof source === 'string' ? PGlite.create(source, { extensions }) : PGlite.create({ ...source, extensions });
 }
 
 /**

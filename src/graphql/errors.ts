@@ -36,7 +36,7 @@ export function forbidden(message: string, extensions: Record<string, unknown> =
 }
 
 export function unauthenticated(message: string): HubError {
-  return new HubError(ErrorCode.UNAUTHENTICATED, message);
+  return new HubError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 }
 
 /** True for errors that a database outage causes: the caller gets SERVICE_UNAVAILABLE, not a 500. */

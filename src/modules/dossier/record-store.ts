@@ -6,7 +6,8 @@ import { SqlParams } from '../../db/sql';
 import { encodeCursor, Page, PageRequest } from '../../graphql/pagination';
 
 /** How one record type is stored and listed: the generic reads below work from this. */
-export interface RecordSpec<T = object> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface RecordSpec<T = any> {
   recordType: RecordType;
   entity: new () => T;
   table: string;
@@ -39,6 +40,11 @@ export class RecordStore {
   private readonly metas = new Map<Function, EntityMetadata>();
 
   constructor(private readonly ds: DataSource) {}
+
+  /** A raw statement for reads that are not lists of one record type (already scoped by the caller). */
+  query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    return this.ds.query(sql, params);
+  }
 
   /** One page of a root list, in the spec's order. `totalCount` costs a statement only when asked for. */
   async list<T>(ctx: ReadContext, spec: RecordSpec<T>, conditions: Conditions, page: PageRequest): Promise<Page<T>> {

@@ -1,5 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, ID } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Jurisdiction } from '../../domain/jurisdictions';
 
@@ -7,6 +7,8 @@ import { Jurisdiction } from '../../domain/jurisdictions';
  * Columns every shared record carries: its owner district (the policy's anchor), where it came
  * from (source system, record id and as-of time) and when the hub stored and last changed it.
  */
+// Decorated so subclasses inherit the fields; never referenced, so it is not emitted in the schema.
+@ObjectType()
 export abstract class SourcedRecord {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -38,6 +40,7 @@ export abstract class SourcedRecord {
 }
 
 /** A dossier record that belongs to one enterprise. */
+@ObjectType()
 export abstract class EnterpriseRecord extends SourcedRecord {
   @Column({ name: 'enterprise_id', type: 'uuid' })
   enterpriseId: string;

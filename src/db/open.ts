@@ -1,0 +1,13 @@
+import path from 'node:path';
+import type { Config } from '../config';
+import { createDb, Db } from './datasource';
+
+/** Opens the configured database: PostgreSQL with DATABASE_URL, else PGlite files in HUB_DATA_DIR/pglite. */
+export function openConfiguredDb(config: Config, report?: (level: 'warn' | 'error', msg: string, data?: object) => void): Promise<Db> {
+  return createDb({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: path.join(config.dataDir, 'pglite'),
+    poolSize: config.dbPoolSize,
+    report,
+  });
+}

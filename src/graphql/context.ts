@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { MaskReport } from '../auth/masking';
+import { Principal } from '../auth/principal';
+import { SqlStats } from '../db/sql-stats';
+import { DossierService } from '../modules/dossier/dossier.service';
+import { ReadContext, RecordStore } from '../modules/dossier/record-store';
+import { EnterpriseService } from '../modules/enterprise/enterprise.service';
+import { Loaders } from './loaders';
+
+/** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
+export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export function parsePurpose(header: string | string[] | undefined): Purpose | null {
+  const v = (Array.isArray(header) ? header[0] : header)?.trim().toUpperCase();
+  return v && (PURPOSES as readonly string[]).includes(v) ? (v as Purpose) : null;
+}
+
+/** The hub's long-lived services, built once at start. */
+export interface Services {
+  ds: DataSource;
+  store: RecordStore;
+  enterprises: EnterpriseService;
+  dossier: DossierService;
+}
+
+export function createServices(ds: DataSource): Services {
+  const store = new RecordStore(ds);
+  return { ds, store, enterprises: new EnterpriseService(store), dossier: new DossierService(store) };
+}
+
+/** Everything one request carries: built once per request, passed to every service call. */
+export interface HubContext extends ReadContext {
+  requestId: string;
+  principal: Principal;
+  purpose: Purpose | null;
+  maskReport: MaskReport;
+  loaders: Loaders;
+  services: Services;
+  sql: SqlStats;
+}
+
+export function todayIso(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function buildContext(services: Services, principal: Principal, purpose: Purpose | null, sql: SqlStats, requestId: string = randomUUID()): HubContext {
+  const read: ReadContext = { principal, purpose, maskReport: new Map() };
+  return {
+    ...read,
+    maskReport: read.maskReport!,
+    requestId,
+    principal,
+    purpose,
+    services,
+    sql,
+    loaders: new Loaders(services.store, read, todayIso),
+  };
+}

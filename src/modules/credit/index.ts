@@ -1,0 +1,9 @@
+import { createRecordResolver } from '../dossier/record.resolver';
+import { CreditRecord, CreditRecordKind } from './credit-record.entity';
+
+export { CreditRecord, CreditRecordKind };
+export { CreditStatus, CreditListing, creditStatusOf } from './credit-status';
+export const credit = createRecordResolver({
+  spec: 'credit', type: CreditRecord, typeName: 'CreditRecord', single: 'creditRecord', keyArg: 'recordNo', keyDescription: 'record number',
+  plural: 'creditRecords', statusEnum: CreditRecordKind, statusName: 'kind', dateName: 'Effective date',
+});

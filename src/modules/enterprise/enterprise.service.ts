@@ -1,0 +1,72 @@
+import { DateResolver } from 'graphql-scalars';
+import { Field, InputType } from 'type-graphql';
+import { readScope, RecordType } from '../../auth/policy';
+import { scopeCondition } from '../../auth/scope';
+import { likeEscape } from '../../db/sql';
+import { Jurisdiction } from '../../domain/jurisdictions';
+import { badInput } from '../../graphql/errors';
+import type { HubContext } from '../../graphql/context';
+import { Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { forbiddenRecord, jurisdictionCondition } from '../dossier/dossier.service';
+import { RecordStore } from '../dossier/record-store';
+import { SPECS } from '../dossier/specs';
+import { Enterprise } from './enterprise.entity';
+
+@InputType({ description: 'Narrows the enterprise list; all given conditions must hold.' })
+export class EnterpriseFilter {
+  @Field(() => Jurisdiction, { nullable: true, description: 'Owner district, or a province / ZONE for the districts it covers.' })
+  jurisdiction?: Jurisdiction;
+
+  @Field({ nullable: true, description: 'Part of the name, matched literally, case-insensitively.' })
+  nameContains?: string;
+
+  @Field({ nullable: true, description: 'GB/T 4754 industry code or its prefix (C17 = textiles).' })
+  industryCode?: string;
+
+  @Field({ nullable: true, description: 'Level of the latest credit evaluation the caller may see (GREEN, A, …).' })
+  creditLevel?: string;
+
+  @Field(() => DateResolver, { nullable: true, description: 'Only enterprises with a penalty decided on or after this date.' })
+  penalizedSince?: Date;
+}
+
+/** Enterprise reads: the scoped list with its filters, and the lookup by USCC. */
+export class EnterpriseService {
+  constructor(private readonly store: RecordStore) {}
+
+  async get(ctx: HubContext, uscc: string): Promise<Enterprise | null> {
+    const found = await ctx.loaders.recordByKey('enterprise').load(uscc);
+    if (!found) return null;
+    if (!found.visible) throw forbiddenRecord(SPECS.enterprise, uscc, found);
+    return found.row as Enterprise;
+  }
+
+  list(ctx: HubContext, filter: EnterpriseFilter, args: PageArgs): Promise<Page<Enterprise>> {
+    const page = pageRequest(args, SPECS.enterprise.recordType, 1);
+    if (filter.nameContains !== undefined && (filter.nameContains.length === 0 || filter.nameContains.length > 100)) {
+      throw badInput('filter.nameContains', 'must be 1 to 100 characters');
+    }
+    if (filter.industryCode !== undefined && !/^[A-T]\d{0,4}$/.test(filter.industryCode)) {
+      throw badInput('filter.industryCode', `must be a GB/T 4754 code or prefix like C17 or C1713, got "${filter.industryCode}"`);
+    }
+    if (filter.creditLevel !== undefined && !/^[A-Z]{1,8}$/.test(filter.creditLevel)) {
+      throw badInput('filter.creditLevel', `must be a level code like GREEN or A, got "${filter.creditLevel}"`);
+    }
+    return this.store.list(ctx, SPECS.enterprise, (q) => {
+      const c = jurisdictionCondition(filter.jurisdiction, q);
+      if (filter.nameContains) c.push(`t.name ILIKE ${q.p('%' + likeEscape(filter.nameContains) + '%')}`);
+      if (filter.industryCode) c.push(`t.industry_code LIKE ${q.p(filter.industryCode + '%')}`);
+      if (filter.creditLevel) {
+        // The latest evaluation the caller may see decides; hidden credit records never match.
+        const scope = scopeCondition(readScope(ctx, RecordType.CREDIT_RECORD), 'c', q);
+        c.push(`(SELECT c.level FROM credit_record c WHERE c.enterprise_id = t.id AND c.kind = 'EVALUATION' AND ${scope}
+          ORDER BY c.effective_on DESC LIMIT 1) = ${q.p(filter.creditLevel)}`);
+      }
+      if (filter.penalizedSince) {
+        const scope = scopeCondition(readScope(ctx, RecordType.PENALTY), 'p', q);
+        c.push(`EXISTS (SELECT 1 FROM penalty p WHERE p.enterprise_id = t.id AND p.decision_date >= ${q.p(filter.penalizedSince.toISOString().slice(0, 10))}::date AND ${scope})`);
+      }
+      return c;
+    }, page);
+  }
+}

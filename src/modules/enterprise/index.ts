@@ -1,0 +1,3 @@
+export { Enterprise, LegalRepresentative } from './enterprise.entity';
+export { EnterpriseResolver } from './enterprise.resolver';
+export { EnterpriseService, EnterpriseFilter } from './enterprise.service';

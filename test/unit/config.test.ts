@@ -1,0 +1,35 @@
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('config', () => {
+  const dir = () => mkdtempSync(path.join(os.tmpdir(), 'eco-hub-config-'));
+
+  test('defaults: port 4000, embedded database in ./.data, generated secret kept in the data dir', () => {
+    const d = dir();
+    const c = loadConfig({ HUB_DATA_DIR: d });
+    expect(c).toMatchObject({ port: 4000, nodeEnv: 'development', databaseUrl: undefined, dataDir: d, jwtSecretGenerated: true });
+    expect(readFileSync(path.join(d, 'dev-jwt-secret'), 'utf8').trim()).toBe(c.jwtSecret);
+    expect(loadConfig({ HUB_DATA_DIR: d }).jwtSecret).toBe(c.jwtSecret);
+  });
+
+  test.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://127.0.0.1/x', NODE_ENV: 'production' }, 'HUB_JWT_SECRET'],
+    [{ HUB_JWT_SECRET: 'short' }, 'HUB_JWT_SECRET'],
+  ])('%j names %s', (env, variable) => {
+    try {
+      loadConfig({ HUB_DATA_DIR: dir(), ...env });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).variable).toBe(variable);
+      expect((e as Error).message.startsWith(variable + ':')).toBe(true);
+    }
+  });
+});
