@@ -10,6 +10,8 @@ export enum RecordType {
   PENALTY = 'PENALTY',
   COMPLAINT = 'COMPLAINT',
   CREDIT_RECORD = 'CREDIT_RECORD',
+  /** Monitoring stations and their observations (shared unconditionally inside the zone). */
+  MONITORING = 'MONITORING',
 }
 
 /** What the policy needs to know of a request. */
@@ -41,6 +43,8 @@ export function readScope(access: AccessContext, recordType: RecordType): ReadSc
   if (p.kind === 'system') return { recordType, districts: DISTRICTS, rule: 'system' };
   if (p.kind === 'public' || !p.jurisdiction) return { recordType, districts: [], rule: 'public' };
   if (p.jurisdiction === Jurisdiction.CREDIT_YRD) return { recordType, districts: [], rule: 'credit-platform' };
+  // The zone shares its monitoring network with every authenticated agency of the zone.
+  if (recordType === RecordType.MONITORING) return { recordType, districts: DISTRICTS, rule: 'sharing.unconditional' };
   if (!hasRole(p, ...DOSSIER_READ_ROLES)) return { recordType, districts: [], rule: 'role.dossierReader' };
   return { recordType, districts: districtsCoveredBy(p.jurisdiction), rule: 'owner' };
 }

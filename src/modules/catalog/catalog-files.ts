@@ -438,7 +438,7 @@ function checkResource(
   }
   if (r.dataItems) {
     reportDuplicates(r.dataItems.map((d, i) => ({ key: d.name, src, at: ['dataItems', i, 'name'] })), 'data item', report);
-    reportDuplicates(r.dataItems.filter((d) => d.field).map((d, i) => ({ key: d.field!, src, at: ['dataItems', r.dataItems!.indexOf(d), 'field'] })).filter((_, i) => i >= 0), 'data item field', report);
+    reportDuplicates(r.dataItems.flatMap((d, i) => (d.field ? [{ key: d.field, src, at: ['dataItems', i, 'field'] }] : [])), 'data item field', report);
   }
 
   checkSharing(src, r, refs, report);
