@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Extension, PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { types as pgTypes } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -27,6 +28,10 @@ export interface DbOptions {
   /** Statement timeout in milliseconds on PostgreSQL (0 = none). */
   statementTimeoutMs?: number;
 }
+
+// A `date` is a calendar day, not an instant: keep PostgreSQL's 'YYYY-MM-DD' text instead of a
+// local-midnight Date, so raw queries and entities agree and no time zone shifts a day.
+pgTypes.setTypeParser(pgTypes.builtins.DATE, (v: string) => v);
 
 const common = {
   type: 'postgres' as const,

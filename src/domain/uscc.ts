@@ -30,7 +30,7 @@ export function usccCheckCharacter(first17: string): string {
 export function checkUscc(input: string): UsccCheck {
   const code = input;
   if (code.length !== 18) return { valid: false, reason: `must be 18 characters, got ${code.length}` };
-  for (let i = 0; i < 18; i++) {
+  for (let i = 0; i < 17; i++) {
     const ch = code[i];
     if (!USCC_ALPHABET.includes(ch)) {
       const hint = /[a-z]/.test(ch) ? ' (letters must be upper case)' : /[IOSVZ]/.test(ch) ? ' (I, O, S, V and Z are not used)' : '';
@@ -42,6 +42,7 @@ export function checkUscc(input: string): UsccCheck {
     const pos = [...divisionCode].findIndex((c) => !/\d/.test(c)) + 3;
     return { valid: false, reason: `positions 3-8 are the division code and must be digits; position ${pos} is "${code[pos - 1]}"` };
   }
+  // The check character is reported as a mismatch even when it is outside the alphabet (…Y4Z → "should be 3, got Z").
   const expected = usccCheckCharacter(code.slice(0, 17));
   const base = { expectedCheckCharacter: expected, divisionCode, jurisdiction: districtByDivisionCode(divisionCode) };
   if (code[17] !== expected) {

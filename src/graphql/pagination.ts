@@ -54,10 +54,11 @@ export function decodeCursor(tag: string, cursor: string, arity: number, field =
   } catch {
     throw badInput(field, 'is not a cursor this hub issued');
   }
-  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed.slice(1).some((v) => typeof v !== 'string')) {
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') throw badInput(field, 'is not a cursor this hub issued');
+  if (parsed[0] !== tag) throw badInput(field, `is a cursor of another list (${parsed[0]}), not of ${tag}`);
+  if (parsed.length !== arity + 1 || parsed.slice(1).some((v) => typeof v !== 'string')) {
     throw badInput(field, 'is not a cursor this hub issued');
   }
-  if (parsed[0] !== tag) throw badInput(field, `is a cursor of another list (${String(parsed[0])}), not of ${tag}`);
   return parsed.slice(1);
 }
 

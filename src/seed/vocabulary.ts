@@ -146,6 +146,15 @@ export const POLLUTANT_NAMES: Record<string, string> = {
   a21028: '硫化氢',
 };
 
+/**
+ * Indicative discharge limits (mg/L for water, mg/m³ for air) used only to keep a generated measured
+ * value consistent with the generated exceedance factor; the facts never print the limit.
+ */
+export const POLLUTANT_LIMITS: Record<string, number> = {
+  w01018: 80, w21003: 10, w21011: 0.5, w21001: 15, w20122: 0.5, w20121: 0.1, w20116: 0.5, w20117: 0.1,
+  a34013: 20, a21026: 200, a21002: 200, a24088: 60, a25002: 1, a25003: 15, a25005: 20, a21024: 30, a21028: 5,
+};
+
 const WATER_GENERAL = '《污水综合排放标准》（GB 8978-1996）';
 const AIR_GENERAL = '《大气污染物综合排放标准》（GB 16297-1996）';
 
@@ -163,7 +172,7 @@ export interface IndustryProfile {
   pollutants: readonly string[];
   violations: Weighted<ViolationKey>;
   complaintElements: Weighted<EnvironmentalElement>;
-  /** EIA project name templates; {n} is a capacity figure. */
+  /** EIA project name templates; {n:lo-hi} is a capacity figure drawn from that range. */
   projects: readonly string[];
   wastes: readonly string[];
   vocProcesses: readonly string[];
@@ -182,7 +191,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003', 'w21011', 'w21001', 'a34013', 'a24088'],
     violations: [['waterExceed', 4], ['waterBypass', 1], ['vocFacility', 2], ['hazStorage', 2], ['selfMonitoring', 2]],
     complaintElements: [[EnvironmentalElement.AIR, 4], [EnvironmentalElement.SURFACE_WATER, 4], [EnvironmentalElement.NOISE, 2]],
-    projects: ['年产{n}万米棉布印染生产线项目', '印染废水处理设施提标改造项目', '新增{n}台定型机技术改造项目', '年产{n}万米家纺面料染整项目'],
+    projects: ['年产{n:1000-8000}万米棉布印染生产线项目', '印染废水处理设施提标改造项目', '新增{n:2-12}台定型机技术改造项目', '年产{n:500-5000}万米家纺面料染整项目'],
     wastes: ['印染污泥', '废染料包装桶', '废矿物油'], vocProcesses: ['定型机', '印花工序'],
     wastewater: '印染废水', waterStandard: TEXTILE_WATER, airStandard: AIR_GENERAL,
     towns: ['盛泽', '平望', '震泽'],
@@ -192,7 +201,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003', 'w21011', 'w21001', 'a34013', 'a24088'],
     violations: [['waterExceed', 4], ['waterBypass', 1], ['vocFacility', 3], ['hazStorage', 2], ['selfMonitoring', 2]],
     complaintElements: [[EnvironmentalElement.AIR, 5], [EnvironmentalElement.SURFACE_WATER, 4], [EnvironmentalElement.NOISE, 2]],
-    projects: ['年产{n}万米化纤面料染整项目', '染色废水深度处理及回用项目', '定型机废气治理改造项目', '年产{n}万米涤纶仿真丝面料后整理项目'],
+    projects: ['年产{n:1000-10000}万米化纤面料染整项目', '染色废水深度处理及回用项目', '定型机废气治理改造项目', '年产{n:500-6000}万米涤纶仿真丝面料后整理项目'],
     wastes: ['印染污泥', '废染料包装桶', '定型机废油'], vocProcesses: ['定型机', '涂层工序'],
     wastewater: '染色废水', waterStandard: TEXTILE_WATER, airStandard: AIR_GENERAL,
     towns: ['盛泽', '平望', '黎里'],
@@ -202,7 +211,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003', 'w21011'],
     violations: [['noise', 3], ['waterExceed', 2], ['unapprovedConstruction', 2], ['selfMonitoring', 1]],
     complaintElements: [[EnvironmentalElement.NOISE, 6], [EnvironmentalElement.SURFACE_WATER, 2], [EnvironmentalElement.GENERAL, 1]],
-    projects: ['年产{n}万米喷水织机化纤织物项目', '新增{n}台喷气织机技术改造项目', '喷水织机废水处理回用项目'],
+    projects: ['年产{n:500-5000}万米喷水织机化纤织物项目', '新增{n:20-300}台喷气织机技术改造项目', '喷水织机废水处理回用项目'],
     wastes: ['废矿物油', '废机油桶'], vocProcesses: ['浆纱工序'],
     wastewater: '喷水织机废水', waterStandard: TEXTILE_WATER, airStandard: AIR_GENERAL,
     towns: ['盛泽', '平望', '桃源', '震泽'],
@@ -212,7 +221,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a24088', 'a34013'],
     violations: [['vocFacility', 2], ['noise', 1], ['hazStorage', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 2], [EnvironmentalElement.NOISE, 3]],
-    projects: ['年产{n}公里特种电缆项目', '年产{n}万公里通信线缆扩建项目'],
+    projects: ['年产{n:500-20000}公里特种电缆项目', '年产{n:10-300}万公里通信线缆扩建项目'],
     wastes: ['废矿物油', '废包装桶'], vocProcesses: ['挤塑工序', '绝缘层涂覆工序'],
     wastewater: '冷却废水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
     towns: ['七都'],
@@ -222,7 +231,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w20122', 'w20121', 'w21003', 'a24088', 'a21024'],
     violations: [['waterExceed', 3], ['hazStorage', 3], ['selfMonitoring', 1], ['vocFacility', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 2], [EnvironmentalElement.SURFACE_WATER, 2], [EnvironmentalElement.NOISE, 1]],
-    projects: ['年产{n}万平方米印制电路板项目', '含铜废水处理设施改造项目', '年产{n}万平方米高密度互连板扩建项目'],
+    projects: ['年产{n:20-300}万平方米印制电路板项目', '含铜废水处理设施改造项目', '年产{n:10-120}万平方米高密度互连板扩建项目'],
     wastes: ['含铜污泥', '废蚀刻液', '废活性炭'], vocProcesses: ['阻焊印刷工序', '丝印工序'],
     wastewater: '含铜废水', waterStandard: '《电子工业水污染物排放标准》（GB 39731-2020）', airStandard: AIR_GENERAL,
   },
@@ -231,7 +240,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003', 'a24088'],
     violations: [['hazStorage', 2], ['selfMonitoring', 1], ['unapprovedAcceptance', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 1], [EnvironmentalElement.NOISE, 1], [EnvironmentalElement.GENERAL, 1]],
-    projects: ['年产{n}万只真空电子器件项目', '真空器件生产线技术改造项目'],
+    projects: ['年产{n:10-500}万只真空电子器件项目', '真空器件生产线技术改造项目'],
     wastes: ['废有机溶剂', '废活性炭'], vocProcesses: ['清洗工序'],
     wastewater: '清洗废水', waterStandard: '《电子工业水污染物排放标准》（GB 39731-2020）', airStandard: AIR_GENERAL,
   },
@@ -240,7 +249,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003', 'a24088'],
     violations: [['hazStorage', 2], ['vocFacility', 1], ['unapprovedAcceptance', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 1], [EnvironmentalElement.NOISE, 1]],
-    projects: ['年产{n}万只光电子器件项目', 'LED封装生产线扩建项目'],
+    projects: ['年产{n:100-5000}万只光电子器件项目', 'LED封装生产线扩建项目'],
     wastes: ['废有机溶剂', '废活性炭'], vocProcesses: ['点胶固化工序', '清洗工序'],
     wastewater: '清洗废水', waterStandard: '《电子工业水污染物排放标准》（GB 39731-2020）', airStandard: AIR_GENERAL,
   },
@@ -249,7 +258,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003', 'a24088', 'a25002', 'a25003', 'a21026', 'a21002'],
     violations: [['vocFacility', 3], ['airExceed', 2], ['hazStorage', 3], ['unapprovedConstruction', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 6], [EnvironmentalElement.SURFACE_WATER, 2], [EnvironmentalElement.SOIL, 1]],
-    projects: ['年产{n}吨有机化工中间体项目', '储罐区VOCs治理改造项目', '年产{n}吨精细化学品技改项目'],
+    projects: ['年产{n:500-20000}吨有机化工中间体项目', '储罐区VOCs治理改造项目', '年产{n:200-10000}吨精细化学品技改项目'],
     wastes: ['精馏残渣', '废有机溶剂', '废活性炭'], vocProcesses: ['反应釜投料工序', '储罐区'],
     wastewater: '工艺废水', waterStandard: WATER_GENERAL, airStandard: '《石油化学工业污染物排放标准》（GB 31571-2015）',
   },
@@ -258,7 +267,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a24088', 'a25003', 'a25005', 'a34013', 'w01018'],
     violations: [['vocFacility', 4], ['hazStorage', 2], ['airExceed', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 6], [EnvironmentalElement.NOISE, 1]],
-    projects: ['年产{n}吨水性涂料项目', '年产{n}吨工业涂料技改项目', '调漆车间废气收集处理改造项目'],
+    projects: ['年产{n:1000-30000}吨水性涂料项目', '年产{n:1000-20000}吨工业涂料技改项目', '调漆车间废气收集处理改造项目'],
     wastes: ['漆渣', '废包装桶', '废活性炭'], vocProcesses: ['调漆及灌装工序', '分散研磨工序'],
     wastewater: '设备清洗废水', waterStandard: WATER_GENERAL, airStandard: '《涂料、油墨及胶粘剂工业大气污染物排放标准》（GB 37824-2019）',
   },
@@ -267,7 +276,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003', 'w21011', 'a34013'],
     violations: [['waterExceed', 2], ['selfMonitoring', 1], ['noise', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 2], [EnvironmentalElement.SURFACE_WATER, 2], [EnvironmentalElement.NOISE, 1]],
-    projects: ['年产{n}吨淀粉制品项目', '淀粉废水处理站改造项目'],
+    projects: ['年产{n:2000-50000}吨淀粉制品项目', '淀粉废水处理站改造项目'],
     wastes: ['废机油'], vocProcesses: ['烘干工序'],
     wastewater: '淀粉废水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
   },
@@ -276,7 +285,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003'],
     violations: [['noise', 2], ['waterExceed', 1], ['selfMonitoring', 1]],
     complaintElements: [[EnvironmentalElement.NOISE, 2], [EnvironmentalElement.AIR, 1], [EnvironmentalElement.SURFACE_WATER, 1]],
-    projects: ['年产{n}吨米面制品项目', '年产{n}吨速冻米面食品扩建项目'],
+    projects: ['年产{n:500-20000}吨米面制品项目', '年产{n:1000-30000}吨速冻米面食品扩建项目'],
     wastes: ['废机油'], vocProcesses: ['蒸煮工序'],
     wastewater: '清洗废水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
   },
@@ -285,7 +294,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a34013', 'w01018'],
     violations: [['dust', 2], ['noise', 2], ['hazStorage', 1]],
     complaintElements: [[EnvironmentalElement.NOISE, 4], [EnvironmentalElement.AIR, 1]],
-    projects: ['{n}平方米仓储物流中心项目', '智能仓储配送中心建设项目'],
+    projects: ['{n:5000-120000}平方米仓储物流中心项目', '智能仓储配送中心建设项目'],
     wastes: ['废矿物油', '废铅蓄电池'], vocProcesses: ['车辆维修区'],
     wastewater: '洗车废水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
   },
@@ -294,7 +303,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a24088', 'a25002'],
     violations: [['vocFacility', 2], ['hazStorage', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 3], [EnvironmentalElement.GROUNDWATER, 1]],
-    projects: ['{n}立方米成品油储罐项目', '油气回收装置改造项目'],
+    projects: ['{n:2000-50000}立方米成品油储罐项目', '油气回收装置改造项目'],
     wastes: ['含油污泥', '废矿物油'], vocProcesses: ['装卸车作业区', '储罐呼吸口'],
     wastewater: '含油废水', waterStandard: WATER_GENERAL, airStandard: '《储油库大气污染物排放标准》（GB 20950-2020）',
   },
@@ -303,7 +312,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003'],
     violations: [['noise', 3], ['dust', 1]],
     complaintElements: [[EnvironmentalElement.NOISE, 5], [EnvironmentalElement.SOLID_WASTE, 1]],
-    projects: ['快件分拨中心项目', '年处理{n}万件快递转运中心项目'],
+    projects: ['快件分拨中心项目', '年处理{n:500-20000}万件快递转运中心项目'],
     wastes: ['废矿物油', '废铅蓄电池'], vocProcesses: ['车辆维修区'],
     wastewater: '生活污水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
     towns: ['华新', '徐泾', '白鹤'],
@@ -313,7 +322,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w20116', 'w20117', 'w20121', 'w20122', 'w21003', 'a21024', 'a34013'],
     violations: [['waterExceed', 3], ['hazStorage', 3], ['waterBypass', 1], ['unapprovedAcceptance', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 2], [EnvironmentalElement.SURFACE_WATER, 3], [EnvironmentalElement.SOIL, 1]],
-    projects: ['年表面处理{n}万平方米金属件项目', '电镀废水分质处理改造项目', '热处理生产线技术改造项目'],
+    projects: ['年表面处理{n:5-200}万平方米金属件项目', '电镀废水分质处理改造项目', '热处理生产线技术改造项目'],
     wastes: ['电镀污泥', '废酸', '废槽液'], vocProcesses: ['喷涂工序'],
     wastewater: '含重金属废水', waterStandard: '《电镀污染物排放标准》（GB 21900-2008）', airStandard: '《电镀污染物排放标准》（GB 21900-2008）',
   },
@@ -322,7 +331,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a24088', 'a34013'],
     violations: [['vocFacility', 3], ['noise', 1], ['unapprovedConstruction', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 4], [EnvironmentalElement.NOISE, 2]],
-    projects: ['年产{n}吨塑料制品项目', '年产{n}万件注塑件扩建项目'],
+    projects: ['年产{n:200-10000}吨塑料制品项目', '年产{n:50-3000}万件注塑件扩建项目'],
     wastes: ['废活性炭', '废液压油'], vocProcesses: ['注塑工序', '挤出造粒工序'],
     wastewater: '冷却废水', waterStandard: WATER_GENERAL, airStandard: '《合成树脂工业污染物排放标准》（GB 31572-2015）',
   },
@@ -331,7 +340,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a24088', 'a25003', 'a25005', 'a34013'],
     violations: [['vocFacility', 3], ['airExceed', 1], ['unapprovedConstruction', 1], ['hazStorage', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 5], [EnvironmentalElement.NOISE, 2]],
-    projects: ['年产{n}套实木家具项目', '喷漆房废气治理改造项目', '年产{n}件定制家具扩建项目'],
+    projects: ['年产{n:2000-50000}套实木家具项目', '喷漆房废气治理改造项目', '年产{n:5000-100000}件定制家具扩建项目'],
     wastes: ['漆渣', '废油漆桶', '废活性炭'], vocProcesses: ['喷漆工序', '调漆工序'],
     wastewater: '水帘柜废水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
     towns: ['天凝', '干窑', '陶庄'],
@@ -341,7 +350,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a34013', 'a24088', 'a21026', 'a21002'],
     violations: [['airExceed', 2], ['vocFacility', 1], ['noise', 1], ['dust', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 4], [EnvironmentalElement.NOISE, 2]],
-    projects: ['年产{n}万立方米胶合板项目', '生物质锅炉超低排放改造项目'],
+    projects: ['年产{n:2-30}万立方米胶合板项目', '生物质锅炉超低排放改造项目'],
     wastes: ['废胶渣', '废矿物油'], vocProcesses: ['涂胶热压工序'],
     wastewater: '涂胶设备清洗废水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
     towns: ['姚庄', '天凝', '干窑'],
@@ -351,7 +360,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a24088', 'a25003', 'a25005', 'a34013', 'w01018'],
     violations: [['vocFacility', 2], ['hazStorage', 2], ['unapprovedAcceptance', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 2], [EnvironmentalElement.NOISE, 2]],
-    projects: ['年产{n}万套汽车零部件项目', '涂装线VOCs治理改造项目'],
+    projects: ['年产{n:10-500}万套汽车零部件项目', '涂装线VOCs治理改造项目'],
     wastes: ['废切削液', '漆渣', '废矿物油'], vocProcesses: ['涂装工序', '清洗工序'],
     wastewater: '清洗废水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
   },
@@ -360,7 +369,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a24088', 'a34013'],
     violations: [['noise', 2], ['vocFacility', 1]],
     complaintElements: [[EnvironmentalElement.NOISE, 2], [EnvironmentalElement.AIR, 1]],
-    projects: ['年产{n}万平方米纸箱项目', '瓦楞纸箱生产线扩建项目'],
+    projects: ['年产{n:500-8000}万平方米纸箱项目', '瓦楞纸箱生产线扩建项目'],
     wastes: ['废油墨桶', '废机油'], vocProcesses: ['水墨印刷工序'],
     wastewater: '印版清洗废水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
   },
@@ -369,7 +378,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a24088', 'a25003'],
     violations: [['vocFacility', 3], ['hazStorage', 1]],
     complaintElements: [[EnvironmentalElement.AIR, 4], [EnvironmentalElement.NOISE, 1]],
-    projects: ['年印刷{n}万件包装装潢印刷品项目', '印刷废气收集处理改造项目'],
+    projects: ['年印刷{n:200-20000}万件包装装潢印刷品项目', '印刷废气收集处理改造项目'],
     wastes: ['废油墨', '废擦机布', '废活性炭'], vocProcesses: ['凹版印刷工序', '复合工序'],
     wastewater: '印版清洗废水', waterStandard: WATER_GENERAL, airStandard: '《印刷工业大气污染物排放标准》（GB 41616-2022）',
   },
@@ -378,7 +387,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['a34013', 'a24088'],
     violations: [['noise', 2], ['dust', 1], ['vocFacility', 1]],
     complaintElements: [[EnvironmentalElement.NOISE, 4], [EnvironmentalElement.AIR, 2]],
-    projects: ['年产{n}吨钢结构件项目', '喷砂喷漆车间改造项目'],
+    projects: ['年产{n:2000-50000}吨钢结构件项目', '喷砂喷漆车间改造项目'],
     wastes: ['漆渣', '废矿物油'], vocProcesses: ['喷漆工序'],
     wastewater: '生活污水', waterStandard: WATER_GENERAL, airStandard: AIR_GENERAL,
   },
@@ -387,7 +396,7 @@ export const INDUSTRIES: Record<string, IndustryProfile> = {
     pollutants: ['w01018', 'w21003', 'w21011', 'w21001', 'a21028'],
     violations: [['waterExceed', 3], ['selfMonitoring', 2]],
     complaintElements: [[EnvironmentalElement.AIR, 2], [EnvironmentalElement.SURFACE_WATER, 3]],
-    projects: ['日处理{n}吨污水处理厂提标改造项目', '污泥深度脱水项目'],
+    projects: ['日处理{n:5000-100000}吨污水处理厂提标改造项目', '污泥深度脱水项目'],
     wastes: ['在线监测废液', '废矿物油'], vocProcesses: ['污泥脱水间'],
     wastewater: '尾水', waterStandard: '《城镇污水处理厂污染物排放标准》（GB 18918-2002）', airStandard: '《恶臭污染物排放标准》（GB 14554-93）',
   },
@@ -510,7 +519,7 @@ export const TRADE_CHARS = [
 
 /** Road name stems; the generator adds 路/大道/东路 …. */
 export const ROAD_STEMS = [
-  '工业', '兴业', '振兴', '科技', '创业', '发展', '环镇', '南环', '北环', '东方', '新港', '富民', '金桥', '长虹', '和平',
+  '工业', '兴业', '振兴', '科技', '创业', '发展', '环镇', '环城', '滨河', '东方', '新港', '富民', '金桥', '长虹', '和平',
   '迎宾', '湖滨', '园区', '友谊', '人民', '文化', '建设', '胜利', '中山', '复兴', '青年', '通港', '车站', '育才', '新民',
 ] as const;
 export const ROAD_SUFFIXES: Weighted<string> = [['路', 10], ['大道', 2], ['东路', 2], ['西路', 2], ['南路', 1], ['北路', 1], ['街', 1]];
@@ -612,7 +621,7 @@ export const LISTING_REASONS = [
 ] as const;
 
 export const PLACE_DETAILS = {
-  locations: ['东北角', '西侧空地', '仓库外', '雨水排口附近', '车间南侧', '污水处理站旁', '厂区北侧围墙边'],
+  locations: ['东北角', '西侧空地', '仓库外', '雨水排口附近', '车间南侧', '污水处理站旁', '北侧围墙边'],
   rivers: ['厂区外河道', '市政雨水管网', '附近河浜'],
   stacks: ['1#排气筒', '2#排气筒', '锅炉排气筒', '车间废气排气筒'],
   sides: ['东侧', '南侧', '西侧', '北侧'],

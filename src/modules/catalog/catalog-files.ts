@@ -4,10 +4,10 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { GraphQLError, Kind, parse as parseGraphql } from 'graphql';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { RecordType } from '../../auth/policy';
-import { jurisdictionInfo, Jurisdiction } from '../../domain/jurisdictions';
+import { jurisdictionInfo } from '../../domain/jurisdictions';
 import { checkUscc } from '../../domain/uscc';
 import {
-  BusinessLineEntry, CatalogResourceEntry, CODE_TABLES, CodeTableFile, CodeTableName, DimensionEntry, ElementEntry,
+  BusinessLineEntry, CatalogResourceEntry, CODE_TABLES, CodeTableFile, CodeTableName, DimensionEntry, DOSSIER_RECORD_TYPES, DossierRecordType, ElementEntry,
   FormatClassEntry, ProviderEntry, PurposeEntry, RESOURCE_SCHEMA, TABLE_SCHEMAS, TableHeader, UpdateCycleEntry,
 } from './catalog.schema';
 
@@ -47,7 +47,7 @@ export interface LoadCatalogOptions {
 }
 
 /** The root field that serves each dossier record type: the policy finds a record type's sharing type through it. */
-export const RECORD_TYPE_ENTRY_POINTS: Readonly<Record<RecordType, string>> = {
+export const RECORD_TYPE_ENTRY_POINTS: Readonly<Record<DossierRecordType, string>> = {
   [RecordType.ENTERPRISE]: 'enterprises',
   [RecordType.EIA_APPROVAL]: 'eiaApprovals',
   [RecordType.PERMIT]: 'permits',
@@ -131,9 +131,7 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
     return { problems };
   }
 
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-  const tableValidators = new Map<CodeTableName, ValidateFunction>(CODE_TABLES.map((t) => [t, ajv.compile(TABLE_SCHEMAS[t])]));
-  const resourceValidator = ajv.compile(RESOURCE_SCHEMA);
+  const { tableValidators, resourceValidator } = compiledSchemas();
 
   // 1. Find the files and say where each belongs.
   const tableFiles = new Map<CodeTableName, string>();
@@ -225,12 +223,15 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
     'resource code',
     report,
   );
-  const resourceCodes = new Set(parsedResources.map(rawCode).filter((c): c is string => typeof c === 'string'));
+  // A file that did not parse hides its code and record type: checks that need every resource
+  // would then report things missing that are merely unreadable, so they wait for a clean parse.
+  const allParsed = parsedResources.length === resourceFiles.length;
+  const resourceCodes = allParsed ? new Set(parsedResources.map(rawCode).filter((c): c is string => typeof c === 'string')) : undefined;
   for (const r of resources) checkResource(r, refs, resourceCodes, opts.knownEntryPoints, report);
 
   // Each dossier record type has exactly one resource: the policy reads its sharing type from it.
   const resourcesDir = display(path.join(root, 'resources'));
-  for (const rt of Object.values(RecordType)) {
+  for (const rt of allParsed ? DOSSIER_RECORD_TYPES : []) {
     const declaring = parsedResources.filter((r) => rawRecordType(r) === rt);
     if (declaring.length === 0) report(resourcesDir, 0, `no resource has recordType ${rt}; each dossier record type needs exactly one`);
   }
@@ -264,6 +265,20 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
 }
 
 type Report = (file: string, line: number, message: string) => void;
+
+let validators: { tableValidators: Map<CodeTableName, ValidateFunction>; resourceValidator: ValidateFunction } | undefined;
+
+/** The schemas compiled once per process: compiling is the slow part of a check. */
+function compiledSchemas(): NonNullable<typeof validators> {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+    validators = {
+      tableValidators: new Map(CODE_TABLES.map((t) => [t, ajv.compile(TABLE_SCHEMAS[t])])),
+      resourceValidator: ajv.compile(RESOURCE_SCHEMA),
+    };
+  }
+  return validators;
+}
 
 interface Refs {
   functions?: Set<string>;
@@ -384,11 +399,12 @@ function checkProviders({ src, data }: Loaded<CodeTableFile<ProviderEntry>>, rep
     if (!check.valid) {
       report(src.rel, src.lineOf(['entries', i, 'uscc']), `provider ${p.code}: USCC ${p.uscc} is invalid: ${check.reason}`);
     } else {
-      const division = jurisdictionInfo(p.jurisdiction).divisionCode;
-      // ZONE has no division code of its own; a province's agencies register under the province's code.
-      const expected = division === null ? null : p.jurisdiction === Jurisdiction.SHANGHAI || p.jurisdiction === Jurisdiction.JIANGSU || p.jurisdiction === Jurisdiction.ZHEJIANG ? division.slice(0, 2) : division;
+      const { level, divisionCode } = jurisdictionInfo(p.jurisdiction);
+      // A district agency registers under its district's code, a provincial one anywhere in its
+      // province; ZONE has no division code of its own.
+      const expected = level === 'DISTRICT' ? divisionCode : level === 'PROVINCE' ? divisionCode!.slice(0, 2) : null;
       if (expected !== null && !check.divisionCode!.startsWith(expected)) {
-        report(src.rel, src.lineOf(['entries', i, 'uscc']), `provider ${p.code}: USCC division code ${check.divisionCode} does not belong to ${p.jurisdiction} (${division})`);
+        report(src.rel, src.lineOf(['entries', i, 'uscc']), `provider ${p.code}: USCC division code ${check.divisionCode} does not belong to ${p.jurisdiction} (${divisionCode})`);
       }
     }
     if (p.parent !== undefined && (!codes.has(p.parent) || p.parent === p.code)) {
@@ -401,7 +417,7 @@ function checkProviders({ src, data }: Loaded<CodeTableFile<ProviderEntry>>, rep
 function checkResource(
   { src, data: r }: Loaded<CatalogResourceEntry>,
   refs: Refs,
-  resourceCodes: ReadonlySet<string>,
+  resourceCodes: ReadonlySet<string> | undefined,
   knownEntryPoints: ReadonlySet<string> | undefined,
   report: Report,
 ): void {
@@ -449,7 +465,7 @@ function checkResource(
   }
   r.related?.forEach((code, i) => {
     if (code === r.code) at(['related', i], `related lists the resource itself (${code})`);
-    else if (!resourceCodes.has(code)) at(['related', i], `unknown related resource code ${code}`);
+    else if (resourceCodes && !resourceCodes.has(code)) at(['related', i], `unknown related resource code ${code}`);
   });
 
   if (r.recordType !== undefined && RECORD_TYPE_ENTRY_POINTS[r.recordType] !== r.entryPoint) {

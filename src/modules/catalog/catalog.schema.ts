@@ -30,6 +30,16 @@ export type DataItemType = (typeof DATA_ITEM_TYPES)[number];
 export const PROVIDER_KINDS = ['GOVERNMENT_AGENCY', 'PUBLIC_INSTITUTION'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
+/**
+ * The dossier record types that each take their sharing type from exactly one catalog resource.
+ * Listed here rather than taken from the whole RecordType enum, which may name other kinds of record.
+ */
+export const DOSSIER_RECORD_TYPES = [
+  RecordType.ENTERPRISE, RecordType.EIA_APPROVAL, RecordType.PERMIT, RecordType.INSPECTION,
+  RecordType.PENALTY, RecordType.COMPLAINT, RecordType.CREDIT_RECORD,
+] as const;
+export type DossierRecordType = (typeof DOSSIER_RECORD_TYPES)[number];
+
 /** The code tables in catalog/dimensions/, by file name (without .yaml). */
 export const CODE_TABLES = ['functions', 'business-lines', 'elements', 'update-cycles', 'formats', 'purposes', 'providers'] as const;
 export type CodeTableName = (typeof CODE_TABLES)[number];
@@ -139,7 +149,7 @@ export interface CatalogResourceEntry {
   businessLine: string;
   elements: string[];
   jurisdictions: string[];
-  recordType?: RecordType;
+  recordType?: DossierRecordType;
   entryPoint: string;
   exampleQuery: string;
 }
@@ -311,7 +321,7 @@ export const RESOURCE_SCHEMA: SchemaObject = {
     businessLine: DIMENSION_CODE,
     elements: codeList(DIMENSION_CODE),
     jurisdictions: codeList({ enum: [...DISTRICTS] }),
-    recordType: { enum: Object.values(RecordType) },
+    recordType: { enum: [...DOSSIER_RECORD_TYPES] },
     entryPoint: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$', description: 'a root GraphQL field name in camelCase' },
     exampleQuery: text(5),
   },
