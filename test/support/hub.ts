@@ -19,7 +19,8 @@ export interface GqlOptions {
 
 export interface GqlResponse {
   status: number;
-  body: { data?: any; errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>; extensions?: Record<string, any> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are asserted field by field
+  body: any;
   headers: Record<string, string>;
   /** SQL statements the hub ran for the request. */
   statements: number;
