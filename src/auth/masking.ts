@@ -1,5 +1,5 @@
-import { hasRole, Principal, Role } from './principal';
-import { covers, RecordType } from './policy';
+import { Principal } from './principal';
+import { RecordType, seesComplainant, seesFindings, seesLegalRepresentativeId } from './policy';
 
 /** What was masked in a response, by field, with the rule that masked it (goes to `extensions.policy`). */
 export type MaskReport = Map<string, string>;
@@ -31,35 +31,47 @@ interface InspectionRow { findingsText: string | null; findings?: string }
 
 /**
  * Rule 3, in one place: fills the GraphQL homes of personal and sensitive data on loaded rows,
- * masked as the principal's rights require. Runs after loading and before anything is cached;
- * a row that never passes here shows those fields as null (fail closed).
+ * masked as the principal's rights require (the rights themselves are decided in policy.ts).
+ * Runs after loading and before anything is cached; a row that never passes here shows those
+ * fields as null (fail closed). Returns the rows that had something masked.
  */
-export function applyMasks(p: Principal, recordType: RecordType, rows: readonly object[], report?: MaskReport): void {
+export function applyMasks(p: Principal, recordType: RecordType, rows: readonly object[], report?: MaskReport): Set<object> {
+  const masked = new Set<object>();
   switch (recordType) {
     case RecordType.ENTERPRISE:
       for (const r of rows as EnterpriseRow[]) {
-        const full = covers(p, r.ownerJurisdiction);
-        if (!full && r.legalRepIdNumber) report?.set('Enterprise.legalRepresentative.idNumber', 'mask.legalRepresentative.outsideOwner');
+        const full = seesLegalRepresentativeId(p, r.ownerJurisdiction);
+        if (!full && r.legalRepIdNumber) {
+          report?.set('Enterprise.legalRepresentative.idNumber', 'mask.legalRepresentative.outsideOwner');
+          masked.add(r);
+        }
         r.legalRepresentative = { name: r.legalRepName ?? undefined, idNumber: full ? r.legalRepIdNumber ?? undefined : maskIdNumber(r.legalRepIdNumber) };
       }
-      return;
+      break;
     case RecordType.COMPLAINT:
       for (const r of rows as ComplaintRow[]) {
-        const full = p.kind === 'system' || (hasRole(p, Role.COMPLAINT_HANDLER) && p.jurisdiction === r.handlingJurisdiction);
-        if (!full) report?.set('Complaint.complainant', 'mask.complainant.notHandler');
+        const full = seesComplainant(p, r.handlingJurisdiction);
+        if (!full) {
+          report?.set('Complaint.complainant', 'mask.complainant.notHandler');
+          masked.add(r);
+        }
         r.complainant = full
           ? { name: r.complainantName ?? undefined, phone: r.complainantPhone ?? undefined, idNumber: r.complainantIdNumber ?? undefined }
           : { name: maskName(r.complainantName), phone: maskPhone(r.complainantPhone), idNumber: maskIdNumber(r.complainantIdNumber) };
       }
-      return;
+      break;
     case RecordType.INSPECTION:
       for (const r of rows as InspectionRow[]) {
-        const full = p.kind === 'system' || hasRole(p, Role.ENFORCEMENT);
-        if (!full && r.findingsText) report?.set('Inspection.findings', 'mask.findings.enforcementOnly');
+        const full = seesFindings(p);
+        if (!full && r.findingsText) {
+          report?.set('Inspection.findings', 'mask.findings.enforcementOnly');
+          masked.add(r);
+        }
         r.findings = full ? r.findingsText ?? undefined : undefined;
       }
-      return;
+      break;
     default:
-      return;
+      break;
   }
+  return masked;
 }

@@ -1,7 +1,14 @@
 import { District, DISTRICTS, districtsCoveredBy, isDistrict, Jurisdiction } from '../domain/jurisdictions';
 import { hasRole, Principal, Role } from './principal';
 
-/** The kinds of dossier record the policy decides on; each is a catalog resource with a sharing type. */
+/**
+ * The sharing policy of the zone (DESIGN.md, "Who asks, and what they may see"), in one module.
+ * Every read asks `readScope`, every lookup by key that finds a hidden record asks `decide` for
+ * the reason, every write asks `writeDenial`. Masking of fields is in masking.ts, and the SQL form
+ * of a scope in scope.ts; both only carry out what is decided here.
+ */
+
+/** The kinds of record the policy decides on; each dossier type is one catalog resource. */
 export enum RecordType {
   ENTERPRISE = 'ENTERPRISE',
   EIA_APPROVAL = 'EIA_APPROVAL',
@@ -14,44 +21,125 @@ export enum RecordType {
   MONITORING = 'MONITORING',
 }
 
+export const DOSSIER_TYPES: readonly RecordType[] = [
+  RecordType.ENTERPRISE, RecordType.EIA_APPROVAL, RecordType.PERMIT, RecordType.INSPECTION,
+  RecordType.PENALTY, RecordType.COMPLAINT, RecordType.CREDIT_RECORD,
+];
+
+export type SharingType = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
+
+/** A record type's sharing terms, as its catalog resource states them. */
+export interface SharingRule {
+  recordType: RecordType;
+  catalogCode: string;
+  sharingType: SharingType;
+  purposes: readonly string[];
+  legalBasis: string | null;
+  openToPublic: boolean;
+}
+
+/** Where the policy reads the catalog's terms: cached by the catalog service, refreshed on reload. */
+export interface SharingTerms {
+  rules: ReadonlyMap<RecordType, SharingRule>;
+  /** The roles of which a principal must hold one to use a declared purpose. */
+  purposeRoles: ReadonlyMap<string, readonly Role[]>;
+}
+
+export const NO_TERMS: SharingTerms = { rules: new Map(), purposeRoles: new Map() };
+
 /** What the policy needs to know of a request. */
 export interface AccessContext {
   principal: Principal;
   /** The declared purpose (X-Purpose), when it is one the hub knows. */
   purpose: string | null;
+  /** The catalog's sharing terms; without them nothing crosses a district border (fail closed). */
+  terms?: SharingTerms;
 }
 
+/** The outcome for one owner district, with what would change it. */
+export interface Decision {
+  allowed: boolean;
+  /** The rule that decided: `owner`, `sharing.unconditional`, `sharing.conditional`, `sharing.notShared`, … */
+  rule: string;
+  /** For a conditional resource: the purposes that would open it. */
+  allowedPurposes?: readonly string[];
+  /** Roles of which one is missing (or would be needed with the purpose). */
+  requiredRoles?: readonly Role[];
+  /** Only rows matching this row rule are visible (the public's publicised penalties). */
+  rowRule?: RowRule;
+}
+
+export type RowRule = 'PUBLICISED';
+
 /**
- * What a principal may read of one record type, reduced to the owner districts it may read
- * (DESIGN.md: the sharing type belongs to the record type, so the scope is a set of districts).
- * `rule` names the rule that decided, for explanations and FORBIDDEN errors.
+ * What a principal may read of one record type, reduced to the owner districts it may read (the
+ * sharing type belongs to the record type, so the scope is a set of districts), plus a row rule
+ * for the public's publicised penalties.
  */
 export interface ReadScope {
   recordType: RecordType;
   districts: readonly District[];
+  rowRule?: RowRule;
+  /** The rule that decided, for explanations: the most permissive one that applied. */
   rule: string;
+  /** Per owner district, how the decision came about. */
+  decisions: ReadonlyMap<District, Decision>;
 }
 
 const DOSSIER_READ_ROLES = [Role.DOSSIER_READER, Role.ADMIN];
 
 /**
- * Rule 1 (DESIGN.md, "Who asks"): the owner district, the province above it and ZONE read a
- * record in full, role permitting; nobody else reads dossier data.
+ * Whether the principal may read records of `recordType` owned by `owner`, and why.
+ * Rules: (1) owner district, its province and ZONE read in full, with the reading role;
+ * (2) other jurisdictions read as the catalog's sharing type allows; (4) the credit platform reads
+ * credit records only; (5) the public reads publicised penalties only.
  */
-export function readScope(access: AccessContext, recordType: RecordType): ReadScope {
+export function decide(access: AccessContext, recordType: RecordType, owner: District): Decision {
   const p = access.principal;
-  if (p.kind === 'system') return { recordType, districts: DISTRICTS, rule: 'system' };
-  if (p.kind === 'public' || !p.jurisdiction) return { recordType, districts: [], rule: 'public' };
-  if (p.jurisdiction === Jurisdiction.CREDIT_YRD) return { recordType, districts: [], rule: 'credit-platform' };
-  // The zone shares its monitoring network with every authenticated agency of the zone.
-  if (recordType === RecordType.MONITORING) return { recordType, districts: DISTRICTS, rule: 'sharing.unconditional' };
-  if (!hasRole(p, ...DOSSIER_READ_ROLES)) return { recordType, districts: [], rule: 'role.dossierReader' };
-  return { recordType, districts: districtsCoveredBy(p.jurisdiction), rule: 'owner' };
+  if (p.kind === 'system') return { allowed: true, rule: 'system' };
+
+  if (recordType === RecordType.MONITORING) {
+    return p.kind === 'user' ? { allowed: true, rule: 'sharing.unconditional' } : { allowed: false, rule: 'public.notOpen' };
+  }
+
+  if (p.kind === 'public' || !p.jurisdiction) {
+    return recordType === RecordType.PENALTY
+      ? { allowed: true, rule: 'public.publicised', rowRule: 'PUBLICISED' }
+      : { allowed: false, rule: 'public.notOpen' };
+  }
+
+  if (p.jurisdiction === Jurisdiction.CREDIT_YRD) {
+    if (recordType !== RecordType.CREDIT_RECORD) return { allowed: false, rule: 'creditPlatform.creditOnly' };
+    return hasRole(p, Role.CREDIT_FEED) ? { allowed: true, rule: 'creditPlatform' } : { allowed: false, rule: 'role.required', requiredRoles: [Role.CREDIT_FEED] };
+  }
+
+  if (!hasRole(p, ...DOSSIER_READ_ROLES)) return { allowed: false, rule: 'role.required', requiredRoles: DOSSIER_READ_ROLES };
+
+  if (districtsCoveredBy(p.jurisdiction).includes(owner)) return { allowed: true, rule: 'owner' };
+
+  const terms = access.terms ?? NO_TERMS;
+  const sharing = terms.rules.get(recordType);
+  if (!sharing || sharing.sharingType === 'NOT_SHARED') return { allowed: false, rule: 'sharing.notShared' };
+  if (sharing.sharingType === 'UNCONDITIONAL') return { allowed: true, rule: 'sharing.unconditional' };
+
+  // Conditional: a declared purpose the resource lists, and a role that purpose needs.
+  const allowedPurposes = sharing.purposes;
+  if (!access.purpose || !allowedPurposes.includes(access.purpose)) {
+    return { allowed: false, rule: 'sharing.conditional', allowedPurposes };
+  }
+  const needed = terms.purposeRoles.get(access.purpose) ?? [];
+  if (!hasRole(p, ...needed)) return { allowed: false, rule: 'sharing.conditional.role', allowedPurposes, requiredRoles: needed };
+  return { allowed: true, rule: 'sharing.conditional', allowedPurposes };
 }
 
-/** Whether a scope lets the principal read a record of this owner district. */
-export function scopeAllows(scope: ReadScope, owner: string): boolean {
-  return isDistrict(owner) && scope.districts.includes(owner);
+/** The read scope of one record type: the owner districts `decide` allows. */
+export function readScope(access: AccessContext, recordType: RecordType): ReadScope {
+  const decisions = new Map<District, Decision>();
+  for (const d of DISTRICTS) decisions.set(d, decide(access, recordType, d));
+  const allowed = DISTRICTS.filter((d) => decisions.get(d)!.allowed);
+  const rowRule = allowed.map((d) => decisions.get(d)!.rowRule).find(Boolean);
+  const rules = [...new Set([...decisions.values()].filter((x) => x.allowed === allowed.length > 0).map((x) => x.rule))];
+  return { recordType, districts: allowed, rowRule, rule: rules.join('+') || 'none', decisions };
 }
 
 /** Whether the principal's own jurisdiction covers the district (itself, its province, or ZONE). */
@@ -59,6 +147,28 @@ export function covers(p: Principal, district: string): boolean {
   if (p.kind === 'system') return true;
   if (!p.jurisdiction || !isDistrict(district)) return false;
   return districtsCoveredBy(p.jurisdiction).includes(district);
+}
+
+/** Rule 3 on complaints: only a complaint handler of the handling district sees who complained. */
+export function seesComplainant(p: Principal, handlingJurisdiction: string): boolean {
+  return p.kind === 'system' || (hasRole(p, Role.COMPLAINT_HANDLER) && p.jurisdiction === handlingJurisdiction);
+}
+
+/** Rule 3 on inspections: findings only with the ENFORCEMENT role. */
+export function seesFindings(p: Principal): boolean {
+  return p.kind === 'system' || hasRole(p, Role.ENFORCEMENT);
+}
+
+/** Rule 3 on enterprises: the legal representative's ID number in full only inside the owner's jurisdiction. */
+export function seesLegalRepresentativeId(p: Principal, owner: string): boolean {
+  return covers(p, owner);
+}
+
+/** Who may read the audit trail of an owner district: its AUDITORs, those of its province, and ZONE's. */
+export function auditableDistricts(p: Principal): District[] {
+  if (p.kind === 'system') return [...DISTRICTS];
+  if (!p.jurisdiction || !hasRole(p, Role.AUDITOR, Role.ADMIN)) return [];
+  return districtsCoveredBy(p.jurisdiction);
 }
 
 /**
@@ -71,4 +181,9 @@ export function writeDenial(p: Principal, owner: string): string | null {
   if (!isDistrict(owner)) return `owner jurisdiction must be one of ${DISTRICTS.join(', ')}`;
   if (p.jurisdiction !== owner) return `a data steward of ${p.jurisdiction} may not write records of ${owner}`;
   return null;
+}
+
+/** Kept for callers that check one owner against a computed scope. */
+export function scopeAllows(scope: ReadScope, owner: string): boolean {
+  return isDistrict(owner) && scope.districts.includes(owner);
 }

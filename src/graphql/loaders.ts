@@ -1,7 +1,5 @@
 import DataLoader from 'dataloader';
 import { readScope, RecordType } from '../auth/policy';
-import { scopeCondition } from '../auth/scope';
-import { SqlParams } from '../db/sql';
 import { CreditRecord } from '../modules/credit/credit-record.entity';
 import { creditStatusOf, CreditStatus } from '../modules/credit/credit-status';
 import { KeyLookup, ReadContext, RecordSpec, RecordStore } from '../modules/dossier/record-store';
@@ -60,14 +58,8 @@ export class Loaders {
 
   /** The credit status of many enterprises in one statement, from the credit records the caller may see. */
   readonly creditStatus = new DataLoader<string, CreditStatus | null>(async (ids) => {
-    const q = new SqlParams();
-    const scope = readScope(this.ctx, RecordType.CREDIT_RECORD);
-    if (scope.districts.length === 0) return ids.map(() => null);
-    const raw: Record<string, unknown>[] = await this.store.query(
-      `SELECT t.* FROM credit_record t WHERE t.enterprise_id = ANY(${q.p(ids)}::uuid[]) AND ${scopeCondition(scope, 't', q)}`,
-      q.values,
-    );
-    const rows = this.store.hydrate(SPECS.credit, raw);
+    if (readScope(this.ctx, RecordType.CREDIT_RECORD).districts.length === 0) return ids.map(() => null);
+    const rows = await this.store.allOfEnterprises(this.ctx, SPECS.credit, ids);
     const byEnterprise = new Map<string, CreditRecord[]>();
     for (const r of rows) byEnterprise.set(r.enterpriseId, [...(byEnterprise.get(r.enterpriseId) ?? []), r]);
     const today = this.today();

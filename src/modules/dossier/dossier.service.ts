@@ -16,12 +16,19 @@ export interface RecordFilter {
   uscc?: string;
 }
 
-/** FORBIDDEN for a record that exists but the policy hides, saying which rule decided. */
-export function forbiddenRecord(spec: RecordSpec, key: string, lookup: { owner: string; scope: ReadScope }): Error {
-  return forbidden(`${spec.recordType} ${key} belongs to ${lookup.owner}, which this principal may not read`, {
-    rule: lookup.scope.rule,
+/**
+ * FORBIDDEN for a record that exists but the policy hides, saying which rule decided and what
+ * would open it (a purpose, a role), so a partner learns what to ask for. The denial is audited.
+ */
+export function forbiddenRecord(ctx: ReadContext, spec: RecordSpec, key: string, lookup: { owner: string; scope: ReadScope }): Error {
+  ctx.audit?.denied(spec.recordType, lookup.owner);
+  const d = isDistrict(lookup.owner) ? lookup.scope.decisions.get(lookup.owner) : undefined;
+  return forbidden(`${spec.recordType} ${key} belongs to ${lookup.owner}, which this principal may not read (${d?.rule ?? 'not a district'})`, {
+    rule: d?.rule ?? 'unknownOwner',
     recordType: spec.recordType,
     ownerJurisdiction: lookup.owner,
+    ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}),
+    ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
   });
 }
 
@@ -47,7 +54,7 @@ export class DossierService {
   async get<T>(ctx: HubContext, name: SpecName, key: string): Promise<T | null> {
     const found = await ctx.loaders.recordByKey(name).load(key);
     if (!found) return null;
-    if (!found.visible) throw forbiddenRecord(SPECS[name], key, found);
+    if (!found.visible) throw forbiddenRecord(ctx, SPECS[name], key, found);
     return found.row as T;
   }
 

@@ -4,6 +4,7 @@ import { AccessContext, readScope, ReadScope, RecordType } from '../../auth/poli
 import { scopeCondition } from '../../auth/scope';
 import { SqlParams } from '../../db/sql';
 import { encodeCursor, Page, PageRequest } from '../../graphql/pagination';
+import type { AuditTrail } from '../audit/audit-trail';
 
 /** How one record type is stored and listed: the generic reads below work from this. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,6 +25,8 @@ export interface RecordSpec<T = any> {
 /** The request-side inputs of every read: who asks, for what, and where masks are reported. */
 export interface ReadContext extends AccessContext {
   maskReport?: MaskReport;
+  /** Where rows handed out and hidden are tallied for the audit log. */
+  audit?: AuditTrail;
 }
 
 /** A record looked up by key: the row, or the fact that it exists but may not be seen. */
@@ -41,7 +44,7 @@ export class RecordStore {
 
   constructor(private readonly ds: DataSource) {}
 
-  /** A raw statement for reads that are not lists of one record type (already scoped by the caller). */
+  /** A raw statement for reads that are not lists of one dossier type (the caller scopes it). */
   query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
     return this.ds.query(sql, params);
   }
@@ -71,13 +74,24 @@ export class RecordStore {
     const raw: Record<string, unknown>[] = await this.ds.query(sql, q.values);
     const out = new Map<string, KeyLookup<T>>();
     const visible = raw.filter((r) => r.__visible === true);
-    const rows = this.hydrate(spec, visible);
-    applyMasks(ctx.principal, spec.recordType, rows as object[], ctx.maskReport);
+    const rows = this.release(ctx, spec, this.hydrate(spec, visible));
     visible.forEach((r, i) => out.set(String(r[keyColumn]), { visible: true, row: rows[i] }));
     for (const r of raw) {
       if (r.__visible !== true) out.set(String(r[keyColumn]), { visible: false, owner: String(r.owner_jurisdiction), scope });
     }
     return out;
+  }
+
+  /** Every visible record of a type for many enterprises (small sets: credit status), in one statement. */
+  async allOfEnterprises<T>(ctx: ReadContext, spec: RecordSpec<T>, enterpriseIds: readonly string[]): Promise<T[]> {
+    const scope = readScope(ctx, spec.recordType);
+    if (scope.districts.length === 0) return [];
+    const q = new SqlParams();
+    const raw: Record<string, unknown>[] = await this.ds.query(
+      `SELECT t.* FROM ${spec.table} t WHERE t.enterprise_id = ANY(${q.p(enterpriseIds)}::uuid[]) AND ${scopeCondition(scope, 't', q)}`,
+      q.values,
+    );
+    return this.release(ctx, spec, this.hydrate(spec, raw));
   }
 
   /**
@@ -114,8 +128,7 @@ export class RecordStore {
   private toPage<T>(ctx: ReadContext, spec: RecordSpec<T>, raw: Record<string, unknown>[], page: PageRequest, count: () => Promise<number>): Page<T> {
     const hasNextPage = raw.length > page.first;
     const pageRows = raw.slice(0, page.first);
-    const nodes = this.hydrate(spec, pageRows);
-    applyMasks(ctx.principal, spec.recordType, nodes as object[], ctx.maskReport);
+    const nodes = this.release(ctx, spec, this.hydrate(spec, pageRows));
     const edges = nodes.map((node, i) => ({ cursor: this.cursorOf(spec, pageRows[i]), node }));
     let total: Promise<number> | undefined;
     return {
@@ -130,6 +143,13 @@ export class RecordStore {
         return (total ??= count());
       },
     };
+  }
+
+  /** Every row leaves the store through here: masked as the policy says, and tallied for the audit. */
+  private release<T>(ctx: ReadContext, spec: RecordSpec<T>, rows: T[]): T[] {
+    const masked = applyMasks(ctx.principal, spec.recordType, rows as object[], ctx.maskReport);
+    ctx.audit?.returned(spec.recordType, rows as Array<T & { ownerJurisdiction: string }>, masked);
+    return rows;
   }
 
   private orderBy(spec: RecordSpec, alias: string): string {

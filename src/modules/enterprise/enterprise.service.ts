@@ -37,7 +37,7 @@ export class EnterpriseService {
   async get(ctx: HubContext, uscc: string): Promise<Enterprise | null> {
     const found = await ctx.loaders.recordByKey('enterprise').load(uscc);
     if (!found) return null;
-    if (!found.visible) throw forbiddenRecord(SPECS.enterprise, uscc, found);
+    if (!found.visible) throw forbiddenRecord(ctx, SPECS.enterprise, uscc, found);
     return found.row as Enterprise;
   }
 

@@ -1,0 +1,100 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, InputType } from 'type-graphql';
+import { DataSource } from 'typeorm';
+import { auditableDistricts } from '../../auth/policy';
+import { Principal } from '../../auth/principal';
+import { SqlParams } from '../../db/sql';
+import { Jurisdiction, districtsCoveredBy } from '../../domain/jurisdictions';
+import { badInput, forbidden } from '../../graphql/errors';
+import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { AuditEvent } from './audit-event.entity';
+import { AuditTrail } from './audit-trail';
+
+@InputType({ description: 'Narrows the audit log.' })
+export class AuditFilter {
+  @Field(() => Jurisdiction, { nullable: true, description: 'Whose records were read (a province or ZONE stands for its districts).' })
+  ownerJurisdiction?: Jurisdiction;
+
+  @Field(() => Jurisdiction, { nullable: true, description: 'The reader\'s jurisdiction.' })
+  readerJurisdiction?: Jurisdiction;
+
+  @Field(() => DateTimeResolver, { nullable: true }) from?: Date;
+  @Field(() => DateTimeResolver, { nullable: true }) to?: Date;
+}
+
+/** Who is reading, for the audit line. */
+export interface AuditRequest {
+  requestId: string;
+  principal: Principal;
+  purpose: string | null;
+  operationName: string | null;
+  audit: AuditTrail;
+}
+
+const TAG = 'AUDIT';
+
+/**
+ * The audit log: written once per request in one INSERT, before the response leaves the hub,
+ * and read by the auditors of the owner districts (the owner's view of who read its data).
+ */
+export class AuditService {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Writes the request's tallies; throws when the database refuses, and then the read must fail. */
+  async write(req: AuditRequest): Promise<number> {
+    const entries = req.audit.entries;
+    if (entries.length === 0) return 0;
+    const p = req.principal;
+    const q = new SqlParams();
+    const rows = entries.map((e) => `(${[
+      q.p(req.requestId), q.p(p.sub), q.p(p.org), q.p(p.jurisdiction), q.p(req.purpose), q.p(req.operationName?.slice(0, 128) ?? null),
+      q.p(e.resourceType), q.p(e.owner), q.p(e.count), q.p(e.masked), q.p(e.denied),
+    ].join(', ')})`);
+    await this.ds.query(
+      `INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied)
+       VALUES ${rows.join(', ')}`,
+      q.values,
+    );
+    return entries.length;
+  }
+
+  /** Audit events of the owner districts the principal may audit, newest first. */
+  async list(principal: Principal, filter: AuditFilter, args: PageArgs): Promise<Page<AuditEvent>> {
+    const allowed = auditableDistricts(principal);
+    if (allowed.length === 0) throw forbidden('reading the audit log needs the AUDITOR role of a district, its province or ZONE', { rule: 'audit.auditorOnly', requiredRoles: ['AUDITOR'] });
+    const page = pageRequest(args, TAG, 2);
+    if (filter.from && filter.to && filter.from > filter.to) throw badInput('filter.to', 'must not be before filter.from');
+    const owners = filter.ownerJurisdiction ? districtsCoveredBy(filter.ownerJurisdiction).filter((d) => allowed.includes(d)) : allowed;
+    const q = new SqlParams();
+    const where = [owners.length ? `owner_jurisdiction = ANY(${q.p(owners)}::varchar[])` : 'false'];
+    if (filter.readerJurisdiction) where.push(`jurisdiction = ${q.p(filter.readerJurisdiction)}`);
+    if (filter.from) where.push(`at >= ${q.p(filter.from)}`);
+    if (filter.to) where.push(`at <= ${q.p(filter.to)}`);
+    const base = [...where];
+    if (page.after) where.push(`(at, id) < (${q.p(page.after[0])}::timestamptz, ${q.p(page.after[1])}::bigint)`);
+    const raw: Record<string, unknown>[] = await this.ds.query(
+      `SELECT * FROM audit_event WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ${page.first + 1}`,
+      q.values,
+    );
+    const nodes = raw.slice(0, page.first).map((r) => this.toEvent(r));
+    const edges = nodes.map((n) => ({ cursor: encodeCursor(TAG, [n.at.toISOString(), n.id]), node: n }));
+    const countParams = q.values.slice(0, page.after ? -2 : undefined);
+    let total: Promise<number> | undefined;
+    const ds = this.ds;
+    return {
+      edges,
+      pageInfo: { hasNextPage: raw.length > page.first, hasPreviousPage: !!page.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      get totalCount() {
+        return (total ??= ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE ${base.join(' AND ')}`, countParams).then((r: Array<{ n: number }>) => r[0].n));
+      },
+    };
+  }
+
+  private toEvent(r: Record<string, unknown>): AuditEvent {
+    return Object.assign(new AuditEvent(), {
+      id: String(r.id), at: r.at as Date, requestId: r.request_id, sub: r.sub, org: r.org, jurisdiction: r.jurisdiction, purpose: r.purpose,
+      operationName: r.operation_name, resourceType: r.resource_type, ownerJurisdiction: r.owner_jurisdiction,
+      recordCount: r.record_count, masked: r.masked, denied: r.denied,
+    });
+  }
+}

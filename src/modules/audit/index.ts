@@ -1,0 +1,4 @@
+export { AuditEvent } from './audit-event.entity';
+export { AuditResolver } from './audit.resolver';
+export { AuditService, AuditFilter } from './audit.service';
+export { AuditTrail } from './audit-trail';
