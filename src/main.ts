@@ -2,8 +2,11 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { migrate } from './db/datasource';
 import { openConfiguredDb } from './db/open';
+import { hubSchema } from './graphql/schema';
 import { createLogger } from './logger';
+import { defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from './modules/catalog';
 import { hasData, seedDemoData } from './seed/generator';
+import { seedMonitoringData } from './seed/monitoring';
 import { createHub } from './server';
 
 /** Starts the hub: config → database (migrated, demo data on a fresh embedded one) → HTTP server. */
@@ -15,10 +18,22 @@ async function main(): Promise<void> {
   const applied = await migrate(db.ds);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
+  // The catalog files are the source of truth: checked as `npm run catalog:check` does, loaded
+  // (idempotently) on every start, and a catalog with problems keeps the hub from starting.
+  const catalogDir = defaultCatalogDir();
+  const { catalog, problems } = loadCatalogFiles(catalogDir, { schema: await hubSchema() });
+  if (!catalog) {
+    process.stderr.write(`eco-hub will not start: the catalog in ${catalogDir} has ${problems.length} problem(s)\n${problems.map(formatProblem).join('\n')}\n`);
+    await db.close();
+    process.exit(1);
+  }
+  log.info({ dir: catalogDir, ...(await loadIntoDatabase(db.ds, catalog)) }, 'catalog loaded');
+
   if (db.kind === 'pglite' && config.demoEnterprises > 0 && !(await hasData(db.ds))) {
     log.info({ enterprises: config.demoEnterprises, seed: config.demoSeed }, 'empty embedded database: loading demo data');
     const result = await seedDemoData(db.ds, { enterprises: config.demoEnterprises, seed: config.demoSeed });
-    log.info({ ...result }, 'demo data loaded');
+    const monitoring = await seedMonitoringData(db.ds, { seed: config.demoSeed });
+    log.info({ ...result, ...monitoring }, 'demo data loaded');
   }
 
   const hub = await createHub(config, db.ds, log);

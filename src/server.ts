@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { NextFunction, Request, Response } from 'express';
@@ -13,6 +13,7 @@ import { SqlStats, withSqlStats } from './db/sql-stats';
 import { buildContext, createServices, HubContext, parsePurpose } from './graphql/context';
 import { formatErrorFactory } from './graphql/errors';
 import { hubSchema } from './graphql/schema';
+import { catalogDcatHandler } from './modules/catalog';
 import type { Logger } from './logger';
 import type { DataSource } from 'typeorm';
 
@@ -23,12 +24,28 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-/** Reports what the policy masked, and how many SQL statements the request cost. */
-function responsePlugin(): ApolloServerPlugin<HubContext> {
+/**
+ * Before a response leaves: writes the request's audit events (if that fails, the data is withheld:
+ * no unaudited read leaves the hub), reports what the policy masked, and how many SQL statements
+ * the request cost.
+ */
+function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue: ctx, response, request }) {
+          const contextValue = ctx;
+          try {
+            await ctx.services.audit.write({ requestId: ctx.requestId, principal: ctx.principal, purpose: ctx.purpose, operationName: request.operationName ?? null, audit: ctx.audit });
+          } catch (err) {
+            log.error({ err, requestId: ctx.requestId }, 'audit write failed: response withheld');
+            response.http.status = 503;
+            if (response.body.kind === 'single') {
+              response.body.singleResult.data = null;
+              response.body.singleResult.errors = [{ message: 'the read could not be written to the audit log, so its data is withheld; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } }];
+            }
+            ctx.maskReport.clear();
+          }
           response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
           response.http.headers.set('x-request-id', contextValue.requestId);
           if (response.body.kind === 'single' && contextValue.maskReport.size > 0) {
@@ -50,16 +67,19 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const services = createServices(ds);
+  await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
   const verifier = new TokenVerifier({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience });
 
   const apollo = new ApolloServer<HubContext>({
     schema: await hubSchema(),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), responsePlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), responsePlugin(log)],
     formatError: formatErrorFactory(config.exposeErrors, (err) => log.error({ err }, 'unexpected error')),
     includeStacktraceInErrorResponses: config.exposeErrors,
     introspection: true,
   });
   await apollo.start();
+
+  app.get('/catalog/dcat.jsonld', catalogDcatHandler(services.catalog, verifier));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -98,10 +98,6 @@ export function decide(access: AccessContext, recordType: RecordType, owner: Dis
   const p = access.principal;
   if (p.kind === 'system') return { allowed: true, rule: 'system' };
 
-  if (recordType === RecordType.MONITORING) {
-    return p.kind === 'user' ? { allowed: true, rule: 'sharing.unconditional' } : { allowed: false, rule: 'public.notOpen' };
-  }
-
   if (p.kind === 'public' || !p.jurisdiction) {
     return recordType === RecordType.PENALTY
       ? { allowed: true, rule: 'public.publicised', rowRule: 'PUBLICISED' }
@@ -112,6 +108,9 @@ export function decide(access: AccessContext, recordType: RecordType, owner: Dis
     if (recordType !== RecordType.CREDIT_RECORD) return { allowed: false, rule: 'creditPlatform.creditOnly' };
     return hasRole(p, Role.CREDIT_FEED) ? { allowed: true, rule: 'creditPlatform' } : { allowed: false, rule: 'role.required', requiredRoles: [Role.CREDIT_FEED] };
   }
+
+  // The monitoring network is shared with every agency of the zone, whatever its role.
+  if (recordType === RecordType.MONITORING) return { allowed: true, rule: 'sharing.unconditional' };
 
   if (!hasRole(p, ...DOSSIER_READ_ROLES)) return { allowed: false, rule: 'role.required', requiredRoles: DOSSIER_READ_ROLES };
 

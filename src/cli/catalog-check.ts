@@ -1,13 +1,16 @@
+import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { GraphQLSchema } from 'graphql';
 import { formatProblem, loadCatalogFiles } from '../modules/catalog/catalog-files';
 
 /*
  * npm run catalog:check [-- --dir <catalog directory>]
  *
  * Validates the catalog files (schema and cross-references) and prints each problem as
- * `file:line: what is wrong`, then a summary. Exit status 0 when the catalog is clean, 1 when any
- * problem was found, 2 on bad arguments.
+ * `file:line: what is wrong`, then a summary. Run as a command it builds the hub's GraphQL schema
+ * first, so every entry point must be a Query root field and every example query must validate.
+ * Exit status 0 when the catalog is clean, 1 when any problem was found, 2 on bad arguments.
  */
 
 export interface CatalogCheckOptions {
@@ -18,6 +21,11 @@ export interface CatalogCheckOptions {
    * when they are absent, resource entry points are checked only for form, not for existence.
    */
   knownEntryPoints?: ReadonlySet<string>;
+  /**
+   * The built GraphQL schema: example queries are validated against it, and its Query root fields
+   * stand for `knownEntryPoints` when those are not given.
+   */
+  schema?: GraphQLSchema;
   /** Where lines go; standard output by default. */
   write?: (line: string) => void;
 }
@@ -28,7 +36,7 @@ export interface CatalogCheckOptions {
 export function runCatalogCheck(opts: CatalogCheckOptions = {}): number {
   const dir = opts.dir ?? 'catalog';
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const { catalog, problems } = loadCatalogFiles(dir, { knownEntryPoints: opts.knownEntryPoints });
+  const { catalog, problems } = loadCatalogFiles(dir, { knownEntryPoints: opts.knownEntryPoints, schema: opts.schema });
   for (const p of problems) write(formatProblem(p));
 
   const count = catalog ? catalog.resources.length : countResourceFiles(dir);
@@ -38,7 +46,7 @@ export function runCatalogCheck(opts: CatalogCheckOptions = {}): number {
     for (const r of catalog.resources) byType[r.sharing.type]++;
     detail = ` (${byType.UNCONDITIONAL} unconditional, ${byType.CONDITIONAL} conditional, ${byType.NOT_SHARED} not shared)`;
   }
-  const entryPoints = opts.knownEntryPoints ? '' : '; entry points checked for form only';
+  const entryPoints = opts.knownEntryPoints || opts.schema ? '' : '; entry points checked for form only';
   write(`${dir}: ${count} resources${detail}, ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}${entryPoints}`);
   return problems.length === 0 ? 0 : 1;
 }
@@ -69,6 +77,18 @@ if (require.main === module) {
     (args.error ? process.stderr : process.stdout).write(`${args.error ? `${args.error}\n` : ''}${USAGE}\n`);
     process.exitCode = args.error ? 2 : 0;
   } else {
-    process.exitCode = runCatalogCheck({ dir: args.dir });
+    // Required here, not imported at the top: building the schema loads every module, which the
+    // tests of runCatalogCheck do not need.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { hubSchema } = require('../graphql/schema') as typeof import('../graphql/schema');
+    hubSchema().then(
+      (schema) => {
+        process.exitCode = runCatalogCheck({ dir: args.dir, schema });
+      },
+      (err: unknown) => {
+        process.stderr.write(`catalog-check: the GraphQL schema does not build: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      },
+    );
   }
 }

@@ -3,6 +3,7 @@ import { loadConfig } from '../config';
 import { migrate } from '../db/datasource';
 import { openConfiguredDb } from '../db/open';
 import { hasData, seedDemoData } from '../seed/generator';
+import { seedMonitoringData } from '../seed/monitoring';
 import { parseArgs, runCli } from './args';
 
 /** `npm run seed -- --enterprises N --seed S`: loads the demo data set into an empty database. */
@@ -27,10 +28,12 @@ runCli(async () => {
         process.stderr.write(`\r  ${table.padEnd(14)} ${String(done).padStart(9)} / ${total}`);
       },
     });
+    process.stderr.write(`\n  monitoring stations and observations…`);
+    const monitoring = await seedMonitoringData(db.ds, { seed });
     const secs = (Date.now() - started) / 1000;
-    const rows = Object.values(result).reduce((a, b) => a + b, 0);
+    const rows = Object.values(result).reduce((a, b) => a + b, 0) + monitoring.stations + monitoring.observations;
     process.stderr.write('\n');
-    process.stdout.write(`seeded ${JSON.stringify(result)} in ${secs.toFixed(1)} s (${Math.round(rows / secs)} rows/s, seed ${seed})\n`);
+    process.stdout.write(`seeded ${JSON.stringify({ ...result, ...monitoring })} in ${secs.toFixed(1)} s (${Math.round(rows / secs)} rows/s, seed ${seed})\n`);
   } finally {
     await db.close();
   }

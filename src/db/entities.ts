@@ -9,3 +9,13 @@ import { Permit } from '../modules/permit/permit.entity';
 
 /** Every entity, by class (no globs: the same list works under ts-node, Jest and dist). */
 export const ENTITIES = [JurisdictionEntity, Enterprise, EiaApproval, Permit, Inspection, Penalty, Complaint, CreditRecord];
+import { MonitoringStation } from '../modules/monitoring/station.entity';
+import { Observation } from '../modules/monitoring/observation.entity';
+// Monitoring entities, appended so that edits to the list above do not collide; fold in when convenient.
+(ENTITIES as Function[]).push(MonitoringStation, Observation);
+import { AuditEvent } from '../modules/audit/audit-event.entity';
+(ENTITIES as Function[]).push(AuditEvent);
+import { CATALOG_ENTITIES } from '../modules/catalog/catalog.entity';
+(ENTITIES as Function[]).push(...CATALOG_ENTITIES);
+import { ChangeLogEntry } from '../modules/changes/change-log.entity';
+(ENTITIES as Function[]).push(ChangeLogEntry);

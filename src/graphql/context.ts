@@ -6,6 +6,8 @@ import { SqlStats } from '../db/sql-stats';
 import { DossierService } from '../modules/dossier/dossier.service';
 import { ReadContext, RecordStore } from '../modules/dossier/record-store';
 import { EnterpriseService } from '../modules/enterprise/enterprise.service';
+import { AuditService, AuditTrail } from '../modules/audit';
+import { CatalogService } from '../modules/catalog';
 import { Loaders } from './loaders';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
@@ -23,11 +25,13 @@ export interface Services {
   store: RecordStore;
   enterprises: EnterpriseService;
   dossier: DossierService;
+  audit: AuditService;
+  catalog: CatalogService;
 }
 
 export function createServices(ds: DataSource): Services {
   const store = new RecordStore(ds);
-  return { ds, store, enterprises: new EnterpriseService(store), dossier: new DossierService(store) };
+  return { ds, store, enterprises: new EnterpriseService(store), dossier: new DossierService(store), audit: new AuditService(ds), catalog: new CatalogService(ds) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */
@@ -39,6 +43,7 @@ export interface HubContext extends ReadContext {
   loaders: Loaders;
   services: Services;
   sql: SqlStats;
+  audit: AuditTrail;
 }
 
 export function todayIso(): string {
@@ -46,10 +51,13 @@ export function todayIso(): string {
 }
 
 export function buildContext(services: Services, principal: Principal, purpose: Purpose | null, sql: SqlStats, requestId: string = randomUUID()): HubContext {
-  const read: ReadContext = { principal, purpose, maskReport: new Map() };
+  // The catalog's sharing terms as of this request: the policy decides every read with them.
+  const terms = { rules: services.catalog.sharingRules(), purposeRoles: services.catalog.purposeRoles() };
+  const read: ReadContext = { principal, purpose, terms, maskReport: new Map(), audit: new AuditTrail() };
   return {
     ...read,
     maskReport: read.maskReport!,
+    audit: read.audit!,
     requestId,
     principal,
     purpose,

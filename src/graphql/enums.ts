@@ -6,6 +6,10 @@ import {
 import { Jurisdiction } from '../domain/jurisdictions';
 import { CreditRecordKind } from '../modules/credit/credit-record.entity';
 import { Role } from '../auth/principal';
+import { CatalogSharingType } from '../modules/catalog/catalog.codes';
+import {
+  AqiPollutantCode, AqiReportKind, AssessmentPeriod, ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode,
+} from '../modules/monitoring/monitoring.codes';
 
 /** Registers every enum the schema uses, once, before the schema is built. */
 export function registerEnums(): void {
@@ -28,6 +32,16 @@ export function registerEnums(): void {
     [EnvironmentalElement, 'EnvironmentalElement', 'Environmental element (环境要素).'],
     [CreditScheme, 'CreditScheme', 'Credit evaluation scheme (national 2013 or a province\'s).'],
     [CreditRecordKind, 'CreditRecordKind', 'Evaluation result or serious-dishonesty listing.'],
+    [StationKind, 'StationKind', 'What a monitoring station measures: ambient air, surface water, or a pollution-source outlet.'],
+    [Waterbody, 'Waterbody', 'River, or lake/reservoir: GB 3838-2002 judges total phosphorus differently for each.'],
+    [WaterClassCode, 'WaterClass', 'Surface-water class of GB 3838-2002: I to V, and WORSE_THAN_V (劣V).'],
+    [ControlLevel, 'ControlLevel', 'Who controls a monitoring point: national, provincial, municipal or district.'],
+    [DataFlag, 'DataFlag', 'HJ 212-2017 data flag: N normal, F stopped, M maintenance, S set value, D fault, C calibrating, T above range, B communication error.'],
+    [ObservationInterval, 'ObservationInterval', 'The period an observation stands for, from its observedAt.'],
+    [AssessmentPeriod, 'AssessmentPeriod', 'Period of a stored-data water assessment.'],
+    [AqiReportKind, 'AqiReport', 'AQI report kind: DAILY (日报) or HOURLY (实时报).'],
+    [AqiPollutantCode, 'AqiPollutant', 'Pollutants of the AQI (HJ 633); O3_8H is the 8-h moving mean of ozone.'],
+    [CatalogSharingType, 'SharingType', 'Sharing type of a catalog resource (共享类型): 无条件共享, 有条件共享 or 不予共享.'],
   ];
   for (const [e, name, description] of enums) registerEnumType(e, { name, description });
 }

@@ -2,20 +2,25 @@ import 'reflect-metadata';
 import { GraphQLSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../auth/auth.resolver';
+import { AuditResolver } from '../modules/audit';
+import { CatalogResolver } from '../modules/catalog';
 import { complaint } from '../modules/complaint';
 import { credit } from '../modules/credit';
 import { eia } from '../modules/eia';
 import { EnterpriseResolver } from '../modules/enterprise';
 import { inspection } from '../modules/inspection';
 import { JurisdictionResolver } from '../modules/jurisdiction';
+import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { penalty } from '../modules/penalty';
 import { permit } from '../modules/permit';
 import { registerEnums } from './enums';
+import { toSubgraphSchema } from './federation';
 
 registerEnums();
 
 export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
+  AuditResolver,
   JurisdictionResolver,
   EnterpriseResolver,
   eia.Resolver,
@@ -24,15 +29,22 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   penalty.Resolver,
   complaint.Resolver,
   credit.Resolver,
+  MonitoringResolver,
+  StandardsResolver,
+  CatalogResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The hub's GraphQL schema, built once per process from the resolver classes. */
+/**
+ * The hub's GraphQL schema, built once per process from the resolver classes and served as an
+ * Apollo Federation v2 subgraph (`_service`, `_entities`), so a router can compose it with the
+ * provinces' own subgraphs; for direct callers it is the same API plus those two fields.
+ */
 export function hubSchema(): Promise<GraphQLSchema> {
   return (built ??= buildSchema({
     resolvers: RESOLVERS,
     validate: false,
     emitSchemaFile: false,
-  }));
+  }).then(toSubgraphSchema));
 }

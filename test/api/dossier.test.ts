@@ -30,29 +30,31 @@ describe('enterprise list and rule 1 scoping', () => {
     for (const n of Object.values(counts)) expect(n).toBeGreaterThan(10);
   });
 
-  test('a district reader sees its own district only, and totalCount counts just that', async () => {
+  test('enterprises are shared unconditionally: a district reader lists all three districts, totalCount included', async () => {
+    const total = counts.WUJIANG + counts.QINGPU + counts.JIASHAN;
     const r = await t.gql(LIST, { first: 500 }, { token: wujiang });
     expect(r.body.errors).toBeUndefined();
-    const c = r.body.data.enterprises;
-    expect(c.totalCount).toBe(counts.WUJIANG);
-    expect(c.edges).toHaveLength(counts.WUJIANG);
-    expect(new Set(c.edges.map((e: any) => e.node.jurisdiction))).toEqual(new Set(['WUJIANG']));
-    for (const e of c.edges) expect(e.node.uscc.slice(2, 8)).toBe('320509');
+    expect(r.body.data.enterprises.totalCount).toBe(total);
+    const own = await t.gql(LIST, { first: 500, filter: { jurisdiction: 'WUJIANG' } }, { token: wujiang });
+    expect(own.body.data.enterprises.totalCount).toBe(counts.WUJIANG);
+    for (const e of own.body.data.enterprises.edges) expect(e.node.uscc.slice(2, 8)).toBe('320509');
   });
 
-  test('a province reads the district below it; ZONE reads all three', async () => {
-    const p = await t.gql(LIST, { first: 500 }, { token: jiangsu });
-    expect(p.body.data.enterprises.totalCount).toBe(counts.WUJIANG);
-    const z = await t.gql(LIST, { first: 500 }, { token: zone });
-    const total = counts.WUJIANG + counts.QINGPU + counts.JIASHAN;
-    expect(z.body.data.enterprises.totalCount).toBe(total);
-    expect(new Set(z.body.data.enterprises.edges.map((e: any) => e.node.jurisdiction))).toEqual(new Set(['WUJIANG', 'QINGPU', 'JIASHAN']));
+  test('complaints are conditional: own district only without a purpose; province reads the district below, ZONE all', async () => {
+    const q = `{ complaints(first: 500) { totalCount edges { node { ownerJurisdiction } } } }`;
+    const n: Record<string, number> = Object.fromEntries((await t.db.ds.query('SELECT owner_jurisdiction AS j, count(*)::int AS n FROM complaint GROUP BY 1')).map((r: any) => [r.j, r.n]));
+    const own = await t.gql(q, {}, { token: wujiang });
+    expect(own.body.data.complaints.totalCount).toBe(n.WUJIANG);
+    expect(new Set(own.body.data.complaints.edges.map((e: any) => e.node.ownerJurisdiction))).toEqual(new Set(['WUJIANG']));
+    expect((await t.gql(q, {}, { token: jiangsu })).body.data.complaints.totalCount).toBe(n.WUJIANG);
+    expect((await t.gql(q, {}, { token: zone })).body.data.complaints.totalCount).toBe(n.WUJIANG + n.QINGPU + n.JIASHAN);
   });
 
   test('the public, a reader without DOSSIER_READER and the credit platform see no dossier rows', async () => {
     const pub = await t.gql(LIST, {});
     expect(pub.body.data.enterprises).toMatchObject({ totalCount: 0, edges: [] });
     const noRole = await t.gql(LIST, {}, { token: await t.token('WUJIANG', ['CATALOG_READER']) });
+    expect(noRole.body.errors).toBeUndefined();
     expect(noRole.body.data.enterprises.totalCount).toBe(0);
     const credit = await t.gql(LIST, {}, { token: await t.token('CREDIT_YRD', ['CREDIT_FEED']) });
     expect(credit.body.data.enterprises.totalCount).toBe(0);
@@ -86,24 +88,25 @@ describe('enterprise list and rule 1 scoping', () => {
   test('nameContains matches literally (a % is not a wildcard) and industryCode by prefix', async () => {
     const [{ name, industry_code }] = await t.db.ds.query(`SELECT name, industry_code FROM enterprise WHERE owner_jurisdiction = 'WUJIANG' ORDER BY uscc LIMIT 1`);
     const part = [...name].slice(2, 6).join('');
-    const r = await t.gql(LIST, { first: 500, filter: { nameContains: part } }, { token: wujiang });
+    const r = await t.gql(LIST, { first: 500, filter: { jurisdiction: 'WUJIANG', nameContains: part } }, { token: wujiang });
     expect(r.body.data.enterprises.edges.map((e: any) => e.node.name)).toContain(name);
     for (const e of r.body.data.enterprises.edges) expect(e.node.name).toContain(part);
-    const pct = await t.gql(LIST, { filter: { nameContains: '%' } }, { token: wujiang });
+    const pct = await t.gql(LIST, { filter: { jurisdiction: 'WUJIANG', nameContains: '%' } }, { token: wujiang });
     expect(pct.body.data.enterprises.totalCount).toBe(0);
-    const ind = await t.gql(LIST, { first: 500, filter: { industryCode: industry_code.slice(0, 3) } }, { token: wujiang });
+    const ind = await t.gql(LIST, { first: 500, filter: { jurisdiction: 'WUJIANG', industryCode: industry_code.slice(0, 3) } }, { token: wujiang });
     const [{ n }] = await t.db.ds.query(`SELECT count(*)::int n FROM enterprise WHERE owner_jurisdiction = 'WUJIANG' AND industry_code LIKE $1`, [industry_code.slice(0, 3) + '%']);
     expect(ind.body.data.enterprises.totalCount).toBe(n);
   });
 
   test('penalizedSince and creditLevel filter through the records the caller may see', async () => {
     const [{ n }] = await t.db.ds.query(`SELECT count(DISTINCT e.id)::int n FROM enterprise e JOIN penalty p ON p.enterprise_id = e.id WHERE e.owner_jurisdiction = 'WUJIANG' AND p.decision_date >= '2024-01-01'`);
-    const r = await t.gql(LIST, { filter: { penalizedSince: '2024-01-01' } }, { token: wujiang });
+    const r = await t.gql(LIST, { filter: { jurisdiction: 'WUJIANG', penalizedSince: '2024-01-01' } }, { token: wujiang });
     expect(r.body.data.enterprises.totalCount).toBe(n);
     expect(n).toBeGreaterThan(0);
     const [{ level }] = await t.db.ds.query(`SELECT level FROM credit_record WHERE owner_jurisdiction = 'WUJIANG' AND kind = 'EVALUATION' GROUP BY level ORDER BY count(*) DESC LIMIT 1`);
     const [{ m }] = await t.db.ds.query(`SELECT count(*)::int m FROM enterprise e WHERE e.owner_jurisdiction = 'WUJIANG' AND
       (SELECT c.level FROM credit_record c WHERE c.enterprise_id = e.id AND c.kind = 'EVALUATION' ORDER BY c.effective_on DESC LIMIT 1) = $1`, [level]);
+    // Credit records are conditional: without a purpose only Wujiang's evaluations are visible, so only Wujiang enterprises match.
     const byLevel = await t.gql(LIST, { filter: { creditLevel: level } }, { token: wujiang });
     expect(byLevel.body.data.enterprises.totalCount).toBe(m);
   });
@@ -137,11 +140,16 @@ describe('one enterprise by USCC', () => {
     expect([...dates].sort().reverse()).toEqual(dates);
   });
 
-  test('another district asking by key is FORBIDDEN, with the rule that decided', async () => {
-    const [e] = await t.db.ds.query(`SELECT uscc FROM enterprise WHERE owner_jurisdiction = 'QINGPU' LIMIT 1`);
+  test('another district\'s enterprise: visible, ID number masked, conditional records hidden', async () => {
+    const [e] = await t.db.ds.query(`SELECT e.uscc, e.legal_rep_id_number FROM enterprise e WHERE e.owner_jurisdiction = 'QINGPU'
+      AND EXISTS (SELECT 1 FROM complaint c WHERE c.enterprise_id = e.id) ORDER BY e.uscc LIMIT 1`);
     const r = await t.gql(ONE, { uscc: e.uscc }, { token: wujiang });
-    expect(r.body.data.enterprise).toBeNull();
-    expect(r.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', recordType: 'ENTERPRISE', ownerJurisdiction: 'QINGPU' });
+    expect(r.body.errors).toBeUndefined();
+    const d = r.body.data.enterprise;
+    expect(d.legalRepresentative.idNumber).toBe(e.legal_rep_id_number.slice(0, 4) + '*'.repeat(10) + e.legal_rep_id_number.slice(-4));
+    expect(d.complaints.totalCount).toBe(0);
+    expect(d.creditStatus).toMatchObject({ scheme: null, blacklisted: false });
+    expect(r.body.extensions.policy.masked).toContainEqual({ field: 'Enterprise.legalRepresentative.idNumber', rule: 'mask.legalRepresentative.outsideOwner' });
   });
 
   test('a valid USCC that is not in the hub is null, not an error', async () => {
@@ -199,19 +207,21 @@ describe('root lists of records', () => {
     expect([...keys].sort().reverse()).toEqual(keys);
   });
 
-  test('lookups by natural key for each record type', async () => {
-    for (const [field, arg, table, col] of [
-      ['eiaApproval', 'approvalNo', 'eia_approval', 'approval_no'], ['permit', 'permitNo', 'permit', 'permit_no'],
-      ['inspection', 'inspectionNo', 'inspection', 'inspection_no'], ['penalty', 'decisionNo', 'penalty', 'decision_no'],
-      ['complaint', 'ticketNo', 'complaint', 'ticket_no'], ['creditRecord', 'recordNo', 'credit_record', 'record_no'],
-    ]) {
+  test('lookups by natural key for each record type: unconditional types cross borders, conditional ones are FORBIDDEN', async () => {
+    for (const [field, arg, table, col, shared] of [
+      ['eiaApproval', 'approvalNo', 'eia_approval', 'approval_no', true], ['permit', 'permitNo', 'permit', 'permit_no', true],
+      ['inspection', 'inspectionNo', 'inspection', 'inspection_no', false], ['penalty', 'decisionNo', 'penalty', 'decision_no', true],
+      ['complaint', 'ticketNo', 'complaint', 'ticket_no', false], ['creditRecord', 'recordNo', 'credit_record', 'record_no', false],
+    ] as const) {
+      const q = `query($k: String!) { ${field}(${arg}: $k) { ownerJurisdiction } }`;
       const [row] = await t.db.ds.query(`SELECT ${col} AS k FROM ${table} WHERE owner_jurisdiction = 'WUJIANG' LIMIT 1`);
-      const ok = await t.gql(`query($k: String!) { ${field}(${arg}: $k) { ownerJurisdiction } }`, { k: row.k }, { token: wujiang });
+      const ok = await t.gql(q, { k: row.k }, { token: wujiang });
       expect({ field, data: ok.body.data[field] }).toEqual({ field, data: { ownerJurisdiction: 'WUJIANG' } });
       const [other] = await t.db.ds.query(`SELECT ${col} AS k FROM ${table} WHERE owner_jurisdiction = 'JIASHAN' LIMIT 1`);
-      const no = await t.gql(`query($k: String!) { ${field}(${arg}: $k) { ownerJurisdiction } }`, { k: other.k }, { token: wujiang });
-      expect({ field, code: no.body.errors?.[0].extensions.code }).toEqual({ field, code: 'FORBIDDEN' });
-      const none = await t.gql(`query($k: String!) { ${field}(${arg}: $k) { ownerJurisdiction } }`, { k: 'NO-SUCH-KEY' }, { token: wujiang });
+      const cross = await t.gql(q, { k: other.k }, { token: wujiang });
+      if (shared) expect({ field, data: cross.body.data[field] }).toEqual({ field, data: { ownerJurisdiction: 'JIASHAN' } });
+      else expect({ field, ext: cross.body.errors?.[0].extensions }).toMatchObject({ field, ext: { code: 'FORBIDDEN', rule: 'sharing.conditional', ownerJurisdiction: 'JIASHAN' } });
+      const none = await t.gql(q, { k: 'NO-SUCH-KEY' }, { token: wujiang });
       expect({ field, data: none.body.data[field], errors: none.body.errors }).toEqual({ field, data: null, errors: undefined });
     }
   });

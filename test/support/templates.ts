@@ -4,6 +4,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createDb, Db, migrate, openPglite } from '../../src/db/datasource';
 import { seedDemoData } from '../../src/seed/generator';
+import { seedMonitoringData } from '../../src/seed/monitoring';
+import { defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from '../../src/modules/catalog';
 
 /**
  * Test databases are cloned from templates made once per run (global setup): `empty` is migrated,
@@ -38,7 +40,14 @@ async function admin<T>(base: string, fn: (c: Client) => Promise<T>): Promise<T>
 
 async function prepare(db: Db, name: TemplateName): Promise<void> {
   await migrate(db.ds);
-  if (name === 'demo') await seedDemoData(db.ds, DEMO_TEMPLATE);
+  // Both templates hold the catalog, as every started hub does.
+  const { catalog, problems } = loadCatalogFiles(defaultCatalogDir());
+  if (!catalog) throw new Error(`the catalog has problems:\n${problems.map(formatProblem).join('\n')}`);
+  await loadIntoDatabase(db.ds, catalog);
+  if (name === 'demo') {
+    await seedDemoData(db.ds, DEMO_TEMPLATE);
+    await seedMonitoringData(db.ds, { seed: DEMO_TEMPLATE.seed, days: 60 });
+  }
 }
 
 /** Builds both templates (global setup). */

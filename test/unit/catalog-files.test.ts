@@ -11,7 +11,7 @@ const CATALOG = path.resolve(__dirname, '../../catalog');
 /** The root fields the hub's schema is meant to have; the catalog's entry points must be among them. */
 const ROOT_FIELDS = new Set([
   'catalogResources', 'enterprises', 'eiaApprovals', 'permits', 'inspections', 'penalties', 'complaints',
-  'creditRecords', 'monitoringStations', 'observations', 'waterQuality', 'airQuality',
+  'creditRecords', 'monitoringStations', 'monitoringStation', 'waterQuality', 'airQuality',
 ]);
 
 const tempDirs: string[] = [];
@@ -208,7 +208,7 @@ describe('a broken catalog', () => {
   it('reports an entry point the GraphQL schema lacks, only when the root fields are given', () => {
     const dir = copyCatalog();
     const file = 'resources/noise-functional-zone-automatic.yaml';
-    edit(dir, file, (t) => t.replace(/observations/g, 'noiseObservations'));
+    edit(dir, file, (t) => t.replace(/monitoringStations/g, 'noiseObservations'));
     expect(load(dir)).toEqual({ problems: [], loaded: true });
     const { problems } = load(dir, ROOT_FIELDS);
     expect(problems).toEqual([problem(file, lineOf(file, /^entryPoint:/), 'entryPoint "noiseObservations" is not a root field of the GraphQL schema')]);
@@ -217,9 +217,9 @@ describe('a broken catalog', () => {
   it('reports an example query that does not use the entry point', () => {
     const dir = copyCatalog();
     const file = 'resources/air-quality-forecast.yaml';
-    edit(dir, file, (t) => t.replace('  airQuality(filter', '  observations(filter'));
+    edit(dir, file, (t) => t.replace('  airQuality(stationCode', '  monitoringStations(stationCode'));
     const { problems } = load(dir);
-    expect(problems).toEqual([problem(file, lineOf(file, /^exampleQuery:/), 'exampleQuery does not query the entry point airQuality (it queries observations)')]);
+    expect(problems).toEqual([problem(file, lineOf(file, /^exampleQuery:/), 'exampleQuery does not query the entry point airQuality (it queries monitoringStations)')]);
   });
 
   it('reports a record type that no resource, or two resources, declare', () => {

@@ -1,4 +1,4 @@
-import type { RecordType } from '../../auth/policy';
+import { DOSSIER_TYPES, RecordType } from '../../auth/policy';
 
 interface Tally {
   resourceType: string;
@@ -25,8 +25,10 @@ export class AuditTrail {
     return t;
   }
 
-  /** Rows returned to the caller; `maskedRows` says which of them had a field masked. */
+  /** Dossier rows returned to the caller; `maskedRows` says which of them had a field masked. */
   returned(recordType: RecordType, rows: ReadonlyArray<{ ownerJurisdiction: string }>, maskedRows: ReadonlySet<object> = new Set()): void {
+    // The audit log is of dossier reads; monitoring data is shared network-wide and not audited.
+    if (!DOSSIER_TYPES.includes(recordType)) return;
     for (const r of rows) {
       const t = this.tally(recordType, r.ownerJurisdiction);
       t.count++;
@@ -36,6 +38,7 @@ export class AuditTrail {
 
   /** A record asked for by key that the policy hid. */
   denied(recordType: RecordType, owner: string): void {
+    if (!DOSSIER_TYPES.includes(recordType)) return;
     this.tally(recordType, owner).denied = true;
   }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { GraphQLError, Kind, parse as parseGraphql } from 'graphql';
+import { GraphQLError, GraphQLSchema, Kind, parse as parseGraphql, validate as validateGraphql } from 'graphql';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { RecordType } from '../../auth/policy';
 import { jurisdictionInfo } from '../../domain/jurisdictions';
@@ -44,6 +44,29 @@ export interface LoadCatalogOptions {
    * be one of them; when absent, entry points are checked only for form.
    */
   knownEntryPoints?: ReadonlySet<string>;
+  /**
+   * The built GraphQL schema. When given, each `exampleQuery` is validated against it (the README
+   * and the playground show them, so they must run), and its Query root fields stand for
+   * `knownEntryPoints` when those are not given.
+   */
+  schema?: GraphQLSchema;
+}
+
+/** Names of the Query root fields of a schema: the entry points a resource may name. */
+export function rootFieldNames(schema: GraphQLSchema): ReadonlySet<string> {
+  return new Set(Object.keys(schema.getQueryType()?.getFields() ?? {}));
+}
+
+/**
+ * The catalog/ directory of the repository, found by walking up from this file, so the same code
+ * finds it from src/ (ts-node, Jest) and from dist/src/ (the compiled hub).
+ */
+export function defaultCatalogDir(from: string = __dirname): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'catalog');
+    if (fs.existsSync(path.join(candidate, 'dimensions')) && fs.existsSync(path.join(dir, 'package.json'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`no catalog/ directory found above ${from}`);
+  }
 }
 
 /** The root field that serves each dossier record type: the policy finds a record type's sharing type through it. */
@@ -69,6 +92,22 @@ class SourceFile {
   constructor(readonly rel: string, readonly doc: Document.Parsed, private readonly lines: LineCounter) {}
 
   /** The line of the key (or sequence item) at `p`, or of the nearest ancestor that exists. */
+  /**
+   * The line on which the text of the scalar at `p` starts: the line after the key for a block
+   * scalar (`|-`), the key's line otherwise. Lines inside the text are counted from there.
+   */
+  textLineOf(p: Path): number {
+    const keyLine = this.lineOf(p);
+    let node: unknown = this.doc.contents;
+    for (const seg of p) {
+      if (!isMap(node)) return keyLine;
+      node = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(seg))?.value;
+    }
+    if (!isScalar(node)) return keyLine;
+    const start = this.lineAt(node) ?? keyLine;
+    return node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? start + 1 : start;
+  }
+
   lineOf(p: Path): number {
     let node: unknown = this.doc.contents;
     let line = this.lineAt(node) ?? 1;
@@ -227,7 +266,8 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
   // would then report things missing that are merely unreadable, so they wait for a clean parse.
   const allParsed = parsedResources.length === resourceFiles.length;
   const resourceCodes = allParsed ? new Set(parsedResources.map(rawCode).filter((c): c is string => typeof c === 'string')) : undefined;
-  for (const r of resources) checkResource(r, refs, resourceCodes, opts.knownEntryPoints, report);
+  const knownEntryPoints = opts.knownEntryPoints ?? (opts.schema && rootFieldNames(opts.schema));
+  for (const r of resources) checkResource(r, refs, resourceCodes, knownEntryPoints, opts.schema, report);
 
   // Each dossier record type has exactly one resource: the policy reads its sharing type from it.
   const resourcesDir = display(path.join(root, 'resources'));
@@ -419,6 +459,7 @@ function checkResource(
   refs: Refs,
   resourceCodes: ReadonlySet<string> | undefined,
   knownEntryPoints: ReadonlySet<string> | undefined,
+  schema: GraphQLSchema | undefined,
   report: Report,
 ): void {
   const at = (p: Path, message: string): void => report(src.rel, src.lineOf(p), message);
@@ -474,7 +515,7 @@ function checkResource(
   if (knownEntryPoints && !knownEntryPoints.has(r.entryPoint)) {
     at(['entryPoint'], `entryPoint "${r.entryPoint}" is not a root field of the GraphQL schema`);
   }
-  checkExampleQuery(src, r, report);
+  checkExampleQuery(src, r, schema, report);
 }
 
 function checkSharing(src: SourceFile, r: CatalogResourceEntry, refs: Refs, report: Report): void {
@@ -502,12 +543,17 @@ function checkSharing(src: SourceFile, r: CatalogResourceEntry, refs: Refs, repo
   if (method.class === 'OFFLINE' && method.type === 'INTERFACE') at(['sharing', 'method'], 'an OFFLINE method shares a DATABASE copy or a FILE, not an INTERFACE');
 }
 
-/** The example must be a GraphQL document whose first operation selects the resource's entry point. */
-function checkExampleQuery(src: SourceFile, r: CatalogResourceEntry, report: Report): void {
+/**
+ * The example must be a GraphQL document whose first operation selects the resource's entry point
+ * and, when the schema is given, one that the schema accepts (reported at the query's own line).
+ */
+function checkExampleQuery(src: SourceFile, r: CatalogResourceEntry, schema: GraphQLSchema | undefined, report: Report): void {
   const line = src.lineOf(['exampleQuery']);
+  let document;
   let operation;
   try {
-    operation = parseGraphql(r.exampleQuery).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    document = parseGraphql(r.exampleQuery);
+    operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   } catch (e) {
     report(src.rel, line, `exampleQuery is not valid GraphQL: ${e instanceof GraphQLError ? e.message : String(e)}`);
     return;
@@ -518,4 +564,10 @@ function checkExampleQuery(src: SourceFile, r: CatalogResourceEntry, report: Rep
   }
   const roots = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
   if (!roots.includes(r.entryPoint)) report(src.rel, line, `exampleQuery does not query the entry point ${r.entryPoint} (it queries ${roots.join(', ') || 'nothing'})`);
+  if (!schema) return;
+  const textLine = src.textLineOf(['exampleQuery']);
+  for (const e of validateGraphql(schema, document)) {
+    const at = e.locations?.[0] ? textLine + e.locations[0].line - 1 : line;
+    report(src.rel, at, `exampleQuery is not valid against the GraphQL schema: ${e.message}`);
+  }
 }

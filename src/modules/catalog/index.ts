@@ -1,0 +1,11 @@
+export { defaultCatalogDir, formatProblem, loadCatalogFiles, RECORD_TYPE_ENTRY_POINTS, rootFieldNames } from './catalog-files';
+export type { Catalog, CatalogProblem } from './catalog-files';
+export type { DossierRecordType, SharingType } from './catalog.schema';
+export { CATALOG_ENTITIES } from './catalog.entity';
+export { CatalogFilter } from './catalog.inputs';
+export { CatalogResolver } from './catalog.resolver';
+export { CatalogService, loadIntoDatabase } from './catalog.service';
+export type { CatalogLoadResult, CatalogReadContext, CatalogSharingRule, LoadCounts } from './catalog.service';
+export { CatalogSharingType } from './catalog.codes';
+export { CatalogFacets, CatalogResource } from './catalog.type';
+export { accessRightsOf, buildDcat, catalogDcatHandler } from './dcat';

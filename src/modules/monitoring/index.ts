@@ -1,0 +1,7 @@
+export { AIR_PARAMETER, AqiReportKind, AssessmentPeriod, ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode } from './monitoring.codes';
+export { MonitoringStation } from './station.entity';
+export { Observation } from './observation.entity';
+export { MonitoringResolver } from './monitoring.resolver';
+export { StandardsResolver } from './standards.resolver';
+export { MonitoringService, monitoringService, STATION_SPEC } from './monitoring.service';
+export { standardsService } from './standards.service';

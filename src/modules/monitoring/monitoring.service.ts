@@ -1,0 +1,477 @@
+import type { DataSource } from 'typeorm';
+import { AccessContext, readScope, RecordType } from '../../auth/policy';
+import { scopeCondition } from '../../auth/scope';
+import { SqlParams } from '../../db/sql';
+import { AqiInput as AqiCalcInput, computeAqi, selectAqiTable } from '../../domain/standards/aqi';
+import { assessWater, GB3838_2002, StandardInputError } from '../../domain/standards/water-quality';
+import type { HubContext, Services } from '../../graphql/context';
+import { badInput } from '../../graphql/errors';
+import { encodeCursor, Page, PageArgs, PageRequest, pageRequest } from '../../graphql/pagination';
+import { forbiddenRecord, jurisdictionCondition } from '../dossier/dossier.service';
+import type { Enterprise } from '../enterprise/enterprise.entity';
+import { KeyLookup, ReadContext, RecordSpec, RecordStore } from '../dossier/record-store';
+import {
+  AIR_PARAMETER, AIR_PARAMETERS, AqiPollutantCode, AqiReportKind, AssessmentPeriod, HUB_TIME_ZONE, StationKind, Waterbody,
+} from './monitoring.codes';
+import { ObservationArgs, StationFilter } from './monitoring.inputs';
+import { MonitoringLoaders } from './monitoring.loader';
+import { AirQualityPeriod, AqiConcentration, WaterQualityPeriod } from './monitoring.types';
+import { Observation } from './observation.entity';
+import { MonitoringStation } from './station.entity';
+import { plainDecimal, toAqiResult, toWaterResult, withInputErrors } from './standards.service';
+
+/** How stations are stored and listed, for the generic scoped reads of the RecordStore. */
+export const STATION_SPEC: RecordSpec<MonitoringStation> = {
+  recordType: RecordType.MONITORING,
+  entity: MonitoringStation,
+  table: 'monitoring_station',
+  keyColumn: 'code',
+  order: { columns: ['code'], dir: 'ASC' },
+};
+
+/** Cursor tag of observation lists. */
+const OBSERVATION_TAG = 'OBSERVATION';
+
+/** Longest ranges one call may ask for: a year of days, a month of hours (744 = 31 × 24). */
+export const MAX_DAILY_DAYS = 366;
+export const MAX_HOURLY_HOURS = 744;
+/** Water assessments: at most this many periods per call, whatever the period length. */
+const MAX_WATER_PERIODS: Record<AssessmentPeriod, number> = { DAY: 366, MONTH: 120, YEAR: 30 };
+
+/**
+ * Data validity (GB 3095-2012, Table 4): a 24-h mean needs at least 20 valid hours, an 8-h
+ * moving mean at least 6 of its 8 hours. Days or windows short of that give no value.
+ */
+const MIN_HOURS_PER_DAY = 20;
+const MIN_HOURS_PER_8H = 6;
+
+/** Observation filters that, with the page arguments, make one nested list request. */
+export interface ObservationQuery {
+  parameter: string | null;
+  from: Date | null;
+  to: Date | null;
+}
+
+const POLLUTANT_ORDER: Array<Exclude<AqiPollutantCode, AqiPollutantCode.O3_8H>> = [
+  AqiPollutantCode.SO2, AqiPollutantCode.NO2, AqiPollutantCode.CO, AqiPollutantCode.O3, AqiPollutantCode.PM10, AqiPollutantCode.PM25,
+];
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Days from `from` to `to`, both included. */
+function daysInclusive(from: string, to: string): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+}
+
+/** 00:00 China Standard Time of a calendar day, as an instant (the zone keeps UTC+8 all year). */
+function cstMidnight(day: string): Date {
+  return new Date(`${day}T00:00:00+08:00`);
+}
+
+function checkRange(from: string, to: string): number {
+  if (to < from) throw badInput('to', `must not be before from (${from})`);
+  return daysInclusive(from, to);
+}
+
+/** Bounds a water assessment's range by its number of periods. */
+function checkWaterRange(from: string, to: string, period: AssessmentPeriod): void {
+  const days = checkRange(from, to);
+  const months = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
+  const periods = period === AssessmentPeriod.DAY ? days : period === AssessmentPeriod.MONTH ? months : Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1;
+  if (periods > MAX_WATER_PERIODS[period]) {
+    throw badInput('to', `a ${period} assessment covers at most ${MAX_WATER_PERIODS[period]} periods per call; ${from}..${to} spans ${periods}`);
+  }
+}
+
+/** Bounds an AQI report's range: 366 days DAILY, 744 hours HOURLY; the start must have an HJ 633 revision. */
+function checkAirRange(from: string, to: string, report: AqiReportKind): void {
+  const days = checkRange(from, to);
+  if (report === AqiReportKind.DAILY && days > MAX_DAILY_DAYS) {
+    throw badInput('to', `a DAILY report covers at most ${MAX_DAILY_DAYS} days per call; ${from}..${to} spans ${days}`);
+  }
+  if (report === AqiReportKind.HOURLY && days * 24 > MAX_HOURLY_HOURS) {
+    throw badInput('to', `an HOURLY report covers at most ${MAX_HOURLY_HOURS} hours per call; ${from}..${to} spans ${days * 24}`);
+  }
+  withInputErrors('from', () => selectAqiTable(from));
+}
+
+/** Raw observation row (snake_case) to the GraphQL object. */
+function toObservation(r: Record<string, unknown>): Observation {
+  const o = new Observation();
+  o.stationId = String(r.station_id);
+  o.parameter = String(r.parameter);
+  o.observedAt = r.observed_at as Date;
+  o.interval = r.interval as Observation['interval'];
+  o.value = String(r.value);
+  o.unit = String(r.unit);
+  o.flag = String(r.flag).trim() as Observation['flag'];
+  return o;
+}
+
+/**
+ * Reads of monitoring stations and observations, and the standard assessments over them. Every
+ * statement scopes on the station's owner district through `scopeCondition` with the MONITORING
+ * read scope, so observations are never read past the policy; aggregation happens in SQL.
+ */
+export class MonitoringService {
+  private readonly requests = new WeakMap<object, MonitoringLoaders>();
+
+  constructor(private readonly store: RecordStore, private readonly ds: DataSource) {}
+
+  /** The monitoring loaders of one request, made on first use and dropped with the request's context. */
+  loaders(ctx: HubContext): MonitoringLoaders {
+    let l = this.requests.get(ctx);
+    if (!l) {
+      l = new MonitoringLoaders(this, ctx);
+      this.requests.set(ctx, l);
+    }
+    return l;
+  }
+
+  /** One station by code: null when there is none, FORBIDDEN when the policy hides it. */
+  async getStation(ctx: HubContext, code: string): Promise<MonitoringStation | null> {
+    const found = await this.loaders(ctx).stationByCode.load(code);
+    if (!found) return null;
+    if (!found.visible) throw forbiddenRecord(ctx, STATION_SPEC, code, found);
+    return found.row;
+  }
+
+  /** A station's observations, newest first; siblings in a station list share one statement. */
+  async stationObservations(ctx: HubContext, stationId: string, args: ObservationArgs, path: string): Promise<Page<Observation>> {
+    const { query, page } = this.observationRequest(args, path);
+    const loaders = this.loaders(ctx);
+    const p = await loaders.observationsOf(query, page).load(stationId);
+    let total: Promise<number> | undefined;
+    return {
+      edges: p.edges,
+      pageInfo: p.pageInfo,
+      get totalCount() {
+        return (total ??= loaders.observationCount(query).load(stationId));
+      },
+    };
+  }
+
+  /** The enterprise of a pollution-source outlet through the request's enterprise loader (null when hidden or none). */
+  async enterpriseOf(ctx: HubContext, station: MonitoringStation): Promise<Enterprise | null> {
+    return station.enterpriseId ? ctx.loaders.enterpriseById.load(station.enterpriseId) : null;
+  }
+
+  /**
+   * `waterQuality` of a section by code: arguments checked first (no SQL for bad input), then the
+   * station (null when unknown, FORBIDDEN when hidden, like the dossier lookups), then one aggregate statement.
+   */
+  async waterQualityOf(ctx: HubContext, code: string, from: Date, to: Date, period: AssessmentPeriod): Promise<WaterQualityPeriod[] | null> {
+    checkWaterRange(isoDay(from), isoDay(to), period);
+    const station = await this.getStation(ctx, code);
+    return station && this.waterQuality(ctx, station, from, to, period);
+  }
+
+  /** `airQuality` of an air station by code, in the same steps as `waterQualityOf`. */
+  async airQualityOf(ctx: HubContext, code: string, from: Date, to: Date, report: AqiReportKind): Promise<AirQualityPeriod[] | null> {
+    checkAirRange(isoDay(from), isoDay(to), report);
+    const station = await this.getStation(ctx, code);
+    return station && this.airQuality(ctx, station, from, to, report);
+  }
+
+  /** Stations by code, hidden ones marked, for the per-request loader. */
+  stationsByCode(ctx: ReadContext, codes: readonly string[]): Promise<Map<string, KeyLookup<MonitoringStation>>> {
+    return this.store.byKeys(ctx, STATION_SPEC, codes);
+  }
+
+  /** The scoped station list, in code order. */
+  listStations(ctx: ReadContext, filter: StationFilter, args: PageArgs): Promise<Page<MonitoringStation>> {
+    const page = pageRequest(args, STATION_SPEC.recordType, STATION_SPEC.order.columns.length);
+    return this.store.list(ctx, STATION_SPEC, (q) => {
+      const c = jurisdictionCondition(filter.jurisdiction, q);
+      if (filter.kind) c.push(`t.kind = ${q.p(filter.kind)}`);
+      if (filter.waterbody) c.push(`t.waterbody = ${q.p(filter.waterbody)}`);
+      return c;
+    }, page);
+  }
+
+  /** Validates the arguments of an observation list; `path` prefixes field names of nested lists. */
+  observationRequest(args: PageArgs & Partial<ObservationQuery>, path = ''): { query: ObservationQuery; page: PageRequest } {
+    if (args.parameter !== undefined && args.parameter !== null && !/^[A-Za-z0-9]{1,16}$/.test(args.parameter)) {
+      throw badInput(`${path}parameter`, `must be an HJ 212 parameter code like a34004 or w21003, got "${args.parameter}"`);
+    }
+    if (args.from && args.to && args.to < args.from) throw badInput(`${path}to`, `must not be before ${path}from (${args.from.toISOString()})`);
+    const page = pageRequest(args, OBSERVATION_TAG, 2, path);
+    return { query: { parameter: args.parameter ?? null, from: args.from ?? null, to: args.to ?? null }, page };
+  }
+
+  private observationConditions(query: ObservationQuery, q: SqlParams): string[] {
+    const c: string[] = [];
+    if (query.parameter) c.push(`o.parameter = ${q.p(query.parameter)}`);
+    if (query.from) c.push(`o.observed_at >= ${q.p(query.from.toISOString())}::timestamptz`);
+    if (query.to) c.push(`o.observed_at <= ${q.p(query.to.toISOString())}::timestamptz`);
+    return c;
+  }
+
+  /**
+   * One page of observations for each of many stations in one statement: a LATERAL subquery
+   * walks each station's (station, time) index newest first and stops after `first + 1` rows, so
+   * a nested list costs one statement however many stations, and no station's history is sorted.
+   */
+  async observationPages(ctx: AccessContext, stationIds: readonly string[], query: ObservationQuery, page: PageRequest): Promise<Map<string, Page<Observation>>> {
+    const q = new SqlParams();
+    const scope = scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q);
+    const conds = this.observationConditions(query, q);
+    if (page.after) conds.push(`(o.observed_at, o.parameter) < (${q.p(page.after[0])}::timestamptz, ${q.p(page.after[1])}::varchar)`);
+    const sql = `SELECT o.* FROM monitoring_station s
+      CROSS JOIN LATERAL (
+        SELECT o.station_id, o.parameter, o.observed_at, o.interval, o.value, o.unit, o.flag FROM observation o
+        WHERE ${['o.station_id = s.id', ...conds].join(' AND ')}
+        ORDER BY o.observed_at DESC, o.parameter DESC LIMIT ${page.first + 1}
+      ) o
+      WHERE s.id = ANY(${q.p(stationIds)}::uuid[]) AND ${scope}`;
+    const raw: Record<string, unknown>[] = await this.ds.query(sql, q.values);
+    const groups = new Map<string, Record<string, unknown>[]>();
+    for (const r of raw) {
+      const id = String(r.station_id);
+      groups.set(id, [...(groups.get(id) ?? []), r]);
+    }
+    const out = new Map<string, Page<Observation>>();
+    for (const id of stationIds) {
+      const rows = groups.get(id) ?? [];
+      const edges = rows.slice(0, page.first).map((r) => ({
+        cursor: encodeCursor(OBSERVATION_TAG, [(r.observed_at as Date).toISOString(), String(r.parameter)]),
+        node: toObservation(r),
+      }));
+      out.set(id, {
+        edges,
+        pageInfo: {
+          hasNextPage: rows.length > page.first,
+          hasPreviousPage: page.after !== null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges[edges.length - 1]?.cursor ?? null,
+        },
+        // Filled by the caller, which counts lazily through a loader of its own.
+        totalCount: 0,
+      });
+    }
+    return out;
+  }
+
+  /** How many observations each station has under the filter: one grouped statement for all stations. */
+  async observationCounts(ctx: AccessContext, stationIds: readonly string[], query: ObservationQuery): Promise<Map<string, number>> {
+    const q = new SqlParams();
+    const scope = scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q);
+    const conds = ['s.id = o.station_id', `o.station_id = ANY(${q.p(stationIds)}::uuid[])`, scope, ...this.observationConditions(query, q)];
+    const raw: Array<{ station_id: string; n: number }> = await this.ds.query(
+      `SELECT o.station_id, count(*)::int AS n FROM observation o, monitoring_station s WHERE ${conds.join(' AND ')} GROUP BY o.station_id`,
+      q.values,
+    ) as never;
+    return new Map(raw.map((r) => [String(r.station_id), Number(r.n)]));
+  }
+
+  /**
+   * The water class of a section per day, month or year: each parameter is averaged over the
+   * period in SQL from N-flag data only, then the period means are classified with the section's
+   * waterbody type. A period whose data has no valid value of an evaluated item has no class.
+   */
+  async waterQuality(ctx: ReadContext, station: MonitoringStation, fromDate: Date, toDate: Date, period: AssessmentPeriod): Promise<WaterQualityPeriod[]> {
+    const from = isoDay(fromDate);
+    const to = isoDay(toDate);
+    checkWaterRange(from, to, period);
+    if (station.kind !== StationKind.SURFACE_WATER || !station.waterbody) {
+      throw badInput('stationCode', `${station.code} is a ${station.kind} station; waterQuality assesses SURFACE_WATER sections`);
+    }
+
+    const q = new SqlParams();
+    const tz = q.p(HUB_TIME_ZONE);
+    const fromP = q.p(from);
+    const sql = `SELECT to_char(g.period_start, 'YYYY-MM-DD') AS period_start, g.parameter,
+        round(avg(g.value) FILTER (WHERE g.flag = 'N'), 6)::text AS mean,
+        count(*) FILTER (WHERE g.flag = 'N')::int AS valid,
+        count(*)::int AS total,
+        count(DISTINCT g.observed_at) FILTER (WHERE g.flag = 'N')::int AS samples
+      FROM (
+        SELECT greatest(date_trunc(${q.p(period.toLowerCase())}, o.observed_at AT TIME ZONE ${tz}), ${fromP}::date::timestamp) AS period_start,
+          o.parameter, o.value, o.flag, o.observed_at
+        FROM observation o JOIN monitoring_station s ON s.id = o.station_id
+        WHERE s.id = ${q.p(station.id)} AND ${scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q)}
+          AND o.observed_at >= (${fromP}::date::timestamp AT TIME ZONE ${tz})
+          AND o.observed_at < ((${q.p(to)}::date + 1)::timestamp AT TIME ZONE ${tz})
+      ) g
+      GROUP BY GROUPING SETS ((g.period_start, g.parameter), (g.period_start))
+      ORDER BY g.period_start, g.parameter NULLS FIRST`;
+    const raw: Array<{ period_start: string; parameter: string | null; mean: string | null; valid: number; total: number; samples: number }> =
+      await this.ds.query(sql, q.values) as never;
+
+    const out: WaterQualityPeriod[] = [];
+    let current: WaterQualityPeriod | null = null;
+    let means: Array<{ parameter: string; value: string }> = [];
+    const finish = () => {
+      if (!current) return;
+      const assessable = means.filter((m) => GB3838_2002.parameters.has(m.parameter));
+      try {
+        const a = assessWater({ waterbody: station.waterbody as Waterbody, values: assessable });
+        const shaped = toWaterResult(a, new Map(assessable.map((m) => [m.parameter, m.value])));
+        Object.assign(current, { waterClass: shaped.waterClass, grade: shaped.grade, items: shaped.items, mainPollutants: shaped.mainPollutants, standard: shaped.standard });
+      } catch (err) {
+        // A period without a valid value of an evaluated item has no class; it still reports its shares.
+        if (!(err instanceof StandardInputError)) throw err;
+      }
+      out.push(current);
+    };
+    for (const r of raw) {
+      if (r.parameter === null) {
+        finish();
+        current = {
+          periodStart: r.period_start, waterClass: null, grade: null, items: [], mainPollutants: [], standard: null,
+          validShare: r.total === 0 ? 0 : Math.round((r.valid / r.total) * 10000) / 10000,
+          sampleCount: r.samples,
+        };
+        means = [];
+      } else if (r.mean !== null) {
+        means.push({ parameter: r.parameter, value: plainDecimal(r.mean) });
+      }
+    }
+    finish();
+    return out;
+  }
+
+  /**
+   * The AQI of an air station per day (DAILY: 24-h means, daily max 1-h O3 and daily max 8-h
+   * moving O3, computed in SQL from N-flag hourly data, or taken from stored daily statistics
+   * where no hourly data is kept) or per hour (HOURLY: 1-h values, PM as the revision in force
+   * asks). Ranges are capped at 366 days / 744 hours.
+   */
+  async airQuality(ctx: ReadContext, station: MonitoringStation, fromDate: Date, toDate: Date, report: AqiReportKind): Promise<AirQualityPeriod[]> {
+    const from = isoDay(fromDate);
+    const to = isoDay(toDate);
+    checkAirRange(from, to, report);
+    if (station.kind !== StationKind.AIR) {
+      throw badInput('stationCode', `${station.code} is a ${station.kind} station; airQuality assesses AIR stations`);
+    }
+    return report === AqiReportKind.DAILY ? this.dailyAqi(ctx, station, from, to) : this.hourlyAqi(ctx, station, from, to);
+  }
+
+  /** Common head of the air statements: the station's air observations in [start, end), scoped. */
+  private airSource(ctx: ReadContext, station: MonitoringStation, q: SqlParams, start: string, end: string, extra = ''): string {
+    return `SELECT o.parameter, o.interval, o.flag, o.value, o.observed_at FROM observation o JOIN monitoring_station s ON s.id = o.station_id
+      WHERE s.id = ${q.p(station.id)} AND ${scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q)}
+        AND o.parameter = ANY(${q.p(AIR_PARAMETERS)}::varchar[]) AND o.observed_at >= ${start} AND o.observed_at < ${end} ${extra}`;
+  }
+
+  private async dailyAqi(ctx: ReadContext, station: MonitoringStation, from: string, to: string): Promise<AirQualityPeriod[]> {
+    const q = new SqlParams();
+    const tz = q.p(HUB_TIME_ZONE);
+    const start = `(${q.p(from)}::date::timestamp AT TIME ZONE ${tz})`;
+    const end = `((${q.p(to)}::date + 1)::timestamp AT TIME ZONE ${tz})`;
+    const P = AIR_PARAMETER;
+    const means = (['so2', 'no2', 'co', 'pm10', 'pm25'] as const).map((k) =>
+      `avg(value) FILTER (WHERE parameter = '${P[k]}') AS ${k}, count(*) FILTER (WHERE parameter = '${P[k]}') AS ${k}_n`).join(',\n        ');
+    const stored = (['so2', 'no2', 'co', 'pm10', 'pm25'] as const).map((k) => `max(value) FILTER (WHERE parameter = '${P[k]}') AS ${k}`).join(', ');
+    const pick = (['so2', 'no2', 'co', 'pm10', 'pm25'] as const).map((k) =>
+      `coalesce(CASE WHEN h.${k}_n >= ${MIN_HOURS_PER_DAY} THEN round(h.${k}, 6) END, d.${k})::text AS ${k}`).join(',\n        ');
+    // Parameter codes and thresholds above are constants of this module, never request input.
+    const sql = `WITH o AS (
+        SELECT x.parameter, x.interval, x.flag, x.value, (x.observed_at AT TIME ZONE ${tz}) AS local_at FROM (${this.airSource(ctx, station, q, start, end)}) x
+      ),
+      v AS (SELECT parameter, local_at, local_at::date AS day, value FROM o WHERE flag = 'N' AND interval = 'HOUR'),
+      h AS (
+        SELECT day, ${means},
+          max(value) FILTER (WHERE parameter = '${P.o3}') AS o3
+        FROM v GROUP BY day
+      ),
+      w AS (
+        SELECT day, max(m8) FILTER (WHERE n8 >= ${MIN_HOURS_PER_8H} AND local_at::time >= '07:00') AS o3_8h FROM (
+          SELECT local_at::date AS day, local_at,
+            avg(value) FILTER (WHERE flag = 'N') OVER win AS m8,
+            count(*) FILTER (WHERE flag = 'N') OVER win AS n8
+          FROM o WHERE parameter = '${P.o3}' AND interval = 'HOUR'
+          WINDOW win AS (PARTITION BY local_at::date ORDER BY local_at RANGE BETWEEN INTERVAL '7 hours' PRECEDING AND CURRENT ROW)
+        ) x GROUP BY day
+      ),
+      d AS (
+        SELECT local_at::date AS day, ${stored}, max(value) FILTER (WHERE parameter = '${P.o3}') AS o3_8h
+        FROM o WHERE flag = 'N' AND interval = 'DAY' GROUP BY 1
+      ),
+      days AS (SELECT local_at::date AS day, count(*) FILTER (WHERE flag = 'N')::float8 / count(*) AS valid_share FROM o GROUP BY 1)
+      SELECT to_char(days.day, 'YYYY-MM-DD') AS day, days.valid_share,
+        ${pick},
+        h.o3::text AS o3,
+        coalesce(round(w.o3_8h, 6), d.o3_8h)::text AS o3_8h
+      FROM days LEFT JOIN h ON h.day = days.day LEFT JOIN w ON w.day = days.day LEFT JOIN d ON d.day = days.day
+      ORDER BY days.day`;
+    const raw: Array<Record<string, string | number | null>> = await this.ds.query(sql, q.values) as never;
+    return raw.map((r) => {
+      const day = String(r.day);
+      const values: Partial<Record<AqiPollutantCode, string>> = {};
+      for (const k of [...POLLUTANT_ORDER, AqiPollutantCode.O3_8H]) if (r[k] !== null && r[k] !== undefined) values[k] = plainDecimal(String(r[k]));
+      return this.aqiPeriod(cstMidnight(day), day, 'DAILY', values, Number(r.valid_share));
+    });
+  }
+
+  private async hourlyAqi(ctx: ReadContext, station: MonitoringStation, from: string, to: string): Promise<AirQualityPeriod[]> {
+    const q = new SqlParams();
+    const tz = q.p(HUB_TIME_ZONE);
+    const startP = `(${q.p(from)}::date::timestamp AT TIME ZONE ${tz})`;
+    // 23 hours before the range feed the 24-h moving means of its first hours.
+    const start = `(${startP} - INTERVAL '23 hours')`;
+    const end = `((${q.p(to)}::date + 1)::timestamp AT TIME ZONE ${tz})`;
+    const P = AIR_PARAMETER;
+    const hourly = POLLUTANT_ORDER.map((k) => `max(value) FILTER (WHERE flag = 'N' AND parameter = '${P[k]}')::text AS ${k}`).join(',\n        ');
+    const moving = (['so2', 'pm10', 'pm25'] as const).map((k) =>
+      `max(round(m24, 6)) FILTER (WHERE n24 >= ${MIN_HOURS_PER_DAY} AND parameter = '${P[k]}')::text AS ${k}_24h`).join(',\n        ');
+    const sql = `WITH m AS (
+        SELECT parameter, flag, value, observed_at,
+          avg(value) FILTER (WHERE flag = 'N') OVER win AS m24,
+          count(*) FILTER (WHERE flag = 'N') OVER win AS n24
+        FROM (${this.airSource(ctx, station, q, start, end, `AND o.interval = 'HOUR'`)}) x
+        WINDOW win AS (PARTITION BY parameter ORDER BY observed_at RANGE BETWEEN INTERVAL '23 hours' PRECEDING AND CURRENT ROW)
+      )
+      SELECT observed_at AS at, to_char(observed_at AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day,
+        count(*) FILTER (WHERE flag = 'N')::float8 / count(*) AS valid_share,
+        ${hourly},
+        ${moving}
+      FROM m WHERE observed_at >= ${startP}
+      GROUP BY observed_at ORDER BY observed_at`;
+    const raw: Array<Record<string, unknown>> = await this.ds.query(sql, q.values);
+    return raw.map((r) => {
+      const day = String(r.day);
+      // HJ 633-2012 judges PM in the real-time report by its 24-h moving mean; HJ 633-2026 by the 1-h mean.
+      const pmMoving = selectAqiTable(day).version === '2012';
+      const pick = (k: string) => (r[k] === null || r[k] === undefined ? undefined : plainDecimal(String(r[k])));
+      const values: Partial<Record<AqiPollutantCode, string>> = {};
+      for (const k of POLLUTANT_ORDER) {
+        const v = (k === AqiPollutantCode.PM10 || k === AqiPollutantCode.PM25) && pmMoving ? pick(`${k}_24h`) : pick(k);
+        if (v !== undefined) values[k] = v;
+      }
+      return this.aqiPeriod(r.at as Date, day, 'HOURLY', values, Number(r.valid_share), pick('so2_24h'));
+    });
+  }
+
+  /** One day's or hour's AQI from its concentrations; no concentration at all gives a null AQI. */
+  private aqiPeriod(at: Date, day: string, report: 'DAILY' | 'HOURLY', values: Partial<Record<AqiPollutantCode, string>>, validShare: number, so2Of24h?: string): AirQualityPeriod {
+    const concentrations: AqiConcentration[] = Object.entries(values).map(([pollutant, value]) => ({ pollutant: pollutant as AqiPollutantCode, value: value! }));
+    const base: AirQualityPeriod = {
+      at, date: day, aqi: null, level: null, category: null, primaryPollutants: [], iaqi: [], concentrations, standard: null,
+      validShare: Math.round(validShare * 10000) / 10000,
+    };
+    if (concentrations.length === 0) return base;
+    const input: AqiCalcInput = { report, date: day, ...values };
+    if (report === 'HOURLY' && so2Of24h !== undefined) input.so2_24h = so2Of24h;
+    const r = toAqiResult(computeAqi(input));
+    return { ...base, aqi: r.aqi, level: r.level, category: r.category, primaryPollutants: r.primaryPollutants, iaqi: r.iaqi, standard: r.standard };
+  }
+}
+
+const services = new WeakMap<Services, MonitoringService>();
+
+/**
+ * The monitoring service of a running hub. It hangs off the hub's long-lived services by weak
+ * reference, so the module plugs in without a field in the shared context; move it into
+ * `Services` and `Loaders` when those files are next edited.
+ */
+export function monitoringService(s: Services): MonitoringService {
+  let m = services.get(s);
+  if (!m) {
+    m = new MonitoringService(s.store, s.ds);
+    services.set(s, m);
+  }
+  return m;
+}
