@@ -33,10 +33,10 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue: ctx, response, request }) {
+        async willSendResponse({ contextValue: ctx, response, operationName }) {
           const contextValue = ctx;
           try {
-            await ctx.services.audit.write({ requestId: ctx.requestId, principal: ctx.principal, purpose: ctx.purpose, operationName: request.operationName ?? null, audit: ctx.audit });
+            await ctx.services.audit.write({ requestId: ctx.requestId, principal: ctx.principal, purpose: ctx.purpose, operationName: operationName ?? null, audit: ctx.audit });
           } catch (err) {
             log.error({ err, requestId: ctx.requestId }, 'audit write failed: response withheld');
             response.http.status = 503;

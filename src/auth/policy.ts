@@ -182,7 +182,70 @@ export function writeDenial(p: Principal, owner: string): string | null {
   return null;
 }
 
+/** One line of `myAccess`: what the caller reads of one record type owned by one district, and what would give more. */
+export interface AccessLine {
+  recordType: RecordType;
+  ownerJurisdiction: District;
+  canRead: boolean;
+  rule: string;
+  /** Purposes that would open a conditional resource, each with the roles it needs. */
+  purposesThatWouldAllow: Array<{ purpose: string; roles: readonly Role[] }>;
+  /** Roles the caller lacks for reading at all. */
+  rolesNeeded: readonly Role[];
+  /** Fields the caller would see masked on these records. */
+  maskedFields: string[];
+}
+
+/**
+ * The policy explained for one caller: per record type and owner district, whether it can read
+ * now and what purpose or role would give it more, so a partner never guesses why a list is empty.
+ */
+export function explainAccess(access: AccessContext): AccessLine[] {
+  const p = access.principal;
+  const terms = access.terms ?? NO_TERMS;
+  const lines: AccessLine[] = [];
+  for (const recordType of DOSSIER_TYPES) {
+    for (const owner of DISTRICTS) {
+      const d = decide(access, recordType, owner);
+      const purposes = d.rule.startsWith('sharing.conditional') && !d.allowed
+        ? (d.allowedPurposes ?? []).map((purpose) => ({ purpose, roles: terms.purposeRoles.get(purpose) ?? [] }))
+        : [];
+      const masked: string[] = [];
+      if (d.allowed) {
+        if (recordType === RecordType.ENTERPRISE && !seesLegalRepresentativeId(p, owner)) masked.push('legalRepresentative.idNumber');
+        if (recordType === RecordType.COMPLAINT && !seesComplainant(p, owner)) masked.push('complainant');
+        if (recordType === RecordType.INSPECTION && !seesFindings(p)) masked.push('findings');
+      }
+      lines.push({
+        recordType, ownerJurisdiction: owner, canRead: d.allowed, rule: d.rule,
+        purposesThatWouldAllow: purposes, rolesNeeded: d.allowed ? [] : d.requiredRoles ?? [], maskedFields: masked,
+      });
+    }
+  }
+  return lines;
+}
+
 /** Kept for callers that check one owner against a computed scope. */
 export function scopeAllows(scope: ReadScope, owner: string): boolean {
   return isDistrict(owner) && scope.districts.includes(owner);
+}
+
+const ZONE_FEED_ROLES = [Role.CREDIT_FEED, Role.DOSSIER_READER, Role.ADMIN];
+
+/**
+ * Rule 4, the credit feed (every credit change of all three districts, in commit order): the
+ * Credit Yangtze Delta platform with CREDIT_FEED, and ZONE, which reads every district's credit
+ * records anyway. Nobody else: a district or province would learn other districts' credit changes.
+ * The feed is all or nothing, so the decision is one per principal, not per owner district.
+ */
+export function feedAccess(p: Principal): Decision {
+  if (p.kind === 'system') return { allowed: true, rule: 'system' };
+  if (p.kind === 'public' || !p.jurisdiction) return { allowed: false, rule: 'feed.public', requiredRoles: [Role.CREDIT_FEED] };
+  if (p.jurisdiction === Jurisdiction.CREDIT_YRD) {
+    return hasRole(p, Role.CREDIT_FEED) ? { allowed: true, rule: 'feed.creditPlatform' } : { allowed: false, rule: 'role.required', requiredRoles: [Role.CREDIT_FEED] };
+  }
+  if (p.jurisdiction === Jurisdiction.ZONE) {
+    return hasRole(p, ...ZONE_FEED_ROLES) ? { allowed: true, rule: 'feed.zone' } : { allowed: false, rule: 'role.required', requiredRoles: ZONE_FEED_ROLES };
+  }
+  return { allowed: false, rule: 'feed.platformAndZoneOnly' };
 }

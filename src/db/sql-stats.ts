@@ -4,8 +4,8 @@ import type { Logger, QueryRunner } from 'typeorm';
 /** SQL statements issued on behalf of one request, counted through TypeORM's logger. */
 export interface SqlStats {
   statements: number;
-  /** The statements themselves, kept only when a test or a debug run asks for them. */
-  log?: string[];
+  /** The statements themselves with their parameters, kept only when a test or a debug run asks for them. */
+  log?: Array<{ sql: string; params?: unknown[] }>;
 }
 
 const store = new AsyncLocalStorage<SqlStats>();
@@ -27,11 +27,11 @@ export function currentSqlStats(): SqlStats | undefined {
 export class CountingLogger implements Logger {
   constructor(private readonly report: (level: 'warn' | 'error', msg: string, data?: object) => void = () => {}) {}
 
-  logQuery(query: string): void {
+  logQuery(query: string, parameters?: unknown[]): void {
     const s = store.getStore();
     if (!s) return;
     s.statements++;
-    s.log?.push(query);
+    s.log?.push({ sql: query, params: parameters });
   }
   logQueryError(error: string | Error, query: string): void {
     this.report('error', 'sql error', { error: String(error), query: query.slice(0, 500) });

@@ -6,6 +6,7 @@ import {
 import { Jurisdiction } from '../domain/jurisdictions';
 import { CreditRecordKind } from '../modules/credit/credit-record.entity';
 import { Role } from '../auth/principal';
+import { RecordType } from '../auth/policy';
 import { CatalogSharingType } from '../modules/catalog/catalog.codes';
 import {
   AqiPollutantCode, AqiReportKind, AssessmentPeriod, ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode,
@@ -16,6 +17,7 @@ export function registerEnums(): void {
   const enums: Array<[object, string, string]> = [
     [Jurisdiction, 'Jurisdiction', 'Jurisdictions of the zone: the three districts, their provinces, the zone, and the Credit Yangtze Delta platform.'],
     [Role, 'Role', 'Roles a principal may hold.'],
+    [RecordType, 'RecordType', 'Kinds of shared record the policy decides on.'],
     [RegistrationStatus, 'RegistrationStatus', 'Business registration status.'],
     [EiaDecision, 'EiaDecision', 'EIA approval decision.'],
     [EiaDocumentType, 'EiaDocumentType', 'EIA document type: report, report form or registration form.'],

@@ -5,7 +5,7 @@ import { AuthResolver } from '../auth/auth.resolver';
 import { AuditResolver } from '../modules/audit';
 import { CatalogResolver } from '../modules/catalog';
 import { complaint } from '../modules/complaint';
-import { credit } from '../modules/credit';
+import { credit, CreditStatusResolver } from '../modules/credit';
 import { eia } from '../modules/eia';
 import { EnterpriseResolver } from '../modules/enterprise';
 import { inspection } from '../modules/inspection';
@@ -29,6 +29,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   penalty.Resolver,
   complaint.Resolver,
   credit.Resolver,
+  CreditStatusResolver,
   MonitoringResolver,
   StandardsResolver,
   CatalogResolver,

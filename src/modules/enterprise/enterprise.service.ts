@@ -41,6 +41,15 @@ export class EnterpriseService {
     return found.row as Enterprise;
   }
 
+  /**
+   * The internal id of an enterprise by USCC, for reads of one record type that the caller may see
+   * without seeing the enterprise itself (credit status for the credit platform). Returns no data.
+   */
+  async idOf(uscc: string): Promise<{ id: string; owner: string } | null> {
+    const rows = await this.store.query('SELECT id, owner_jurisdiction FROM enterprise WHERE uscc = $1', [uscc]);
+    return rows[0] ? { id: String(rows[0].id), owner: String(rows[0].owner_jurisdiction) } : null;
+  }
+
   list(ctx: HubContext, filter: EnterpriseFilter, args: PageArgs): Promise<Page<Enterprise>> {
     const page = pageRequest(args, SPECS.enterprise.recordType, 1);
     if (filter.nameContains !== undefined && (filter.nameContains.length === 0 || filter.nameContains.length > 100)) {

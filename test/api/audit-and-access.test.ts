@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { DISTRICTS } from '../../src/domain/jurisdictions';
+import { loadCatalogFiles } from '../../src/modules/catalog/catalog-files';
+import { dossierPerDistrict } from '../support/factories';
+import { startTestHub, TestHub } from '../support/hub';
+
+/** The audit log (rule 8), the policy's explanations, and isolation between principals. */
+let t: TestHub;
+let data: Awaited<ReturnType<typeof dossierPerDistrict>>;
+beforeAll(async () => {
+  t = await startTestHub('empty');
+  data = await dossierPerDistrict(t.db.ds, [...DISTRICTS]);
+});
+afterAll(() => t.close());
+
+async function eventsOf(requestId: string) {
+  return t.db.ds.query(`SELECT resource_type, owner_jurisdiction, record_count, masked, denied, sub, jurisdiction, purpose, operation_name
+    FROM audit_event WHERE request_id = $1 ORDER BY resource_type, owner_jurisdiction`, [requestId]);
+}
+
+describe('audit log', () => {
+  test('a list read writes one event per record type and owner district, with exact counts', async () => {
+    const token = await t.token('WUJIANG', ['DOSSIER_READER'], { sub: 'auditee-1' });
+    const r = await t.gql('query ReadPenalties { penalties(first: 100) { totalCount } complaints { totalCount } }', {}, { token, purpose: 'RESEARCH', headers: { 'x-request-id': 'req-audit-1' } });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.headers['x-request-id']).toBe('req-audit-1');
+    expect(await eventsOf('req-audit-1')).toEqual([
+      { resource_type: 'COMPLAINT', owner_jurisdiction: 'WUJIANG', record_count: 1, masked: true, denied: false, sub: 'auditee-1', jurisdiction: 'WUJIANG', purpose: 'RESEARCH', operation_name: 'ReadPenalties' },
+      ...['JIASHAN', 'QINGPU', 'WUJIANG'].map((o) => ({ resource_type: 'PENALTY', owner_jurisdiction: o, record_count: 2, masked: false, denied: false, sub: 'auditee-1', jurisdiction: 'WUJIANG', purpose: 'RESEARCH', operation_name: 'ReadPenalties' })),
+    ]);
+  });
+
+  test('a denied lookup is on the record too', async () => {
+    const token = await t.token('WUJIANG', ['DOSSIER_READER']);
+    const r = await t.gql('query($k: String!) { complaint(ticketNo: $k) { ticketNo } }', { k: data.QINGPU.complaint.ticketNo }, { token, headers: { 'x-request-id': 'req-audit-2' } });
+    expect(r.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(await eventsOf('req-audit-2')).toMatchObject([{ resource_type: 'COMPLAINT', owner_jurisdiction: 'QINGPU', record_count: 0, denied: true }]);
+  });
+
+  test('reads without dossier data (me, catalog, monitoring) write nothing', async () => {
+    const token = await t.token('WUJIANG', ['DOSSIER_READER']);
+    await t.gql('{ me { sub } catalogResources(first: 3) { totalCount } monitoringStations { totalCount } }', {}, { token, headers: { 'x-request-id': 'req-audit-3' } });
+    expect(await eventsOf('req-audit-3')).toEqual([]);
+  });
+
+  test('each owner district\'s auditors see who read its data; provinces their district; ZONE all', async () => {
+    const q = `query($f: AuditFilter) { auditEvents(filter: $f, first: 500) { totalCount edges { node { ownerJurisdiction resourceType recordCount sub } } } }`;
+    for (const [who, expected] of [['QINGPU', ['QINGPU']], ['SHANGHAI', ['QINGPU']], ['JIASHAN', ['JIASHAN']], ['ZONE', ['JIASHAN', 'QINGPU', 'WUJIANG']]] as const) {
+      const r = await t.gql(q, {}, { token: await t.token(who, ['AUDITOR']) });
+      expect(r.body.errors).toBeUndefined();
+      const owners = [...new Set(r.body.data.auditEvents.edges.map((e: any) => e.node.ownerJurisdiction))].sort();
+      expect({ who, owners }).toEqual({ who, owners: expected });
+      expect(r.body.data.auditEvents.totalCount).toBe(r.body.data.auditEvents.edges.length);
+    }
+    const filtered = await t.gql(q, { f: { ownerJurisdiction: 'QINGPU', readerJurisdiction: 'WUJIANG' } }, { token: await t.token('ZONE', ['AUDITOR']) });
+    expect(filtered.body.data.auditEvents.edges.length).toBeGreaterThan(0);
+    expect(filtered.body.data.auditEvents.edges.every((e: any) => e.node.ownerJurisdiction === 'QINGPU')).toBe(true);
+    const noAuditor = await t.gql(q, {}, { token: await t.token('ZONE', ['DOSSIER_READER']) });
+    expect(noAuditor.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'audit.auditorOnly' });
+  });
+
+  test('the log is append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
+    await expect(t.db.ds.query(`UPDATE audit_event SET record_count = 0`)).rejects.toThrow(/append-only/);
+    await expect(t.db.ds.query(`DELETE FROM audit_event`)).rejects.toThrow(/append-only/);
+    await expect(t.db.ds.query(`TRUNCATE audit_event`)).rejects.toThrow(/append-only/);
+    const [{ n }] = await t.db.ds.query(`SELECT count(*)::int n FROM audit_event`);
+    expect(n).toBeGreaterThan(0);
+  });
+
+  test('if the audit write fails, the read fails: no unaudited data leaves the hub', async () => {
+    await t.db.ds.query(`CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`);
+    await t.db.ds.query(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()`);
+    try {
+      const token = await t.token('WUJIANG', ['DOSSIER_READER']);
+      const r = await t.gql('{ penalties { edges { node { decisionNo facts } } } }', {}, { token });
+      expect(r.status).toBe(503);
+      expect(r.body.data).toBeNull();
+      expect(r.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect(JSON.stringify(r.body)).not.toContain(data.WUJIANG.penalty.decisionNo);
+    } finally {
+      await t.db.ds.query(`DROP TRIGGER test_refuse_audit ON audit_event`);
+      await t.db.ds.query(`DROP FUNCTION test_refuse_audit()`);
+    }
+  });
+});
+
+describe('explaining the rules', () => {
+  const { catalog } = loadCatalogFiles(path.resolve(__dirname, '../../catalog'));
+
+  test('sharingRules lists each record type with the catalog\'s terms', async () => {
+    const r = await t.gql('{ sharingRules { recordType catalogCode sharingType purposes legalBasis } }');
+    const expected = catalog!.resources.filter((x) => x.recordType).map((x) => ({
+      recordType: x.recordType, catalogCode: x.code, sharingType: x.sharing.type, purposes: x.sharing.conditions?.purposes ?? [],
+    }));
+    expect(r.body.data.sharingRules.map(({ legalBasis: _l, ...rest }: any) => rest)).toEqual(expect.arrayContaining(expected));
+    expect(r.body.data.sharingRules).toHaveLength(7);
+  });
+
+  test('myAccess says what the caller reads and what would give it more', async () => {
+    const r = await t.gql('{ myAccess { recordType ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields } }', {}, { token: await t.token('WUJIANG', ['DOSSIER_READER']) });
+    const line = (type: string, owner: string) => r.body.data.myAccess.find((l: any) => l.recordType === type && l.ownerJurisdiction === owner);
+    expect(r.body.data.myAccess).toHaveLength(21);
+    expect(line('INSPECTION', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
+    expect(line('INSPECTION', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner', maskedFields: ['findings'] });
+    expect(line('COMPLAINT', 'WUJIANG')).toMatchObject({ canRead: true, maskedFields: ['complainant'] });
+    expect(line('ENTERPRISE', 'JIASHAN')).toMatchObject({ canRead: true, rule: 'sharing.unconditional', maskedFields: ['legalRepresentative.idNumber'] });
+    const pub = await t.gql('{ myAccess { recordType ownerJurisdiction canRead rule } }');
+    expect(pub.body.data.myAccess.filter((l: any) => l.canRead).map((l: any) => l.recordType)).toEqual(['PENALTY', 'PENALTY', 'PENALTY']);
+    const noRole = await t.gql('{ myAccess { canRead rolesNeeded } }', {}, { token: await t.token('WUJIANG', ['CATALOG_READER']) });
+    expect(noRole.body.data.myAccess.every((l: any) => !l.canRead && l.rolesNeeded.includes('DOSSIER_READER'))).toBe(true);
+  });
+
+  test('creditStatus by USCC serves the credit platform, which reads nothing else', async () => {
+    const platform = await t.token('CREDIT_YRD', ['CREDIT_FEED']);
+    const r = await t.gql('query($u: USCC!) { creditStatus(uscc: $u) { scheme level blacklisted } enterprise(uscc: $u) { name } }', { u: data.WUJIANG.enterprise.uscc }, { token: platform });
+    expect(r.body.data.creditStatus).toEqual({ scheme: 'JIANGSU_5', level: 'GREEN', blacklisted: false });
+    expect(r.body.data.enterprise).toBeNull();
+    expect(r.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'creditPlatform.creditOnly' });
+    const denied = await t.gql('query($u: USCC!) { creditStatus(uscc: $u) { level } }', { u: data.WUJIANG.enterprise.uscc }, { token: await t.token('QINGPU', ['DOSSIER_READER']) });
+    expect(denied.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'sharing.conditional' });
+  });
+});
+
+describe('no leaks between principals in one process', () => {
+  test('two principals, the same query, interleaved: each gets only its own view', async () => {
+    const q = `{ inspections(first: 100) { edges { node { ownerJurisdiction findings } } } complaints(first: 100) { edges { node { complainant { phone } } } } }`;
+    const a = await t.token('WUJIANG', ['DOSSIER_READER', 'COMPLAINT_HANDLER']);
+    const b = await t.token('QINGPU', ['DOSSIER_READER', 'ENFORCEMENT']);
+    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0
+      ? t.gql(q, {}, { token: a }).then((r) => ({ who: 'a', r }))
+      : t.gql(q, {}, { token: b, purpose: 'ENFORCEMENT' }).then((r) => ({ who: 'b', r })))));
+    for (const { who, r } of runs) {
+      const insp = r.body.data.inspections.edges.map((e: any) => e.node);
+      const phones = r.body.data.complaints.edges.map((e: any) => e.node.complainant.phone);
+      if (who === 'a') {
+        expect(insp.map((n: any) => n.ownerJurisdiction)).toEqual(['WUJIANG']);
+        expect(insp[0].findings).toBeNull();
+        expect(phones).toEqual(['13812345678']);
+      } else {
+        expect(insp.map((n: any) => n.ownerJurisdiction).sort()).toEqual(['JIASHAN', 'QINGPU', 'WUJIANG']);
+        expect(insp.every((n: any) => n.findings !== null)).toBe(true);
+        expect(phones.sort()).toEqual(['138****5678', '138****5678', '138****5678']);
+      }
+    }
+  });
+});
