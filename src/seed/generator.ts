@@ -40,8 +40,8 @@ import {
   Town,
   TRADE_CHARS,
   VIOLATIONS,
-  Weighted,
 } from './vocabulary';
+import { mix32, permute32, Rng, Weighted } from './rng';
 
 /**
  * Seeded demo data generator: enterprises of the three districts with their EIA approvals,
@@ -75,78 +75,6 @@ export const REFERENCE_DATE = '2026-11-01';
 
 // ---------------------------------------------------------------------------------------------
 // PRNG and ids
-
-/** splitmix-style 32-bit finaliser, to turn (seed, index) into well-spread state words. */
-function mix32(x: number): number {
-  x = (x + 0x9e3779b9) | 0;
-  x = Math.imul(x ^ (x >>> 16), 0x21f0aaad);
-  x = Math.imul(x ^ (x >>> 15), 0x735a2d97);
-  return (x ^ (x >>> 15)) >>> 0;
-}
-
-/** A bijection on 32-bit integers keyed by `key`: distinct counters give distinct words. */
-function permute32(x: number, key: number): number {
-  x = (x ^ key) >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
-  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
-/**
- * sfc32 (128-bit state). Chosen over mulberry32 because each enterprise has its own stream: with a
- * 32-bit state, 100,000 streams would overlap one another.
- */
-class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d = 1;
-
-  constructor(seed: number, stream: number) {
-    this.a = mix32(seed);
-    this.b = mix32(this.a ^ mix32(stream));
-    this.c = mix32(this.b + 0x6d2b79f5);
-    for (let i = 0; i < 12; i++) this.u32();
-  }
-
-  u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  float(): number {
-    return this.u32() / 4294967296;
-  }
-
-  /** Integer in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return hi <= lo ? lo : lo + Math.floor(this.float() * (hi - lo + 1));
-  }
-
-  chance(p: number): boolean {
-    return this.float() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.float() * items.length)];
-  }
-
-  weighted<T>(items: Weighted<T>): T {
-    let total = 0;
-    for (const [, w] of items) total += w;
-    let r = this.float() * total;
-    for (const [item, w] of items) {
-      r -= w;
-      if (r < 0) return item;
-    }
-    return items[items.length - 1][0];
-  }
-}
 
 function hex(n: number, len: number): string {
   return n.toString(16).padStart(len, '0');

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { District, Jurisdiction } from '../domain/jurisdictions';
 import { ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode } from '../modules/monitoring/monitoring.codes';
+import { Rng } from './rng';
 
 /**
  * Seeded demo monitoring data: about thirty stations of the zone (air stations, sections on
@@ -42,57 +43,6 @@ const BATCH = 20_000;
 
 // ---------------------------------------------------------------------------------------------
 // PRNG: sfc32 keyed by (seed, stream), so each station has its own stream.
-
-function mix32(x: number): number {
-  x = (x + 0x9e3779b9) | 0;
-  x = Math.imul(x ^ (x >>> 16), 0x21f0aaad);
-  x = Math.imul(x ^ (x >>> 15), 0x735a2d97);
-  return (x ^ (x >>> 15)) >>> 0;
-}
-
-class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d = 1;
-  private spare: number | null = null;
-
-  constructor(seed: number, stream: number) {
-    this.a = mix32(seed ^ 0x6d6f6e69);
-    this.b = mix32(this.a ^ mix32(stream + 1));
-    this.c = mix32(this.b + 0x6d2b79f5);
-    for (let i = 0; i < 12; i++) this.next();
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  }
-
-  /** Standard normal (Box-Muller). */
-  normal(): number {
-    if (this.spare !== null) {
-      const s = this.spare;
-      this.spare = null;
-      return s;
-    }
-    const u = Math.max(this.next(), 1e-12);
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-}
 
 /** A slowly varying multiplicative factor: log-AR(1) around 1. */
 class Drift {
@@ -304,12 +254,12 @@ function hourlyFlagger(rng: Rng, stationIndex: number): Flagger {
       if (t.d === maintenanceDay && t.h >= 9 && t.h < 12) return DataFlag.M;
       if (gas && t.dow === stationIndex % 7 && t.h === 3) return DataFlag.C;
       if (at < linkDownUntil) return DataFlag.B;
-      if (rng.next() < 0.00008) {
+      if (rng.float() < 0.00008) {
         linkDownUntil = at + rng.int(1, 3) * HOUR;
         return DataFlag.B;
       }
       if ((faultUntil.get(param) ?? 0) > at) return DataFlag.D;
-      if (rng.next() < 0.0012) {
+      if (rng.float() < 0.0012) {
         faultUntil.set(param, at + rng.int(3, 14) * HOUR);
         return DataFlag.D;
       }
@@ -324,9 +274,9 @@ function distort(flag: DataFlag, value: number, rng: Rng): number {
     case DataFlag.C:
       return value * 3 + 40;
     case DataFlag.D:
-      return rng.next() < 0.5 ? 0 : value * (2 + rng.next() * 4);
+      return rng.float() < 0.5 ? 0 : value * (2 + rng.float() * 4);
     case DataFlag.M:
-      return value * (0.3 + rng.next());
+      return value * (0.3 + rng.float());
     default:
       return value;
   }
@@ -344,7 +294,7 @@ function airSeries(rows: Rows, id: string, s: StationDef, index: number, rng: Rn
     const pmEp = PM25_EPISODES.reduce((m, e) => m * episode(day, e.start, e.f), 1);
     const o3Ep = O3_EPISODES.reduce((m, e) => m * episode(day, e.start, e.f), 1);
     const pm25 = seasonal(PM25_MONTHLY, day) * f.pm * pmDrift.step() * pmEp;
-    const pm10 = pm25 * (1.45 + 0.15 * rng.next()) + 8;
+    const pm10 = pm25 * (1.45 + 0.15 * rng.float()) + 8;
     const gas = gasDrift.step();
     const no2 = seasonal(NO2_MONTHLY, day) * f.no2 * gas * Math.sqrt(pmEp);
     const so2 = seasonal(SO2_MONTHLY, day) * gas;
@@ -357,7 +307,7 @@ function airSeries(rows: Rows, id: string, s: StationDef, index: number, rng: Rn
         ['a21026', so2, 0], ['a21004', no2, 0], ['a21005', co, 2], ['a05024', o3Peak * O3_8H_OF_PEAK, 0], ['a34002', pm10, 0], ['a34004', pm25, 0],
       ];
       for (const [p, v, digits] of daily) {
-        const flag = rng.next() < 0.01 ? DataFlag.D : DataFlag.N;
+        const flag = rng.float() < 0.01 ? DataFlag.D : DataFlag.N;
         rows.push(id, p, day, ObservationInterval.DAY, fix(distort(flag, v, rng), digits), AIR_UNITS[p], flag);
       }
       continue;
@@ -412,8 +362,8 @@ function waterSeries(rows: Rows, id: string, s: StationDef, index: number, rng: 
     for (const [p, v, digits, unit] of values) {
       const analyser = p === 'w21003' || p === 'w21011' || p === 'w21001' || p === 'w01019';
       const flag = maintenance ? DataFlag.M
-        : analyser && rng.next() < 0.012 ? DataFlag.D
-          : analyser && rng.next() < 0.005 ? DataFlag.C
+        : analyser && rng.float() < 0.012 ? DataFlag.D
+          : analyser && rng.float() < 0.005 ? DataFlag.C
             : DataFlag.N;
       rows.push(id, p, day, ObservationInterval.DAY, fix(distort(flag, v, rng), digits), unit, flag);
     }
@@ -550,7 +500,8 @@ export async function seedMonitoringData(ds: DataSource, opts: MonitoringSeedOpt
   for (const [index, s] of MONITORING_STATIONS.entries()) {
     const id = idOf.get(s.code);
     if (!id) continue;
-    const rng = new Rng(seed, index);
+    // Offset from the enterprise streams of the same seed, so stations draw their own numbers.
+    const rng = new Rng(seed ^ 0x6d6f6e69, index + 1);
     if (s.kind === StationKind.AIR) airSeries(rows, id, s, index, rng, start, hourlyStart);
     else if (s.kind === StationKind.SURFACE_WATER) waterSeries(rows, id, s, index, rng, start);
     else sourceSeries(rows, id, s, index, rng, hourlyStart);

@@ -10,7 +10,8 @@ import { District, Jurisdiction } from '../domain/jurisdictions';
  * Templates use `{name}` placeholders that the generator fills.
  */
 
-export type Weighted<T> = readonly (readonly [T, number])[];
+export type { Weighted } from './rng';
+import type { Weighted } from './rng';
 
 // ---------------------------------------------------------------------------------------------
 // Violations (penalty decisions)
