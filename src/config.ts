@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
+import type { QueryLimits } from './graphql/limits';
+import type { RateLimitSettings } from './http/rate-limit';
 
 /**
  * Every setting of the hub, read from the environment once and validated at start.
@@ -25,6 +28,25 @@ export interface Config {
   demoSeed: number;
   /** Whether unexpected errors keep their message and stack in responses. */
   exposeErrors: boolean;
+  /** What one request may ask: depth, cost, aliases, root fields, batch, document bytes (HUB_MAX_*). */
+  limits: QueryLimits;
+  /** Whether the schema answers introspection (GraphiQL needs it). */
+  introspection: boolean;
+  /** Token bucket per principal (HUB_RATE_LIMIT_PER_MINUTE = 0 turns it off). */
+  rateLimit: RateLimitSettings;
+  /** Redis for the cache and the rate limiter, shared by instances; absent means process memory. */
+  redisUrl?: string;
+  cache: CacheSettings;
+  /** Browser origins allowed by CORS; empty means none in production, localhost in development. */
+  corsOrigins: string[];
+  /** Express `trust proxy`: which proxies' X-Forwarded-For/-Proto to believe (client IP for rate limits, TLS for HSTS). */
+  trustProxy: boolean | number | string[];
+  /** Bearer token /metrics asks for; absent means /metrics is open (keep it off the public network). */
+  metricsToken?: string;
+  /** Seconds between runs of the credit-listing expiry job (0 = off). */
+  expiryIntervalSeconds: number;
+  /** TCP port of the HJ 212 data-logger listener; absent means off (HTTP ingest still works). */
+  hj212Port?: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +74,91 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+export interface CacheSettings {
+  /** Prefix of every key in the store, so deployments (and test runs) can share one Redis. */
+  namespace: string;
+  /** Lifetime of a cached answer; 0 turns caching off. */
+  ttlSeconds: number;
+  /** Entries the in-memory store keeps (least recently used go first). */
+  maxEntries: number;
+}
+
+function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}
+
+function corsOrigins(env: Env): string[] {
+  const raw = env.HUB_CORS_ORIGINS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((o) => o.trim()).filter(Boolean).map((o) => {
+    if (o === '*') throw new ConfigError('HUB_CORS_ORIGINS', 'list the allowed origins; "*" is not accepted');
+    let origin: string | undefined;
+    try {
+      const u = new URL(o);
+      origin = /^https?:$/.test(u.protocol) ? u.origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== o) throw new ConfigError('HUB_CORS_ORIGINS', `each entry must be an origin like https://data.example.gov.cn (scheme, host, optional port, no path), got "${o}"`);
+    return o;
+  });
+}
+
+function trustProxy(env: Env): boolean | number | string[] {
+  const raw = env.HUB_TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return intVar(env, 'HUB_TRUST_PROXY', 0, 0, 10);
+  return raw.split(',').map((e) => e.trim()).filter(Boolean).map((e) => {
+    const [address, bits, ...rest] = e.split('/');
+    const ok = ['loopback', 'linklocal', 'uniquelocal'].includes(e) || (isIP(address) !== 0 && rest.length === 0 && (bits === undefined || /^\d{1,3}$/.test(bits)));
+    if (!ok) throw new ConfigError('HUB_TRUST_PROXY', `expected true, false, a number of hops, or addresses/CIDRs (or loopback, linklocal, uniquelocal), got "${e}"`);
+    return e;
+  });
+}
+
+/** The request limits, rate limit, cache and HTTP defences (README, "Limits and operations"). */
+function defences(env: Env): Pick<Config, 'limits' | 'introspection' | 'rateLimit' | 'redisUrl' | 'cache' | 'corsOrigins' | 'trustProxy' | 'metricsToken'> {
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\/[^/]/.test(redisUrl)) throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${redisUrl}"`);
+  const namespace = env.HUB_CACHE_NAMESPACE || 'eco-hub';
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(namespace)) throw new ConfigError('HUB_CACHE_NAMESPACE', `must be 1 to 64 letters, digits, "_", ".", ":" or "-", got "${namespace}"`);
+  const metricsToken = env.HUB_METRICS_TOKEN || undefined;
+  if (metricsToken && metricsToken.length < 16) throw new ConfigError('HUB_METRICS_TOKEN', 'must be at least 16 characters long');
+  const maxBatch = intVar(env, 'HUB_MAX_BATCH', 1, 1, 100);
+  if (maxBatch !== 1) {
+    // Apollo runs a batch's operations on one shared request context, so on one audit trail.
+    throw new ConfigError('HUB_MAX_BATCH', `batching is off in this version (a batch's operations would share one request context and audit trail); must be 1, got ${maxBatch}`);
+  }
+  const perMinute = intVar(env, 'HUB_RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000);
+  return {
+    limits: {
+      maxDepth: intVar(env, 'HUB_MAX_DEPTH', 12, 1, 100),
+      maxCost: intVar(env, 'HUB_MAX_COST', 25_000, 1, 100_000_000),
+      maxAliases: intVar(env, 'HUB_MAX_ALIASES', 30, 0, 10_000),
+      maxRootFields: intVar(env, 'HUB_MAX_ROOT_FIELDS', 20, 1, 1000),
+      maxBatch,
+      // express.json() accepts bodies up to 1 MB; the document must fit in one.
+      maxQueryBytes: intVar(env, 'HUB_MAX_QUERY_BYTES', 32_768, 256, 1_000_000),
+    },
+    introspection: boolVar(env, 'HUB_INTROSPECTION', true),
+    rateLimit: { perMinute, burst: intVar(env, 'HUB_RATE_LIMIT_BURST', 100, 1, 1_000_000) },
+    redisUrl,
+    cache: {
+      namespace,
+      ttlSeconds: intVar(env, 'HUB_CACHE_TTL_SECONDS', 300, 0, 86_400),
+      maxEntries: intVar(env, 'HUB_CACHE_MAX_ENTRIES', 10_000, 100, 10_000_000),
+    },
+    corsOrigins: corsOrigins(env),
+    trustProxy: trustProxy(env),
+    metricsToken,
+  };
 }
 
 /** A development secret kept in the data folder, so tokens minted by `npm run token` stay valid across restarts. */
@@ -98,5 +205,8 @@ export function loadConfig(env: Env = process.env): Config {
     demoEnterprises: intVar(env, 'HUB_DEMO_ENTERPRISES', 2000, 0, 1_000_000),
     demoSeed: intVar(env, 'HUB_DEMO_SEED', 20201019, 0, 2 ** 31 - 1),
     exposeErrors: nodeEnv === 'development',
+    ...defences(env),
+    expiryIntervalSeconds: intVar(env, 'HUB_EXPIRY_INTERVAL_SECONDS', 300, 0, 7 * 86400),
+    hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
   };
 }

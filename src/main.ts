@@ -4,10 +4,13 @@ import { migrate } from './db/datasource';
 import { openConfiguredDb } from './db/open';
 import { hubSchema } from './graphql/schema';
 import { createLogger } from './logger';
-import { defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from './modules/catalog';
+import { CATALOG_CACHE_TAG } from './cache/cache';
+import { catalogLoadChanged, defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from './modules/catalog';
 import { hasData, seedDemoData } from './seed/generator';
 import { seedMonitoringData } from './seed/monitoring';
 import { createHub } from './server';
+import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
+import { registerDemoDevices, startHj212Listener } from './modules/ingest';
 
 /** Starts the hub: config → database (migrated, demo data on a fresh embedded one) → HTTP server. */
 async function main(): Promise<void> {
@@ -27,7 +30,8 @@ async function main(): Promise<void> {
     await db.close();
     process.exit(1);
   }
-  log.info({ dir: catalogDir, ...(await loadIntoDatabase(db.ds, catalog)) }, 'catalog loaded');
+  const loaded = await loadIntoDatabase(db.ds, catalog);
+  log.info({ dir: catalogDir, ...loaded }, 'catalog loaded');
 
   if (db.kind === 'pglite' && config.demoEnterprises > 0 && !(await hasData(db.ds))) {
     log.info({ enterprises: config.demoEnterprises, seed: config.demoSeed }, 'empty embedded database: loading demo data');
@@ -35,12 +39,24 @@ async function main(): Promise<void> {
     const monitoring = await seedMonitoringData(db.ds, { seed: config.demoSeed });
     log.info({ ...result, ...monitoring }, 'demo data loaded');
   }
+  // Demo HJ 212 loggers on the demo pollution sources (MN/PW in the README); idempotent, so older demo databases get them too.
+  if (db.kind === 'pglite' && config.demoEnterprises > 0) {
+    const devices = await registerDemoDevices(db.ds);
+    if (devices.length) log.info({ devices: devices.map((d) => `${d.station}=${d.mn}`) }, 'demo HJ 212 devices registered');
+  }
+  // Credit records that never had a change (the demo seed, loads older than the change log) get their first entries.
+  const backfilled = await backfillCreditChanges(db.ds);
+  if (backfilled) log.info({ entries: backfilled }, 'credit feed: first entries of unlogged credit records appended');
 
   const hub = await createHub(config, db.ds, log);
+  // A catalog that changed at this start retires what was cached from the old one (in Redis: for every instance).
+  if (catalogLoadChanged(loaded)) await hub.ops.cache.invalidate(CATALOG_CACHE_TAG);
   await new Promise<void>((resolve) => hub.httpServer.listen(config.port, resolve));
   const address = hub.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ port, database: db.kind, ms: Date.now() - started }, 'eco-hub listening');
+  const expiry = startCreditExpiryJob(db.ds, { intervalSeconds: config.expiryIntervalSeconds, log });
+  const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log }) : null;
   const lines = [
     '',
     `  Eco-hub is up on http://localhost:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
@@ -56,16 +72,29 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n\n');
 
   let stopping = false;
+  // pino writes asynchronously: an exit straight after the last line would lose it.
+  const exitAfterLog = (code: number): void => log.flush(() => process.exit(code));
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => process.exit(1), 15000);
+    // Apollo's drain gives in-flight requests 10 s, then closes their connections; this is the last resort.
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 15 s: exiting anyway');
+      process.exit(1);
+    }, 15000);
     force.unref();
-    await hub.stop();
-    await db.close();
-    log.info('stopped');
-    process.exit(0);
+    try {
+      await expiry.stop(); // background writers first: they need the database too
+      await hj212?.close();
+      await hub.stop(); // readiness 503, stop accepting, finish in-flight requests, close the cache store
+      await db.close(); // only then the pool: in-flight requests may still need it
+      log.info('stopped');
+      exitAfterLog(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      exitAfterLog(1);
+    }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -2,18 +2,20 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
 import express, { NextFunction, Request, Response } from 'express';
 import { TokenVerifier } from './auth/principal';
 import type { Config } from './config';
-import { migrationsUpToDate } from './db/datasource';
 import { SqlStats, withSqlStats } from './db/sql-stats';
 import { buildContext, createServices, HubContext, parsePurpose } from './graphql/context';
 import { formatErrorFactory } from './graphql/errors';
+import { createOperations, Operations } from './http/operations';
 import { hubSchema } from './graphql/schema';
 import { catalogDcatHandler } from './modules/catalog';
+import { creditFeedRouter } from './modules/feed';
+import { hj212Router } from './modules/ingest';
+import { playgroundRouter } from './playground/playground';
 import type { Logger } from './logger';
 import type { DataSource } from 'typeorm';
 
@@ -21,6 +23,8 @@ export interface Hub {
   app: express.Express;
   httpServer: http.Server;
   apollo: ApolloServer<HubContext>;
+  /** Cache, metrics, rate limiter and the other defences (src/http/operations.ts). */
+  ops: Operations;
   stop(): Promise<void>;
 }
 
@@ -65,46 +69,50 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
 export async function createHub(config: Config, ds: DataSource, log: Logger): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
-  const services = createServices(ds);
+  const ops = createOperations(config, ds, log);
+  // Every route: request id, one log line, metrics, security headers; /metrics before any limit.
+  app.use(ops.requestLog, ops.securityHeaders);
+  app.get('/metrics', ops.metricsHandler);
+  const services = createServices(ds, ops.cache);
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
   const verifier = new TokenVerifier({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience });
 
   const apollo = new ApolloServer<HubContext>({
     schema: await hubSchema(),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), responsePlugin(log)],
+    // Cache control off: the hub sets no cache hints (it caches in keyv), and the default plugin would
+    // wrap every field resolver to compute them (docs/performance.md).
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(), responsePlugin(log), ...ops.apolloPlugins,
+    ],
+    validationRules: ops.validationRules,
     formatError: formatErrorFactory(config.exposeErrors, (err) => log.error({ err }, 'unexpected error')),
     includeStacktraceInErrorResponses: config.exposeErrors,
-    introspection: true,
+    introspection: config.introspection,
+    // main.ts owns SIGTERM/SIGINT. Apollo's own handlers would race it: a second stop() waits on a
+    // barrier Apollo 5 never resolves after a clean stop, and Apollo re-raises the signal.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
+  app.use(['/graphql', '/catalog', '/feeds'], ops.cors, ops.rateLimit);
+  app.use(playgroundRouter(config, services)); // GraphiQL from the hub's own files, before /graphql takes GET
   app.get('/catalog/dcat.jsonld', catalogDcatHandler(services.catalog, verifier));
+  app.use(creditFeedRouter({ ds, verifier, audit: services.audit, log }));
+  app.use(hj212Router({ ds, log }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  let migrated = false;
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await ds.query('SELECT 1');
-      migrated ||= await migrationsUpToDate(ds);
-      if (!migrated) {
-        res.status(503).json({ status: 'unavailable', database: 'ok', migrations: 'pending' });
-        return;
-      }
-      res.json({ status: 'ready', database: 'ok', migrations: 'applied' });
-    } catch (err) {
-      log.warn({ err: String(err) }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
-    }
-  });
+  app.get('/readyz', ops.readiness);
 
   app.use(
     '/graphql',
-    cors(),
     express.json({ limit: '1mb' }),
+    ops.requestShape,
     (req: Request, _res: Response, next: NextFunction) => {
       // Everything the request runs from here on counts its SQL statements in this object.
       const stats: SqlStats = { statements: 0 };
@@ -137,9 +145,12 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
     app,
     httpServer,
     apollo,
+    ops,
     stop: async () => {
+      ops.stopping = true;
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await ops.close();
     },
   };
 }

@@ -249,3 +249,13 @@ export function feedAccess(p: Principal): Decision {
   }
   return { allowed: false, rule: 'feed.platformAndZoneOnly' };
 }
+
+/**
+ * Rule 6, the part that needs no record: whether the principal may write at all. Writes ask it
+ * before reading any input, so a caller without the role learns nothing about the records it
+ * names; `writeDenial` then decides each record by its owner district.
+ */
+export function writeRoleDenial(p: Principal): string | null {
+  if (p.kind === 'system') return null;
+  return hasRole(p, Role.DATA_STEWARD) ? null : 'writing needs the DATA_STEWARD role';
+}

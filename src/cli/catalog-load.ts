@@ -3,7 +3,9 @@ import { loadConfig } from '../config';
 import { migrate } from '../db/datasource';
 import { openConfiguredDb } from '../db/open';
 import { hubSchema } from '../graphql/schema';
-import { defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from '../modules/catalog';
+import { CATALOG_CACHE_TAG, invalidateShared } from '../cache/cache';
+import { createLogger } from '../logger';
+import { catalogLoadChanged, defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from '../modules/catalog';
 import { parseArgs, runCli } from './args';
 
 /*
@@ -23,7 +25,8 @@ runCli(async () => {
     for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
     throw new Error(`${dir}: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}; nothing was loaded`);
   }
-  const db = await openConfiguredDb(loadConfig());
+  const config = loadConfig();
+  const db = await openConfiguredDb(config);
   try {
     await migrate(db.ds);
     const r = await loadIntoDatabase(db.ds, catalog);
@@ -31,6 +34,13 @@ runCli(async () => {
       `${dir}: ${catalog.resources.length} resources loaded: ${r.inserted} inserted, ${r.updated} updated, ${r.deleted} deleted, ${r.unchanged} unchanged`
       + ` (code tables, providers and purposes: ${r.codes.inserted} inserted, ${r.codes.updated} updated, ${r.codes.deleted} deleted, ${r.codes.unchanged} unchanged)\n`,
     );
+    if (catalogLoadChanged(r)) {
+      // Running hubs must stop serving catalog answers cached before this load.
+      const cache = await invalidateShared({ redisUrl: config.redisUrl, namespace: config.cache.namespace, log: createLogger(config) }, CATALOG_CACHE_TAG);
+      process.stdout.write(cache === 'invalidated' ? 'cached catalog answers retired in Redis\n'
+        : cache === 'unreachable' ? `Redis did not answer: hubs may serve cached catalog answers for up to ${config.cache.ttlSeconds} s\n`
+          : `no REDIS_URL: each hub's memory cache keeps catalog answers for up to ${config.cache.ttlSeconds} s\n`);
+    }
   } finally {
     await db.close();
   }

@@ -12,3 +12,7 @@ import { Audit1796000000000 } from '../../migrations/1796000000000-Audit';
 MIGRATIONS.push(Audit1796000000000);
 import { ChangeLog1796100000000 } from '../../migrations/1796100000000-ChangeLog';
 MIGRATIONS.push(ChangeLog1796100000000);
+import { Withdrawals1796200000000 } from '../../migrations/1796200000000-Withdrawals';
+MIGRATIONS.push(Withdrawals1796200000000);
+import { Hj212Devices1796300000000 } from '../../migrations/1796300000000-Hj212Devices';
+MIGRATIONS.push(Hj212Devices1796300000000);

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger, QueryRunner } from 'typeorm';
+import type { DataSource, EntitySubscriberInterface, Logger, QueryRunner } from 'typeorm';
 
 /** SQL statements issued on behalf of one request, counted through TypeORM's logger. */
 export interface SqlStats {
   statements: number;
+  /** Milliseconds the database spent on them (whole ms per statement, as TypeORM measures), when timing is on. */
+  ms?: number;
   /** The statements themselves with their parameters, kept only when a test or a debug run asks for them. */
   log?: Array<{ sql: string; params?: unknown[] }>;
 }
@@ -44,4 +46,23 @@ export class CountingLogger implements Logger {
   log(): void {}
   // QueryRunner in the signature keeps TypeORM's interface; unused here.
   protected unused?: QueryRunner;
+}
+
+type AfterQueryEvent = Parameters<NonNullable<EntitySubscriberInterface['afterQuery']>>[0];
+
+/**
+ * Adds each statement's execution time to the request's counter. TypeORM measures every query
+ * anyway and hands the time to subscribers' `afterQuery`, which runs in the request's async
+ * context, so timing costs an addition per statement.
+ */
+export class SqlTimingSubscriber implements EntitySubscriberInterface {
+  afterQuery(event: AfterQueryEvent): void {
+    const s = store.getStore();
+    if (s && event.executionTime !== undefined) s.ms = (s.ms ?? 0) + event.executionTime;
+  }
+}
+
+/** Turns statement timing on for a DataSource (once, however many hubs share it). */
+export function timeSql(ds: DataSource): void {
+  if (!ds.subscribers.some((s) => s instanceof SqlTimingSubscriber)) ds.subscribers.push(new SqlTimingSubscriber());
 }

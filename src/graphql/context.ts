@@ -6,9 +6,11 @@ import { Principal } from '../auth/principal';
 import { SqlStats } from '../db/sql-stats';
 import { DossierService } from '../modules/dossier/dossier.service';
 import { ReadContext, RecordStore } from '../modules/dossier/record-store';
+import { RecordWriter } from '../modules/dossier/record-writer';
 import { EnterpriseService } from '../modules/enterprise/enterprise.service';
 import { AuditService, AuditTrail } from '../modules/audit';
-import { CatalogService } from '../modules/catalog';
+import type { HubCache } from '../cache/cache';
+import { CachedCatalogService, CatalogService } from '../modules/catalog';
 import { Loaders } from './loaders';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
@@ -28,11 +30,15 @@ export interface Services {
   dossier: DossierService;
   audit: AuditService;
   catalog: CatalogService;
+  /** Upserts and withdrawals of dossier records, rule 6 decided per record. */
+  writer: RecordWriter;
 }
 
-export function createServices(ds: DataSource): Services {
+/** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
+export function createServices(ds: DataSource, cache?: HubCache): Services {
   const store = new RecordStore(ds);
-  return { ds, store, enterprises: new EnterpriseService(store), dossier: new DossierService(store), audit: new AuditService(ds), catalog: new CatalogService(ds) };
+  const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
+  return { ds, store, enterprises: new EnterpriseService(store), dossier: new DossierService(store), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds, store) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

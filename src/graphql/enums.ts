@@ -8,6 +8,7 @@ import { CreditRecordKind } from '../modules/credit/credit-record.entity';
 import { Role } from '../auth/principal';
 import { RecordType } from '../auth/policy';
 import { CatalogSharingType } from '../modules/catalog/catalog.codes';
+import { CreditFeedOp } from '../modules/feed/credit-feed.types';
 import {
   AqiPollutantCode, AqiReportKind, AssessmentPeriod, ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode,
 } from '../modules/monitoring/monitoring.codes';
@@ -43,6 +44,7 @@ export function registerEnums(): void {
     [AssessmentPeriod, 'AssessmentPeriod', 'Period of a stored-data water assessment.'],
     [AqiReportKind, 'AqiReport', 'AQI report kind: DAILY (日报) or HOURLY (实时报).'],
     [AqiPollutantCode, 'AqiPollutant', 'Pollutants of the AQI (HJ 633); O3_8H is the 8-h moving mean of ozone.'],
+    [CreditFeedOp, 'CreditFeedOp', 'What a credit change did: LISTED (put on the serious-dishonesty list), UPDATED, REMOVED (taken off it: expiry or decision), EVALUATED (a credit evaluation result).'],
     [CatalogSharingType, 'SharingType', 'Sharing type of a catalog resource (共享类型): 无条件共享, 有条件共享 or 不予共享.'],
   ];
   for (const [e, name, description] of enums) registerEnumType(e, { name, description });

@@ -41,10 +41,28 @@ export function unauthenticated(message: string): HubError {
 
 /** True for errors that a database outage causes: the caller gets SERVICE_UNAVAILABLE, not a 500. */
 function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | undefined;
+  // graphql-js wraps a thrown value that is not an Error of its realm (Jest's VM, some drivers) as NonErrorThrown.
+  const wrapped = err as { name?: string; thrownValue?: unknown } | undefined;
+  const e = (wrapped?.name === 'NonErrorThrown' ? wrapped.thrownValue : err) as { code?: string; message?: string } | undefined;
   if (!e) return false;
   if (e.code && ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(e.code)) return true;
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message ?? '');
+}
+
+/**
+ * Failures that hostile or malformed input provokes below the resolvers, where no typed error is
+ * thrown: text PostgreSQL cannot store (a NUL character), an operation type the schema does not
+ * have, a federation representation naming an unknown type. The caller gets a 4xx-class code, not
+ * INTERNAL_SERVER_ERROR (test/api/bad-input-corpus.test.ts finds them).
+ */
+function clientCaused(err: unknown): { code: ErrorCode | 'BAD_REQUEST'; message: string } | null {
+  const e = err as { code?: string; message?: string } | undefined;
+  if (!e) return null;
+  if (e.code === '22021' || e.code === '22P05') return { code: ErrorCode.BAD_USER_INPUT, message: 'text arguments may not contain the NUL character (U+0000) or other characters outside UTF-8' };
+  const m = /^Schema is not configured to execute (\w+) operation\.$/.exec(e.message ?? '');
+  if (m) return { code: 'BAD_REQUEST', message: `the hub has no ${m[1]} operations` };
+  if (/^The _entities resolver tried to load an entity for type "/.test(e.message ?? '')) return { code: ErrorCode.BAD_USER_INPUT, message: 'representations: __typename names no entity type of this subgraph' };
+  return null;
 }
 
 /**
@@ -63,6 +81,8 @@ export function formatErrorFactory(expose: boolean, log: (err: unknown) => void)
     if (code === 'UNAUTHORIZED') {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.FORBIDDEN, rule: 'role' } };
     }
+    const client = clientCaused(original);
+    if (client) return { message: client.message, locations: formatted.locations, path: formatted.path, extensions: { code: client.code } };
     if (isDatabaseUnavailable(original)) {
       log(original);
       return { message: 'the database is not reachable; try again shortly', path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };

@@ -27,21 +27,22 @@ function keyString(ref: Representation, field: string): string {
  * How a router turns a key into an entity. Each goes through the same service call as the root
  * field, so the policy, the per-request loaders (one statement for a whole `_entities` batch of
  * enterprises or stations) and the audit trail apply exactly as to a direct query: a hidden
- * record resolves to null with a FORBIDDEN error at its index, an unknown key to null.
+ * record resolves to null with a FORBIDDEN error at its index, an unknown key to null. They are
+ * async so that a bad key rejects for its own index instead of throwing for the whole batch.
  */
 export const REFERENCE_RESOLVERS: Record<string, { key: string; resolve: ReferenceResolver }> = {
   Enterprise: {
     key: 'uscc',
     // The key passes the USCC scalar like the `enterprise(uscc:)` argument does: a malformed code is BAD_USER_INPUT.
-    resolve: (ref, ctx) => ctx.services.enterprises.get(ctx, UsccScalar.parseValue(keyString(ref, 'uscc')) as string),
+    resolve: async (ref, ctx) => ctx.services.enterprises.get(ctx, UsccScalar.parseValue(keyString(ref, 'uscc')) as string),
   },
   MonitoringStation: {
     key: 'code',
-    resolve: (ref, ctx) => monitoringService(ctx.services).getStation(ctx, keyString(ref, 'code')),
+    resolve: async (ref, ctx) => monitoringService(ctx.services).getStation(ctx, keyString(ref, 'code')),
   },
   CatalogResource: {
     key: 'code',
-    resolve: (ref, ctx) => ctx.services.catalog.get(ctx, keyString(ref, 'code')),
+    resolve: async (ref, ctx) => ctx.services.catalog.get(ctx, keyString(ref, 'code')),
   },
 };
 

@@ -8,11 +8,13 @@ import { complaint } from '../modules/complaint';
 import { credit, CreditStatusResolver } from '../modules/credit';
 import { eia } from '../modules/eia';
 import { EnterpriseResolver } from '../modules/enterprise';
+import { CreditFeedResolver } from '../modules/feed';
 import { inspection } from '../modules/inspection';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { penalty } from '../modules/penalty';
 import { permit } from '../modules/permit';
+import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
 
@@ -33,6 +35,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MonitoringResolver,
   StandardsResolver,
   CatalogResolver,
+  CreditFeedResolver,
+  ...WRITE_RESOLVERS,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;

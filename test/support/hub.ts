@@ -41,6 +41,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     HUB_JWT_SECRET: TEST_SECRET,
     HUB_DATA_DIR: path.join(os.tmpdir(), 'eco-hub-test-data'),
+    // Tests fire requests faster than any client may; the limiter has its own tests (rate-limit.test.ts).
+    HUB_RATE_LIMIT_PER_MINUTE: '0',
     ...overrides,
   });
 }

@@ -5,6 +5,7 @@ export { CATALOG_ENTITIES } from './catalog.entity';
 export { CatalogFilter } from './catalog.inputs';
 export { CatalogResolver } from './catalog.resolver';
 export { CatalogService, loadIntoDatabase } from './catalog.service';
+export { CachedCatalogService, catalogLoadChanged } from './cached-catalog.service';
 export type { CatalogLoadResult, CatalogReadContext, CatalogSharingRule, LoadCounts } from './catalog.service';
 export { CatalogSharingType } from './catalog.codes';
 export { CatalogFacets, CatalogResource } from './catalog.type';

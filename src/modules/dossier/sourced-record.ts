@@ -39,9 +39,25 @@ export abstract class SourcedRecord {
   updatedAt: Date;
 }
 
+/**
+ * A dossier record that its source can withdraw (revoked or corrected at the source): the row is
+ * kept with when and why, lists leave it out, and a lookup by key still finds it, so a partner
+ * holding the key learns that it was withdrawn instead of meeting a silent null.
+ */
+@ObjectType()
+export abstract class WithdrawableRecord extends SourcedRecord {
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the record was withdrawn at its source (revoked or corrected); null while it stands.' })
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true })
+  withdrawnAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the record was withdrawn, as its source stated it.' })
+  @Column({ name: 'withdrawal_reason', type: 'text', nullable: true })
+  withdrawalReason: string | null;
+}
+
 /** A dossier record that belongs to one enterprise. */
 @ObjectType()
-export abstract class EnterpriseRecord extends SourcedRecord {
+export abstract class EnterpriseRecord extends WithdrawableRecord {
   @Column({ name: 'enterprise_id', type: 'uuid' })
   enterpriseId: string;
 }

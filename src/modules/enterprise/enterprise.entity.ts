@@ -4,7 +4,7 @@ import { Column, Entity, Index } from 'typeorm';
 import { Jurisdiction } from '../../domain/jurisdictions';
 import { RegistrationStatus } from '../../domain/codes';
 import { UsccScalar } from '../../graphql/scalars';
-import { SourcedRecord } from '../dossier/sourced-record';
+import { WithdrawableRecord } from '../dossier/sourced-record';
 
 /** The legal representative as the policy lets the caller see them (ID number masked outside the owner district). */
 @ObjectType({ description: 'Legal representative (法定代表人); personal data, masked by the sharing policy.' })
@@ -17,7 +17,7 @@ export class LegalRepresentative {
 @ObjectType({ description: 'An enterprise (企业), keyed by its Unified Social Credit Code.' })
 @Entity({ name: 'enterprise' })
 @Index('ix_enterprise_owner_uscc', ['ownerJurisdiction', 'uscc'])
-export class Enterprise extends SourcedRecord {
+export class Enterprise extends WithdrawableRecord {
   @Field(() => UsccScalar)
   @Column({ type: 'varchar', length: 18, unique: true })
   uscc: string;

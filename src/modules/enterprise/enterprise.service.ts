@@ -68,12 +68,12 @@ export class EnterpriseService {
       if (filter.creditLevel) {
         // The latest evaluation the caller may see decides; hidden credit records never match.
         const scope = scopeCondition(readScope(ctx, RecordType.CREDIT_RECORD), 'c', q);
-        c.push(`(SELECT c.level FROM credit_record c WHERE c.enterprise_id = t.id AND c.kind = 'EVALUATION' AND ${scope}
+        c.push(`(SELECT c.level FROM credit_record c WHERE c.enterprise_id = t.id AND c.kind = 'EVALUATION' AND c.withdrawn_at IS NULL AND ${scope}
           ORDER BY c.effective_on DESC LIMIT 1) = ${q.p(filter.creditLevel)}`);
       }
       if (filter.penalizedSince) {
         const scope = scopeCondition(readScope(ctx, RecordType.PENALTY), 'p', q);
-        c.push(`EXISTS (SELECT 1 FROM penalty p WHERE p.enterprise_id = t.id AND p.decision_date >= ${q.p(filter.penalizedSince.toISOString().slice(0, 10))}::date AND ${scope})`);
+        c.push(`EXISTS (SELECT 1 FROM penalty p WHERE p.enterprise_id = t.id AND p.decision_date >= ${q.p(filter.penalizedSince.toISOString().slice(0, 10))}::date AND p.withdrawn_at IS NULL AND ${scope})`);
       }
       return c;
     }, page);

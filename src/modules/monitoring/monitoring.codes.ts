@@ -57,6 +57,10 @@ export enum ObservationInterval {
    * whose daily row is the daily maximum 8-h moving mean (GB 3095-2012's daily O3 statistic).
    */
   DAY = 'DAY',
+  /** A minute-data mean (HJ 212 CN 2051), over the logger's minute interval (10 min by default). */
+  MINUTE = 'MINUTE',
+  /** A real-time value (HJ 212 CN 2011): the instrument's reading at that instant. */
+  REAL_TIME = 'REAL_TIME',
 }
 
 /** Period of a stored-data water assessment. */

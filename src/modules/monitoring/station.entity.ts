@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../graphql/scalars';
@@ -19,6 +19,8 @@ import { ControlLevel, StationKind, Waterbody, WaterClassCode } from './monitori
 // Only sections have a waterbody type and target class, and every section has both.
 @Check('ck_station_water', `("kind" = 'SURFACE_WATER') = ("waterbody" IS NOT NULL AND "target_class" IS NOT NULL)`)
 @Check('ck_station_enterprise', `"enterprise_id" IS NULL OR "kind" = 'POLLUTION_SOURCE'`)
+@Check('ck_station_device', `("mn" IS NULL) = ("pw_hash" IS NULL)`)
+@Unique('uq_station_mn', ['mn'])
 export class MonitoringStation extends SourcedRecord {
   @Field({ description: 'Station code, unique in the hub (e.g. W-QP-01).' })
   @Column({ type: 'varchar', length: 32, unique: true })
@@ -71,4 +73,12 @@ export class MonitoringStation extends SourcedRecord {
   @ManyToOne(() => Enterprise, { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'enterprise_id' })
   enterprise?: Relation<Enterprise>;
+
+  /** HJ 212 device id (MN) of the point's data logger, when one is registered (migration Hj212Devices1796300000000). Not in the schema: it is half a credential. */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  mn: string | null;
+
+  /** Salted scrypt hash of the logger's 6-character PW (src/modules/ingest/device-password.ts); never selected by default. */
+  @Column({ name: 'pw_hash', type: 'varchar', length: 160, nullable: true, select: false })
+  pwHash?: string | null;
 }

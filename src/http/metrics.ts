@@ -1,0 +1,181 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Request, Response } from 'express';
+import { DocumentNode, Kind, OperationDefinitionNode } from 'graphql';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { CacheOutcome } from '../cache/cache';
+import type { SqlStats } from '../db/sql-stats';
+import type { HubContext } from '../graphql/context';
+import { currentRequest } from './request-log';
+
+/** The pg pool's own counters (pg.Pool), read when /metrics is scraped. */
+interface PoolCounts {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Distinct operation names kept as labels; names beyond are counted as `(other)`, so clients cannot grow the series without bound. */
+const MAX_OPERATION_LABELS = 200;
+/** Routes whose SQL is the request's work (not probes or the playground's page). */
+const SQL_ROUTES = new Set(['/graphql', '/catalog/dcat.jsonld', '/feeds/credit.ndjson']);
+const ROUTES = new Set(['/graphql', '/catalog/dcat.jsonld', '/feeds/credit.ndjson', '/healthz', '/readyz', '/metrics']);
+
+/** The route label of a path: the hub's routes by name, the playground as one, everything else `other`. */
+export function routeLabel(path: string): string {
+  if (ROUTES.has(path)) return path;
+  if (path === '/playground' || path.startsWith('/playground/')) return '/playground';
+  return 'other';
+}
+
+export interface MetricsOptions {
+  ds?: DataSource;
+  /** Whether the cache store is up (1) or not (0), read at scrape time. */
+  storeUp?: () => boolean;
+  /** Adds Node's process metrics (CPU, memory, event loop, GC). */
+  processMetrics?: boolean;
+}
+
+/**
+ * The hub's Prometheus metrics, in a registry of its own (not prom-client's global one), so
+ * several hubs in one process (the tests) do not collide. Operation names are labels only when
+ * they look like names, and only the first `MAX_OPERATION_LABELS` of them.
+ */
+export class HubMetrics {
+  readonly registry = new Registry();
+  private readonly operationNames = new Set<string>();
+
+  readonly httpRequests = new Counter({ name: 'hub_http_requests_total', help: 'HTTP requests by method, route and status.', labelNames: ['method', 'route', 'status'] as const, registers: [this.registry] });
+  readonly httpDuration = new Histogram({
+    name: 'hub_http_request_duration_seconds', help: 'HTTP request latency by route.', labelNames: ['route'] as const, registers: [this.registry],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
+  readonly operations = new Counter({ name: 'hub_graphql_operations_total', help: 'GraphQL operations by operation name and outcome (ok, error).', labelNames: ['operation', 'outcome'] as const, registers: [this.registry] });
+  readonly operationDuration = new Histogram({
+    name: 'hub_graphql_operation_duration_seconds', help: 'GraphQL operation latency by operation name and outcome.', labelNames: ['operation', 'outcome'] as const, registers: [this.registry],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
+  readonly errors = new Counter({ name: 'hub_errors_total', help: 'Errors returned to clients, by extensions.code.', labelNames: ['code'] as const, registers: [this.registry] });
+  readonly sqlStatements = new Histogram({
+    name: 'hub_sql_statements_per_request', help: 'SQL statements one HTTP request ran.', registers: [this.registry], buckets: [0, 1, 2, 3, 5, 8, 13, 21, 50, 100],
+  });
+  readonly sqlSeconds = new Histogram({
+    name: 'hub_sql_seconds_per_request', help: 'Time the database spent on one HTTP request\'s statements.', registers: [this.registry],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+  });
+  readonly cache = new Counter({ name: 'hub_cache_lookups_total', help: 'Cache lookups by area and outcome (hit, miss, bypass = store unavailable).', labelNames: ['area', 'outcome'] as const, registers: [this.registry] });
+  readonly rateLimited = new Counter({ name: 'hub_rate_limited_total', help: 'Requests refused with 429 by the rate limiter.', registers: [this.registry] });
+  readonly rateLimitBypass = new Counter({ name: 'hub_rate_limit_bypassed_total', help: 'Requests served unlimited because the rate limit store did not answer.', registers: [this.registry] });
+
+  constructor(opts: MetricsOptions = {}) {
+    const { ds, storeUp } = opts;
+    new Gauge({
+      name: 'hub_db_pool_connections', help: 'Database pool connections: total, idle, and requests waiting for one.', labelNames: ['state'] as const, registers: [this.registry],
+      collect() {
+        const pool = poolOf(ds);
+        if (!pool) return;
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+      },
+    });
+    if (storeUp) {
+      new Gauge({
+        name: 'hub_cache_store_up', help: '1 when the cache and rate-limit store answers, 0 while the hub serves without it.', registers: [this.registry],
+        collect() {
+          this.set(storeUp() ? 1 : 0);
+        },
+      });
+    }
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The label for an operation name (see the class comment). */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return '(anonymous)';
+    if (!OPERATION_NAME.test(name)) return '(invalid)';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_LABELS) return '(other)';
+    this.operationNames.add(name);
+    return name;
+  }
+
+  /** Records one finished HTTP request (called by the request log). */
+  observeHttp = (method: string, path: string, status: number, seconds: number, sql: SqlStats | undefined): void => {
+    const route = routeLabel(path);
+    this.httpRequests.inc({ method, route, status: String(status) });
+    this.httpDuration.observe({ route }, seconds);
+    if (sql && SQL_ROUTES.has(route)) {
+      this.sqlStatements.observe(sql.statements);
+      this.sqlSeconds.observe((sql.ms ?? 0) / 1000);
+    }
+  };
+
+  cacheOutcome = (area: string, outcome: CacheOutcome): void => {
+    this.cache.inc({ area, outcome });
+  };
+
+  /** Per-operation counts, latency and error codes, and the operation name for the request log. */
+  plugin(): ApolloServerPlugin<HubContext> {
+    const metrics = this;
+    return {
+      async requestDidStart({ request }) {
+        const started = process.hrtime.bigint();
+        let operation = request.operationName ?? null;
+        return {
+          async didResolveOperation({ operationName }) {
+            operation = operationName ?? null;
+          },
+          async willSendResponse({ response, contextValue, document }) {
+            // Refused before the operation was chosen (validation): name it from the document when it holds one.
+            operation ??= singleOperationName(document);
+            const errors = response.body.kind === 'single' ? response.body.singleResult.errors ?? [] : [];
+            const outcome = errors.length ? 'error' : 'ok';
+            const label = metrics.operationLabel(operation);
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            metrics.operations.inc({ operation: label, outcome });
+            metrics.operationDuration.observe({ operation: label, outcome }, seconds);
+            for (const e of errors) metrics.errors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
+            const info = currentRequest();
+            if (info) {
+              info.operationName = operation ?? undefined;
+              info.sub = contextValue?.principal?.sub;
+            }
+          },
+        };
+      },
+    };
+  }
+
+  /**
+   * GET /metrics in the Prometheus text format. With a token configured, the scraper must send it
+   * as a bearer token: operation names and error rates are not for everyone.
+   */
+  handler(token?: string) {
+    const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+    return async (req: Request, res: Response): Promise<void> => {
+      if (expected) {
+        const given = Buffer.from(req.headers.authorization ?? '');
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          res.status(401).json({ errors: [{ message: 'the metrics need the configured metrics token as a bearer token', extensions: { code: 'UNAUTHENTICATED' } }] });
+          return;
+        }
+      }
+      res.setHeader('Content-Type', this.registry.contentType);
+      res.send(await this.registry.metrics());
+    };
+  }
+}
+
+function singleOperationName(document: DocumentNode | undefined): string | null {
+  const ops = document?.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION) ?? [];
+  return ops.length === 1 ? ops[0].name?.value ?? null : null;
+}
+
+function poolOf(ds: DataSource | undefined): PoolCounts | undefined {
+  const pool = (ds?.driver as unknown as { master?: Partial<PoolCounts> } | undefined)?.master;
+  if (!pool || typeof pool.totalCount !== 'number') return undefined;
+  return pool as PoolCounts;
+}

@@ -1,0 +1,87 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import type { ValidationRule } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { TokenVerifier } from '../auth/principal';
+import { HubCache } from '../cache/cache';
+import { SharedStore } from '../cache/store';
+import type { Config } from '../config';
+import { migrationsUpToDate } from '../db/datasource';
+import { timeSql } from '../db/sql-stats';
+import type { HubContext } from '../graphql/context';
+import { limitRules, limitsPlugin, requestShapeLimits } from '../graphql/limits';
+import type { Logger } from '../logger';
+import { corsFor } from './cors';
+import { HubMetrics } from './metrics';
+import { rateLimit, RateLimiter } from './rate-limit';
+import { readinessHandler } from './readiness';
+import { currentRequest, requestLog } from './request-log';
+import { securityHeaders } from './security-headers';
+
+/**
+ * Everything that keeps one hub instance defended and observable, built once per hub from the
+ * config: the shared store (memory or Redis) with the cache and the rate limiter on it, the
+ * metrics, the request log, the limits and the HTTP defences. server.ts mounts the pieces.
+ */
+export interface Operations {
+  store: SharedStore;
+  cache: HubCache;
+  metrics: HubMetrics;
+  limiter?: RateLimiter;
+  /** First middleware: request id, one log line per request, HTTP metrics. */
+  requestLog: RequestHandler;
+  securityHeaders: RequestHandler;
+  cors: RequestHandler;
+  /** Per-principal token bucket (a pass-through when HUB_RATE_LIMIT_PER_MINUTE=0). */
+  rateLimit: RequestHandler;
+  /** Document size and batch checks; mount after express.json(). */
+  requestShape: RequestHandler;
+  metricsHandler: RequestHandler;
+  readiness: RequestHandler;
+  validationRules: ValidationRule[];
+  apolloPlugins: Array<ApolloServerPlugin<HubContext>>;
+  /** Set when shutdown begins: /readyz answers 503 from then on. */
+  stopping: boolean;
+  close(): Promise<void>;
+}
+
+export function createOperations(config: Config, ds: DataSource, log: Logger): Operations {
+  timeSql(ds);
+  const store = new SharedStore({ redisUrl: config.redisUrl, namespace: config.cache.namespace, maxEntries: config.cache.maxEntries, log });
+  const metrics = new HubMetrics({ ds, storeUp: () => store.healthy(), processMetrics: true });
+  const cache = new HubCache(store, { ttlSeconds: config.cache.ttlSeconds, onOutcome: metrics.cacheOutcome });
+  const limiter = config.rateLimit.perMinute > 0 ? new RateLimiter(store, config.rateLimit, () => metrics.rateLimitBypass.inc()) : undefined;
+  const verifier = new TokenVerifier({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience });
+
+  const ops: Operations = {
+    store,
+    cache,
+    metrics,
+    limiter,
+    requestLog: requestLog({ log, observe: metrics.observeHttp }),
+    securityHeaders: securityHeaders(),
+    cors: corsFor(config),
+    rateLimit: limiter
+      ? rateLimit({
+        limiter,
+        principalOf: (req) => verifier.principalFrom(req.headers.authorization),
+        onPrincipal: (p) => {
+          const info = currentRequest();
+          if (info) info.sub = p.sub;
+        },
+        onLimited: () => {
+          metrics.rateLimited.inc();
+          metrics.errors.inc({ code: 'RATE_LIMITED' });
+        },
+      })
+      : (_req, _res, next) => next(),
+    requestShape: requestShapeLimits(config.limits, (code) => metrics.errors.inc({ code })),
+    metricsHandler: metrics.handler(config.metricsToken),
+    readiness: readinessHandler({ ds, log, migrationsUpToDate, cacheStatus: () => cache.status(), stopping: () => ops.stopping }),
+    validationRules: limitRules(config.limits),
+    apolloPlugins: [limitsPlugin<HubContext>(config.limits), metrics.plugin()],
+    stopping: false,
+    close: () => store.close(),
+  };
+  return ops;
+}

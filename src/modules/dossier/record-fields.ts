@@ -1,0 +1,324 @@
+import Decimal from 'decimal.js';
+import { ClassType, Field, InputType, Int } from 'type-graphql';
+import { checkUscc } from '../../domain/uscc';
+
+/**
+ * The fields of a record type as writers send them, declared once per type (in `<m>.inputs.ts`)
+ * and used four ways: to build the GraphQL input type, to check an input and say what is wrong
+ * with each field, to read CSV cells, and to map the checked values to table columns. One table
+ * per type keeps the mutation, the import and the SQL from drifting apart.
+ */
+
+/** One thing wrong with an input: the field's path (`input.validTo`, `records.3.uscc`) and what. */
+export interface InputProblem {
+  field: string;
+  message: string;
+  /** The file column the value came from, when an import read it under another name (CF_NR_FK). */
+  column?: string;
+}
+
+/** How a field's value is checked, normalized, stored and typed in GraphQL. */
+export type FieldKind = 'text' | 'uscc' | 'date' | 'datetime' | 'decimal' | 'int' | 'enum' | 'textList' | 'enumList' | 'steps';
+
+export interface FieldDef {
+  /** Input field name: the GraphQL input field, the JSONL key and the hub's CSV column. */
+  name: string;
+  kind: FieldKind;
+  description: string;
+  /** Table column; absent for fields that are not stored as sent (an enterprise's USCC on a penalty). */
+  column?: string;
+  required?: boolean;
+  /** Most characters of a text (or of each list item). */
+  maxLength?: number;
+  pattern?: { re: RegExp; hint: string };
+  /** enum and enumList: the TypeScript enum, registered as a GraphQL enum of the same values. */
+  enum?: object;
+  /** enum and enumList: the values the hub accepts here, when only some of the enum's are valid. */
+  allowed?: readonly string[];
+  /** int: inclusive bounds. */
+  min?: number;
+  max?: number;
+  /** Stored when the input leaves the field out. */
+  default?: unknown;
+  /** Personal or enforcement-sensitive data: never copied into change-log payloads. */
+  personal?: boolean;
+  /** steps: the GraphQL input type of one item. */
+  itemType?: () => ClassType;
+}
+
+/** Normalized values by field name: dates `YYYY-MM-DD`, instants ISO 8601 UTC, amounts with two decimals. */
+export type Values = Record<string, unknown>;
+
+/** Reports a problem of a field (the path relative to the record's). */
+export type AddProblem = (field: string, message: string) => void;
+
+/** The earliest and latest calendar days the hub accepts; 2099-12-31 is the 双公示 "long-term". */
+const MIN_DAY = '1900-01-01';
+const MAX_DAY = '2099-12-31';
+const DECIMAL_RE = /^\d+(\.\d+)?$/;
+const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** numeric(16,2): at most 14 digits before the point. */
+const INTEGER_DIGITS = 14;
+
+/** `input` + `validTo` → `input.validTo`; an empty path leaves the name alone (a file's record). */
+export function joinPath(path: string, name: string | number): string {
+  return path ? `${path}.${name}` : String(name);
+}
+
+/** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30), or null. */
+export function parseDay(s: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return null;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  if (d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return null;
+  return s;
+}
+
+function enumValues(f: FieldDef): readonly string[] {
+  return f.allowed ?? Object.values(f.enum ?? {}).filter((v): v is string => typeof v === 'string');
+}
+
+function listOfValues(values: readonly string[]): string {
+  return values.length > 8 ? `${values.slice(0, 8).join(', ')}, …` : values.join(', ');
+}
+
+/** Checks one present value; returns it normalized, or undefined after reporting what is wrong. */
+function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unknown {
+  switch (f.kind) {
+    case 'text': {
+      if (typeof v !== 'string') return add(field, 'must be text');
+      const s = v.trim();
+      if (s === '') return f.required ? add(field, 'must not be empty') : null;
+      if (f.maxLength && [...s].length > f.maxLength) return add(field, `must be at most ${f.maxLength} characters, got ${[...s].length}`);
+      if (f.pattern && !f.pattern.re.test(s)) return add(field, `${f.pattern.hint}, got "${s}"`);
+      return s;
+    }
+    case 'uscc': {
+      if (typeof v !== 'string') return add(field, 'must be an 18-character USCC');
+      const check = checkUscc(v.trim());
+      return check.valid ? v.trim() : add(field, `not a valid USCC "${v}": ${check.reason}`);
+    }
+    case 'date': {
+      if (typeof v !== 'string' || !parseDay(v.trim())) return add(field, `must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+      const s = v.trim();
+      if (s < MIN_DAY || s > MAX_DAY) return add(field, `must be between ${MIN_DAY} and ${MAX_DAY}, got ${s}`);
+      return s;
+    }
+    case 'datetime': {
+      const m = typeof v === 'string' ? DATETIME_RE.exec(v.trim()) : null;
+      if (!m || !parseDay(m[1]) || Number.isNaN(Date.parse(v as string))) {
+        return add(field, `must be a date and time with its offset, ISO 8601 (2026-03-01T09:30:00+08:00), got ${JSON.stringify(v)}`);
+      }
+      const iso = new Date(Date.parse(v as string)).toISOString();
+      if (iso.slice(0, 10) < MIN_DAY || iso.slice(0, 10) > MAX_DAY) return add(field, `must be between ${MIN_DAY} and ${MAX_DAY}`);
+      return iso;
+    }
+    case 'decimal': {
+      const s = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : null;
+      if (s === null || (!DECIMAL_RE.test(s) && !/^-\d+(\.\d+)?$/.test(s))) return add(field, `must be a decimal number like 1234.50, got ${JSON.stringify(v)}`);
+      if (s.startsWith('-')) return add(field, `must not be negative, got ${s}`);
+      const [whole, frac = ''] = s.split('.');
+      if (frac.replace(/0+$/, '').length > 2) return add(field, `must have at most 2 decimal places (fen), got ${s}`);
+      if (whole.replace(/^0+/, '').length > INTEGER_DIGITS) return add(field, `must be below 10^${INTEGER_DIGITS}, got ${s}`);
+      return new Decimal(s).toFixed(2);
+    }
+    case 'int': {
+      if (typeof v !== 'number' || !Number.isInteger(v)) return add(field, `must be a whole number, got ${JSON.stringify(v)}`);
+      if ((f.min !== undefined && v < f.min) || (f.max !== undefined && v > f.max)) return add(field, `must be between ${f.min} and ${f.max}, got ${v}`);
+      return v;
+    }
+    case 'enum': {
+      const allowed = enumValues(f);
+      if (typeof v !== 'string' || !allowed.includes(v)) return add(field, `must be one of ${listOfValues(allowed)}; got ${JSON.stringify(v)}`);
+      return v;
+    }
+    case 'textList':
+    case 'enumList': {
+      if (!Array.isArray(v)) return add(field, 'must be a list');
+      const item: FieldDef = { ...f, kind: f.kind === 'textList' ? 'text' : 'enum', required: true };
+      const out: string[] = [];
+      let ok = true;
+      v.forEach((x, i) => {
+        const r = readValue(item, x, joinPath(field, i), add);
+        if (r === undefined) ok = false;
+        else if (out.includes(r as string)) {
+          add(joinPath(field, i), `repeats ${JSON.stringify(r)}`);
+          ok = false;
+        } else out.push(r as string);
+      });
+      if (ok && f.required && out.length === 0) return add(field, 'must not be empty');
+      return ok ? out : undefined;
+    }
+    case 'steps': {
+      if (!Array.isArray(v)) return add(field, 'must be a list of { step, at }');
+      const out: Array<{ step: string; at: string }> = [];
+      let ok = true;
+      v.forEach((x, i) => {
+        const itemPath = joinPath(field, i);
+        if (typeof x !== 'object' || x === null) {
+          add(itemPath, 'must be an object { step, at }');
+          ok = false;
+          return;
+        }
+        const o = x as Record<string, unknown>;
+        const step = readValue({ ...f, kind: 'enum' }, o.step, joinPath(itemPath, 'step'), add);
+        const at = o.at === undefined || o.at === null ? add(joinPath(itemPath, 'at'), 'is required') : readValue({ ...f, kind: 'datetime' }, o.at, joinPath(itemPath, 'at'), add);
+        if (step === undefined || at === undefined) ok = false;
+        else out.push({ step: step as string, at: at as string });
+      });
+      return ok ? out : undefined;
+    }
+  }
+}
+
+/**
+ * Checks every field of `raw` against the type's fields and returns the normalized values of
+ * those that passed; each problem names its field under `path`. With `strict`, keys that are not
+ * fields are problems too (GraphQL never sends them; a JSON Lines file may).
+ */
+export function readFields(fields: readonly FieldDef[], raw: unknown, path: string, typeName: string, problems: InputProblem[], strict = true): Values {
+  const add: AddProblem = (field, message) => {
+    problems.push({ field, message });
+    return undefined;
+  };
+  const values: Values = {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    add(path || '(record)', `must be an object of ${typeName} fields`);
+    return values;
+  }
+  const input = raw as Record<string, unknown>;
+  if (strict) {
+    const known = new Set(fields.map((f) => f.name));
+    for (const k of Object.keys(input)) if (!known.has(k)) add(joinPath(path, k), `is not a field of ${typeName}`);
+  }
+  for (const f of fields) {
+    const v = input[f.name];
+    const field = joinPath(path, f.name);
+    if (v === undefined || v === null) {
+      if (f.required) add(field, 'is required');
+      else values[f.name] = f.default ?? (f.kind === 'textList' || f.kind === 'enumList' || f.kind === 'steps' ? [] : null);
+      continue;
+    }
+    const r = readValue(f, v, field, add);
+    if (r !== undefined) values[f.name] = r;
+  }
+  return values;
+}
+
+/** A CSV cell as the field's input value: empty is absent, lists split on ; 、 , and their full-width forms. */
+export function fromCell(f: FieldDef | undefined, cell: string): unknown {
+  const s = cell.trim();
+  if (s === '') return undefined;
+  if (!f) return s;
+  switch (f.kind) {
+    case 'textList':
+    case 'enumList':
+      return s.split(/[;；、,，]/).map((x) => x.trim()).filter((x) => x !== '');
+    case 'int':
+      return /^-?\d+$/.test(s) ? Number(s) : s;
+    case 'steps':
+      try {
+        return JSON.parse(s);
+      } catch {
+        return s;
+      }
+    default:
+      return s;
+  }
+}
+
+/** A stored value (as `pg` returns it) in the normalized form `readFields` produces, for comparisons. */
+export function fromColumn(f: FieldDef, v: unknown): unknown {
+  if (v === null || v === undefined) return f.kind === 'textList' || f.kind === 'enumList' || f.kind === 'steps' ? [] : null;
+  switch (f.kind) {
+    case 'date':
+      return v instanceof Date ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}` : String(v);
+    case 'datetime':
+      return new Date(v as string | Date).toISOString();
+    case 'decimal':
+      return new Decimal(String(v)).toFixed(2);
+    case 'int':
+      return Number(v);
+    case 'steps':
+      return (v as Array<{ step: string; at: string }>).map((s) => ({ step: s.step, at: new Date(s.at).toISOString() }));
+    case 'textList':
+    case 'enumList':
+      return [...(v as string[])];
+    default:
+      return String(v);
+  }
+}
+
+/** The SQL type a column's values travel as in `unnest` (lists and JSON as text, cast per row). */
+export function sqlTypeOf(kind: FieldKind): { param: string; cast: string } {
+  switch (kind) {
+    case 'date': return { param: 'date', cast: '' };
+    case 'datetime': return { param: 'timestamptz', cast: '' };
+    case 'decimal': return { param: 'numeric', cast: '' };
+    case 'int': return { param: 'int4', cast: '' };
+    case 'textList':
+    case 'enumList': return { param: 'text', cast: '::text[]' };
+    case 'steps': return { param: 'text', cast: '::jsonb' };
+    default: return { param: 'text', cast: '' };
+  }
+}
+
+/** A normalized value as one `unnest` parameter element. */
+export function toParam(kind: FieldKind, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (kind === 'textList' || kind === 'enumList') return arrayLiteral(v as string[]);
+  if (kind === 'steps') return JSON.stringify(v);
+  return v;
+}
+
+/** A PostgreSQL array literal of strings. */
+export function arrayLiteral(items: readonly string[]): string {
+  return '{' + items.map((s) => '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"').join(',') + '}';
+}
+
+const KIND_HINT: Partial<Record<FieldKind, string>> = {
+  uscc: ' (18-character USCC, check character verified)',
+  date: ' (YYYY-MM-DD)',
+  datetime: ' (ISO 8601 with offset, e.g. 2026-03-01T09:30:00+08:00)',
+  decimal: ' (decimal string in CNY yuan, at most 2 decimal places, e.g. "200000.00")',
+};
+
+/**
+ * The GraphQL input type of a record type, built from its fields. Every field is a nullable
+ * String (Int for whole numbers, a list for lists), and the description says which are required
+ * and which values an enum takes: the hub checks all of it itself, so one error reports every
+ * problem of an input, and a batch rejects one bad record instead of failing whole, as GraphQL's
+ * own coercion would for a missing field or an unknown enum value.
+ */
+export function recordInputType(name: string, description: string, fields: readonly FieldDef[]): ClassType {
+  const cls = { [name]: class {} }[name] as ClassType;
+  for (const f of fields) {
+    const type = (): unknown => {
+      switch (f.kind) {
+        case 'int': return Int;
+        case 'textList':
+        case 'enumList': return [String];
+        case 'steps': return [f.itemType!()];
+        default: return String;
+      }
+    };
+    const values = f.kind === 'enum' || f.kind === 'enumList' ? ` One of ${enumValues(f).join(', ')}.` : '';
+    const desc = `${f.required ? 'Required. ' : ''}${f.description}${KIND_HINT[f.kind] ?? ''}${values}${f.default !== undefined ? ` Default ${JSON.stringify(f.default)}.` : ''}`;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    Field(type as any, { nullable: true, description: desc })(cls.prototype, f.name);
+  }
+  InputType(name, { description })(cls);
+  return cls;
+}
+
+/**
+ * A calendar day as source systems write it (2026-03-01, 2026/3/1, 20260301, 2026年3月1日, or a
+ * date-time whose date part is one of those) as `YYYY-MM-DD`; anything else is returned as is, for
+ * the field check to report.
+ */
+export function looseDay(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const s = v.trim();
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : s;
+}

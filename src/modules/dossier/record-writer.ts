@@ -1,0 +1,535 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { RecordType, writeDenial, writeRoleDenial } from '../../auth/policy';
+import { Principal } from '../../auth/principal';
+import { District, isDistrict } from '../../domain/jurisdictions';
+import { ErrorCode, forbidden, HubError } from '../../graphql/errors';
+import { appendChanges, ChangeEntry } from '../changes/change-log';
+import { AddProblem, FieldDef, fromColumn, InputProblem, joinPath, readFields, sqlTypeOf, toParam, Values } from './record-fields';
+import { ReadContext, RecordSpec, RecordStore } from './record-store';
+import { SpecName, SPECS } from './specs';
+
+/**
+ * Writes of dossier records by their natural key, for the upsert and withdraw mutations and the
+ * bulk import alike, driven by one `WriteSpec` per record type.
+ *
+ * A batch is decided before anything is written: every record is checked on its own (fields,
+ * referenced enterprise, rule 6, stored version), then the accepted ones are written with one
+ * INSERT and one UPDATE, and their change-log entries appended last, all in one transaction.
+ * Rejected records leave no trace; an unexpected failure rolls the whole batch back, so no record
+ * is ever stored without its change-log entry or the other way round.
+ */
+
+/** What a write did to one record. */
+export enum WriteStatus {
+  INSERTED = 'INSERTED',
+  UPDATED = 'UPDATED',
+  UNCHANGED = 'UNCHANGED',
+  WITHDRAWN = 'WITHDRAWN',
+  REJECTED = 'REJECTED',
+}
+
+/** Most records one batch mutation takes; the import sends batches of this size at most. */
+export const MAX_BATCH = 1000;
+
+/** The stored version of a record, or the version an earlier record of the same batch left. */
+export interface RecordState {
+  id: string;
+  values: Values;
+  owner: District;
+  /** The enterprise the record belongs to (an enterprise's own id), with its USCC and name. */
+  enterpriseId: string;
+  uscc: string;
+  enterpriseName: string;
+  /** ISO instant of the withdrawal, null while the record stands. */
+  withdrawnAt: string | null;
+  withdrawalReason: string | null;
+}
+
+/** How a record type is written. */
+export interface WriteSpec {
+  /** The read spec (SPECS) of the same type: reads it back after a write. */
+  name: SpecName;
+  recordType: RecordType;
+  typeName: string;
+  inputName: string;
+  table: string;
+  /** Input field of the natural key. */
+  key: string;
+  fields: readonly FieldDef[];
+  /** Rules across fields, beyond what each field's definition says. */
+  check?(v: Values, add: AddProblem): void;
+  /**
+   * Enterprise-owned types take their owner district from the enterprise that `uscc` names; an
+   * enterprise finds its own (from its USCC, or given), with `fallback` for an import's district.
+   */
+  owner: 'enterprise' | ((v: Values, add: AddProblem, fallback?: District) => District | undefined);
+  /**
+   * The change-log entries of a change, in order: by default one, INSERTED, UPDATED or WITHDRAWN.
+   * A type may log one write as several events, each with the state it stands for (a listing
+   * that arrives already removed is LISTED, then REMOVED).
+   */
+  changeOps?(before: RecordState | null, after: RecordState): Array<{ op: string; state: RecordState }>;
+  /** Extra change-log payload fields beyond the public fields (the credit feed's names). */
+  payload?(after: RecordState): Record<string, unknown>;
+}
+
+/** The outcome of one record of a batch. */
+export interface RecordOutcome {
+  index: number;
+  key: string | null;
+  status: WriteStatus;
+  /** For a rejected record: BAD_USER_INPUT, FORBIDDEN or CONFLICT. */
+  code: ErrorCode | null;
+  /** For a FORBIDDEN record: the district whose records the caller may not write. */
+  ownerJurisdiction?: string;
+  problems: InputProblem[];
+}
+
+/** Where a batch's records sit in the request, and the import's district. */
+export interface BatchOptions {
+  /** Where a record's fields sit in the request: `records.3` in a batch, `input` alone, '' in a file. */
+  pathOf(index: number): string;
+  /** For the import: the district an enterprise belongs to when its USCC does not say. */
+  fallbackOwner?: District;
+}
+
+interface Prepared {
+  index: number;
+  path: string;
+  values: Values;
+  problems: InputProblem[];
+  key: string | null;
+  owner?: District;
+}
+
+interface EnterpriseRef {
+  id: string;
+  uscc: string;
+  name: string;
+  owner: string;
+  withdrawnAt: Date | null;
+}
+
+/** The fields of every record: where it came from and as of when. */
+export const SOURCE_FIELDS: readonly FieldDef[] = [
+  { name: 'sourceSystem', kind: 'text', column: 'source_system', required: true, maxLength: 64, description: 'The system the record is taken from.' },
+  { name: 'sourceRecordId', kind: 'text', column: 'source_record_id', required: true, maxLength: 64, description: 'The record\'s id in that system.' },
+  {
+    name: 'asOf', kind: 'datetime', column: 'source_as_of', required: true,
+    description: 'When the source last changed the record. A newer asOf replaces the stored version; an older one is rejected as stale (CONFLICT).',
+  },
+];
+
+/** The USCC field of enterprise-owned records: it names the enterprise, whose district owns the record. */
+export const ENTERPRISE_REF_FIELD: FieldDef = {
+  name: 'uscc', kind: 'uscc', required: true, description: 'USCC of the enterprise the record belongs to; the enterprise must be in the hub.',
+};
+
+function problemsMessage(typeName: string, problems: readonly InputProblem[]): string {
+  const n = problems.length;
+  return `${typeName} has ${n} problem${n === 1 ? '' : 's'}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
+}
+
+/** BAD_USER_INPUT carrying every problem of an input, each with its field path. */
+export function inputProblemsError(typeName: string, problems: InputProblem[]): HubError {
+  return new HubError(ErrorCode.BAD_USER_INPUT, problemsMessage(typeName, problems), { problems });
+}
+
+/**
+ * Failures another writer's transaction causes, after which the batch is simply decided again: a
+ * concurrent insert of the same key (unique violation), a deadlock, a serialization failure.
+ */
+function isRetryable(err: unknown): boolean {
+  return ['23505', '40P01', '40001'].includes((err as { code?: string } | undefined)?.code ?? '');
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** How late an asOf may be against the hub's clock: a version from the future would block every later one. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The checks of one input that need no database, in the order a writer reads them: each field,
+ * then the rules across fields (which only compare fields that passed their own checks), then the
+ * owner where the record itself says it. Every problem is reported, each under `path`.
+ */
+export function checkRecordInput(spec: WriteSpec, raw: unknown, path: string, fallbackOwner?: District) {
+  const problems: InputProblem[] = [];
+  const values = readFields(spec.fields, raw, path, spec.inputName, problems);
+  const add: AddProblem = (field, message) => problems.push({ field: joinPath(path, field), message });
+  if (typeof values.asOf === 'string' && Date.parse(values.asOf) > Date.now() + CLOCK_SKEW_MS) add('asOf', `is in the future (${values.asOf})`);
+  spec.check?.(values, add);
+  const key = typeof values[spec.key] === 'string' ? (values[spec.key] as string) : null;
+  const owner = spec.owner === 'enterprise' ? undefined : spec.owner(values, add, fallbackOwner);
+  return { values, problems, key, owner };
+}
+
+/** The calendar day in Beijing (UTC+8) of an ISO instant: the day a source in the zone dated it. */
+export function beijingDay(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Adds a problem unless `early` (a day or instant) is on or before `late`; absent values pass. */
+export function inOrder(v: Values, add: AddProblem, early: string, late: string, what = 'must not be before'): void {
+  const a = v[early];
+  const b = v[late];
+  if (typeof a === 'string' && typeof b === 'string' && a > b) add(late, `${what} ${early} (${a}), got ${b}`);
+}
+
+/** A record cannot be dated after its source's asOf: that catches swapped or mistyped dates. */
+export function notAfterAsOf(v: Values, add: AddProblem, field: string): void {
+  const d = v[field];
+  if (typeof d !== 'string' || typeof v.asOf !== 'string') return;
+  const late = d.length === 10 ? beijingDay(v.asOf) : v.asOf;
+  if (d > late) add(field, `must not be after asOf (${v.asOf}), got ${d}`);
+}
+
+/** The one way dossier records are written (mutations and imports alike); see the file's comment. */
+export class RecordWriter {
+  constructor(private readonly ds: DataSource, private readonly store: RecordStore) {}
+
+  /**
+   * Upserts one record; a rejected record is the GraphQL error of its code (BAD_USER_INPUT with
+   * every problem, FORBIDDEN by rule 6, CONFLICT for a stale or clashing version). The record
+   * comes back as the caller may read it (null when its read rights do not cover it).
+   */
+  async upsert<T>(ctx: ReadContext, spec: WriteSpec, input: unknown): Promise<{ status: WriteStatus; key: string; record: T | null }> {
+    const [outcome] = await this.writeBatch(ctx.principal, spec, [input], { pathOf: () => 'input' });
+    if (outcome.status === WriteStatus.REJECTED) throw this.rejection(spec, outcome);
+    return { status: outcome.status, key: outcome.key!, record: await this.readBack<T>(ctx, spec, outcome.key!) };
+  }
+
+  /** Upserts up to MAX_BATCH records, each accepted or rejected on its own. */
+  async upsertMany(ctx: ReadContext, spec: WriteSpec, records: readonly unknown[]) {
+    if (records.length > MAX_BATCH) {
+      throw inputProblemsError(`${spec.inputName} list`, [{ field: 'records', message: `must hold at most ${MAX_BATCH} records, got ${records.length}` }]);
+    }
+    const results = await this.writeBatch(ctx.principal, spec, records, { pathOf: (i) => `records.${i}` });
+    const count = (s: WriteStatus) => results.filter((r) => r.status === s).length;
+    return {
+      results,
+      inserted: count(WriteStatus.INSERTED),
+      updated: count(WriteStatus.UPDATED),
+      unchanged: count(WriteStatus.UNCHANGED),
+      rejected: count(WriteStatus.REJECTED),
+    };
+  }
+
+  /**
+   * Withdraws a record revoked or corrected at its source: the row stays, with when and why, and
+   * leaves every list. Withdrawing it again for the same reason changes nothing; an enterprise is
+   * withdrawn only once none of its records stands.
+   */
+  async withdraw<T>(ctx: ReadContext, spec: WriteSpec, key: string, reason: string): Promise<{ status: WriteStatus; key: string; record: T | null }> {
+    this.assertMayWrite(ctx.principal);
+    const keyField = spec.fields.find((f) => f.name === spec.key)!;
+    const status = await this.ds.transaction(async (m) => {
+      const [row] = await m.query(this.storedSql(spec, `t.${keyField.column} = $1`), [key]);
+      if (!row) throw new HubError(ErrorCode.NOT_FOUND, `no ${spec.typeName} with ${spec.key} "${key}" in the hub`, { key });
+      const denial = writeDenial(ctx.principal, String(row.owner_jurisdiction));
+      if (denial) throw this.denied(spec, String(row.owner_jurisdiction), denial);
+      const text = reason.trim();
+      if (text === '' || [...text].length > 500) {
+        throw inputProblemsError(`withdraw${spec.typeName}`, [{ field: 'reason', message: text === '' ? 'must not be empty' : 'must be at most 500 characters' }]);
+      }
+      if (row.withdrawn_at) {
+        if (row.withdrawal_reason === text) return WriteStatus.UNCHANGED;
+        throw new HubError(ErrorCode.CONFLICT, `${spec.typeName} ${key} was already withdrawn on ${new Date(row.withdrawn_at).toISOString()} for: ${row.withdrawal_reason}`, {
+          key, withdrawnAt: new Date(row.withdrawn_at).toISOString(), withdrawalReason: row.withdrawal_reason,
+        });
+      }
+      if (spec.name === 'enterprise') await this.assertNoStandingRecords(m, String(row.id), key);
+      const before = this.stateOf(spec, row);
+      // now(): the transaction's time, the same for the row and its change-log entry.
+      const [{ at }] = await m.query('SELECT now() AS at');
+      await m.query(`UPDATE ${spec.table} SET withdrawn_at = $2, withdrawal_reason = $3, updated_at = $2 WHERE id = $1`, [row.id, at, text]);
+      const after: RecordState = { ...before, withdrawnAt: new Date(at).toISOString(), withdrawalReason: text };
+      await appendChanges(m, this.changeEntries(spec, ctx.principal, key, before, after));
+      return WriteStatus.WITHDRAWN;
+    });
+    return { status, key, record: await this.readBack<T>(ctx, spec, key) };
+  }
+
+  /**
+   * The engine of upserts: checks each record, decides it against the stored version (and against
+   * earlier records of the same batch with the same key), then writes the accepted ones and their
+   * change-log entries in one transaction. A concurrent insert of the same key makes the batch run
+   * again, deciding against what the other writer stored.
+   */
+  async writeBatch(principal: Principal, spec: WriteSpec, inputs: readonly unknown[], opts: BatchOptions): Promise<RecordOutcome[]> {
+    this.assertMayWrite(principal);
+    const prepared = inputs.map((raw, index) => this.prepare(spec, raw, index, opts));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ds.transaction((m) => this.decideAndWrite(m, principal, spec, prepared));
+      } catch (err) {
+        if (attempt < 3 && isRetryable(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  private prepare(spec: WriteSpec, raw: unknown, index: number, opts: BatchOptions): Prepared {
+    const path = opts.pathOf(index);
+    return { index, path, ...checkRecordInput(spec, raw, path, opts.fallbackOwner) };
+  }
+
+  private async decideAndWrite(m: EntityManager, principal: Principal, spec: WriteSpec, prepared: readonly Prepared[]): Promise<RecordOutcome[]> {
+    const keyField = spec.fields.find((f) => f.name === spec.key)!;
+    const keys = [...new Set(prepared.map((p) => p.key).filter((k): k is string => k !== null))];
+    const usccs = spec.owner === 'enterprise'
+      ? [...new Set(prepared.map((p) => p.values.uscc).filter((u): u is string => typeof u === 'string'))]
+      : [];
+    const enterprises = new Map<string, EnterpriseRef>();
+    if (usccs.length > 0) {
+      const rows: Array<{ id: string; uscc: string; name: string; owner_jurisdiction: string; withdrawn_at: Date | null }> = await m.query(
+        'SELECT id, uscc, name, owner_jurisdiction, withdrawn_at FROM enterprise WHERE uscc = ANY($1::text[])', [usccs]);
+      for (const r of rows) enterprises.set(r.uscc, { id: r.id, uscc: r.uscc, name: r.name, owner: r.owner_jurisdiction, withdrawnAt: r.withdrawn_at });
+    }
+    // The stored versions, locked until commit so that no other writer decides against them meanwhile.
+    const current = new Map<string, RecordState>();
+    if (keys.length > 0) {
+      const rows: Record<string, unknown>[] = await m.query(this.storedSql(spec, `t.${keyField.column} = ANY($1::text[])`), [keys]);
+      for (const row of rows) current.set(String(row[keyField.column!]), this.stateOf(spec, row));
+    }
+    const inDb = new Set(current.keys());
+    const dirty = new Set<string>();
+    const entries: ChangeEntry[] = [];
+    const outcomes: RecordOutcome[] = [];
+
+    for (const p of prepared) {
+      const problems = [...p.problems];
+      const reject = (code: ErrorCode, extra: InputProblem[] = []): void => {
+        outcomes.push({ index: p.index, key: p.key, status: WriteStatus.REJECTED, code, problems: [...extra, ...(code === ErrorCode.BAD_USER_INPUT ? problems : [])] });
+      };
+      let owner = p.owner;
+      let ent: EnterpriseRef | undefined;
+      if (spec.owner === 'enterprise' && typeof p.values.uscc === 'string') {
+        ent = enterprises.get(p.values.uscc);
+        const field = joinPath(p.path, 'uscc');
+        if (!ent) problems.push({ field, message: `no enterprise with USCC ${p.values.uscc} is in the hub; write the enterprise first` });
+        else if (ent.withdrawnAt) problems.push({ field, message: `enterprise ${ent.uscc} was withdrawn on ${ent.withdrawnAt.toISOString()}; it takes no records` });
+        else if (isDistrict(ent.owner)) owner = ent.owner;
+        else problems.push({ field, message: `enterprise ${ent.uscc} has no district owner (${ent.owner})` });
+      }
+      const before = p.key !== null ? current.get(p.key) : undefined;
+
+      // Rule 6 first: a caller who may not write a district's records learns nothing more about them.
+      const denial = (owner && writeDenial(principal, owner)) || (before && writeDenial(principal, before.owner));
+      if (denial) {
+        outcomes.push({
+          index: p.index, key: p.key, status: WriteStatus.REJECTED, code: ErrorCode.FORBIDDEN,
+          ownerJurisdiction: owner && writeDenial(principal, owner) ? owner : before!.owner, problems: [{ field: p.path || '(record)', message: denial }],
+        });
+        continue;
+      }
+      if (problems.length > 0 || !owner || p.key === null) {
+        reject(ErrorCode.BAD_USER_INPUT);
+        continue;
+      }
+      const key = p.key;
+      const id = before?.id ?? randomUUID();
+      // An upsert is the source's current version: it stands, even where an older one was withdrawn.
+      const after: RecordState = ent
+        ? { id, values: p.values, owner, enterpriseId: ent.id, uscc: ent.uscc, enterpriseName: ent.name, withdrawnAt: null, withdrawalReason: null }
+        : { id, values: p.values, owner, enterpriseId: id, uscc: key, enterpriseName: String(p.values.name), withdrawnAt: null, withdrawalReason: null };
+
+      let status: WriteStatus;
+      if (!before) {
+        status = WriteStatus.INSERTED;
+      } else {
+        const conflict = this.conflictOf(spec, p, before, after);
+        if (conflict) {
+          reject(ErrorCode.CONFLICT, [conflict]);
+          continue;
+        }
+        const cmp = Date.parse(after.values.asOf as string) - Date.parse(before.values.asOf as string);
+        const same = this.sameContent(spec, before, after);
+        if (cmp < 0) {
+          reject(ErrorCode.CONFLICT, [{ field: joinPath(p.path, 'asOf'), message: `is older than the stored version's (${before.values.asOf}): the record is stale` }]);
+          continue;
+        }
+        if (cmp === 0 && !same) {
+          reject(ErrorCode.CONFLICT, [{
+            field: joinPath(p.path, 'asOf'),
+            message: `equals the stored version's (${before.values.asOf}) but the content differs: send a change with a newer asOf`,
+          }]);
+          continue;
+        }
+        // Same version sent again: nothing to do, also when the record has since been withdrawn.
+        status = cmp === 0 ? WriteStatus.UNCHANGED : WriteStatus.UPDATED;
+      }
+      if (status !== WriteStatus.UNCHANGED) {
+        entries.push(...this.changeEntries(spec, principal, key, before ?? null, after));
+        current.set(key, after);
+        dirty.add(key);
+      }
+      outcomes.push({ index: p.index, key, status, code: null, problems: [] });
+    }
+
+    const toInsert = [...dirty].filter((k) => !inDb.has(k)).map((k) => current.get(k)!);
+    const toUpdate = [...dirty].filter((k) => inDb.has(k)).map((k) => current.get(k)!);
+    await this.insertRows(m, spec, toInsert);
+    await this.updateRows(m, spec, toUpdate);
+    await appendChanges(m, entries);
+    return outcomes;
+  }
+
+  /** A change the stored record cannot take, whatever the versions: it would move or change kind. */
+  private conflictOf(spec: WriteSpec, p: Prepared, before: RecordState, after: RecordState): InputProblem | null {
+    if (spec.name === 'enterprise' && before.owner !== after.owner) {
+      return { field: joinPath(p.path, 'jurisdiction'), message: `the enterprise is owned by ${before.owner}; an enterprise does not move to ${after.owner} by an upsert` };
+    }
+    if ('kind' in before.values && before.values.kind !== after.values.kind) {
+      return { field: joinPath(p.path, 'kind'), message: `the stored record is an ${before.values.kind}; a record does not change its kind` };
+    }
+    return null;
+  }
+
+  private sameContent(spec: WriteSpec, a: RecordState, b: RecordState): boolean {
+    if (a.owner !== b.owner || a.enterpriseId !== b.enterpriseId) return false;
+    return spec.fields.every((f) => !f.column || sameJson(a.values[f.name], b.values[f.name]));
+  }
+
+  /**
+   * Stored rows by a condition on alias `t`, locked until commit so that no other writer decides
+   * against them meanwhile (in id order, so two batches never wait on each other crosswise);
+   * records of an enterprise come with its USCC and name.
+   */
+  private storedSql(spec: WriteSpec, condition: string): string {
+    return spec.owner === 'enterprise'
+      ? `SELECT t.*, e.uscc AS __uscc, e.name AS __enterprise_name FROM ${spec.table} t JOIN enterprise e ON e.id = t.enterprise_id WHERE ${condition} ORDER BY t.id FOR UPDATE OF t`
+      : `SELECT t.* FROM ${spec.table} t WHERE ${condition} ORDER BY t.id FOR UPDATE`;
+  }
+
+  /** A stored row (from `storedSql`) as a record state. */
+  private stateOf(spec: WriteSpec, row: Record<string, unknown>): RecordState {
+    const values: Values = {};
+    for (const f of spec.fields) if (f.column) values[f.name] = fromColumn(f, row[f.column]);
+    const child = spec.owner === 'enterprise';
+    if (child) values.uscc = String(row.__uscc);
+    const uscc = String(values.uscc);
+    const enterpriseName = String(child ? row.__enterprise_name : values.name);
+    return {
+      id: String(row.id),
+      values,
+      owner: row.owner_jurisdiction as District,
+      enterpriseId: spec.owner === 'enterprise' ? String(row.enterprise_id) : String(row.id),
+      uscc,
+      enterpriseName,
+      withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at as string).toISOString() : null,
+      withdrawalReason: (row.withdrawal_reason as string | null) ?? null,
+    };
+  }
+
+  /** The change-log entries of one change; payloads hold the record's public fields as the change left it. */
+  private changeEntries(spec: WriteSpec, principal: Principal, key: string, before: RecordState | null, after: RecordState): ChangeEntry[] {
+    const ops = spec.changeOps?.(before, after)
+      ?? [{ op: !before ? 'INSERTED' : after.withdrawnAt && !before.withdrawnAt ? 'WITHDRAWN' : 'UPDATED', state: after }];
+    return ops.map(({ op, state }) => this.changeEntry(spec, principal, key, op, state));
+  }
+
+  private changeEntry(spec: WriteSpec, principal: Principal, key: string, op: string, after: RecordState): ChangeEntry {
+    const payload: Record<string, unknown> = {};
+    for (const f of spec.fields) {
+      if (f.personal || (!f.column && f.name !== 'uscc')) continue;
+      payload[f.name === 'asOf' ? 'sourceAsOf' : f.name] = after.values[f.name];
+    }
+    Object.assign(payload, {
+      uscc: after.uscc,
+      enterpriseName: after.enterpriseName,
+      ownerJurisdiction: after.owner,
+      withdrawnAt: after.withdrawnAt,
+      withdrawalReason: after.withdrawalReason,
+      ...spec.payload?.(after),
+    });
+    return {
+      recordType: spec.recordType, recordKey: key, op, ownerJurisdiction: after.owner, enterpriseId: after.enterpriseId,
+      uscc: after.uscc, actor: principal.sub, payload,
+    };
+  }
+
+  /** The columns a write sets: id, owner, enterprise (for its records), then the fields'. */
+  private columns(spec: WriteSpec): Array<{ column: string; param: string; cast: string; value: (s: RecordState) => unknown }> {
+    const cols: Array<{ column: string; param: string; cast: string; value: (s: RecordState) => unknown }> = [
+      { column: 'id', param: 'uuid', cast: '', value: (s: RecordState) => s.id },
+      { column: 'owner_jurisdiction', param: 'text', cast: '', value: (s: RecordState) => s.owner },
+    ];
+    if (spec.owner === 'enterprise') cols.push({ column: 'enterprise_id', param: 'uuid', cast: '', value: (s) => s.enterpriseId });
+    for (const f of spec.fields) {
+      if (!f.column) continue;
+      const t = sqlTypeOf(f.kind);
+      cols.push({ column: f.column, param: t.param, cast: t.cast, value: (s) => toParam(f.kind, s.values[f.name]) });
+    }
+    return cols;
+  }
+
+  /** One INSERT for all new records: one array parameter per column, rows from `unnest`. */
+  private async insertRows(m: EntityManager, spec: WriteSpec, rows: readonly RecordState[]): Promise<void> {
+    if (rows.length === 0) return;
+    const cols = this.columns(spec);
+    await m.query(
+      `INSERT INTO ${spec.table} (${cols.map((c) => `"${c.column}"`).join(', ')})
+       SELECT ${cols.map((c, i) => `c${i}${c.cast}`).join(', ')}
+       FROM unnest(${cols.map((c, i) => `$${i + 1}::${c.param}[]`).join(', ')}) AS u(${cols.map((_, i) => `c${i}`).join(', ')})`,
+      cols.map((c) => rows.map((r) => c.value(r))),
+    );
+  }
+
+  /** One UPDATE for all changed records; an upsert with a newer version also lifts a withdrawal. */
+  private async updateRows(m: EntityManager, spec: WriteSpec, rows: readonly RecordState[]): Promise<void> {
+    if (rows.length === 0) return;
+    const cols = this.columns(spec);
+    const sets = cols.slice(1).map((c, i) => `"${c.column}" = u.c${i + 1}${c.cast}`);
+    await m.query(
+      `UPDATE ${spec.table} t SET ${sets.join(', ')}, withdrawn_at = NULL, withdrawal_reason = NULL, updated_at = now()
+       FROM unnest(${cols.map((c, i) => `$${i + 1}::${c.param}[]`).join(', ')}) AS u(${cols.map((_, i) => `c${i}`).join(', ')})
+       WHERE t.id = u.c0`,
+      cols.map((c) => rows.map((r) => c.value(r))),
+    );
+  }
+
+  private async assertNoStandingRecords(m: EntityManager, enterpriseId: string, uscc: string): Promise<void> {
+    const tables = (Object.keys(SPECS) as SpecName[]).filter((n) => n !== 'enterprise').map((n) => SPECS[n].table);
+    const counts: Array<{ t: string; n: number }> = await m.query(
+      tables.map((t) => `SELECT '${t}' AS t, count(*)::int AS n FROM ${t} WHERE enterprise_id = $1 AND withdrawn_at IS NULL`).join(' UNION ALL '),
+      [enterpriseId],
+    );
+    const standing = counts.filter((c) => c.n > 0);
+    if (standing.length > 0) {
+      throw new HubError(ErrorCode.CONFLICT, `enterprise ${uscc} still has records that stand (${standing.map((c) => `${c.n} ${c.t}`).join(', ')}): withdraw them first`, {
+        key: uscc, standingRecords: Object.fromEntries(standing.map((c) => [c.t, c.n])),
+      });
+    }
+  }
+
+  private assertMayWrite(principal: Principal): void {
+    const denial = writeRoleDenial(principal);
+    if (denial) throw forbidden(denial, { rule: 'write.ownDistrictOnly', reason: denial });
+  }
+
+  private denied(spec: WriteSpec, owner: string, reason: string): HubError {
+    return forbidden(`${spec.typeName} records of ${owner} may be written only by a data steward of ${owner}: ${reason}`, {
+      rule: 'write.ownDistrictOnly', reason, recordType: spec.recordType, ownerJurisdiction: owner,
+    });
+  }
+
+  /** The GraphQL error for a rejected single upsert. */
+  private rejection(spec: WriteSpec, o: RecordOutcome): HubError {
+    if (o.code === ErrorCode.FORBIDDEN) {
+      return this.denied(spec, o.ownerJurisdiction ?? '', o.problems[0].message);
+    }
+    if (o.code === ErrorCode.CONFLICT) {
+      return new HubError(ErrorCode.CONFLICT, `${spec.typeName} ${o.key}: ${o.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { key: o.key, problems: o.problems });
+    }
+    return inputProblemsError(spec.inputName, o.problems);
+  }
+
+  private async readBack<T>(ctx: ReadContext, spec: WriteSpec, key: string): Promise<T | null> {
+    const found = (await this.store.byKeys<T>(ctx, SPECS[spec.name] as unknown as RecordSpec<T>, [key])).get(key);
+    return found?.visible ? found.row : null;
+  }
+}

@@ -1,0 +1,137 @@
+import { GraphQLScalarType } from 'graphql';
+import { Arg, ClassType, Ctx, Field, Int, Mutation, ObjectType, registerEnumType, Resolver } from 'type-graphql';
+import { Jurisdiction } from '../../domain/jurisdictions';
+import type { HubContext } from '../../graphql/context';
+import { UsccScalar } from '../../graphql/scalars';
+import { Complaint } from '../complaint/complaint.entity';
+import { ComplaintInput } from '../complaint/complaint.inputs';
+import { CreditRecord } from '../credit/credit-record.entity';
+import { CreditRecordInput } from '../credit/credit.inputs';
+import { EiaApproval } from '../eia/eia.entity';
+import { EiaApprovalInput } from '../eia/eia.inputs';
+import { Enterprise } from '../enterprise/enterprise.entity';
+import { EnterpriseInput } from '../enterprise/enterprise.inputs';
+import { Inspection } from '../inspection/inspection.entity';
+import { InspectionInput } from '../inspection/inspection.inputs';
+import { Penalty } from '../penalty/penalty.entity';
+import { PenaltyInput } from '../penalty/penalty.inputs';
+import { Permit } from '../permit/permit.entity';
+import { PermitInput } from '../permit/permit.inputs';
+import { MAX_BATCH, RecordOutcome, WriteSpec, WriteStatus } from './record-writer';
+import { WRITE_SPECS } from './write-specs';
+
+registerEnumType(WriteStatus, {
+  name: 'WriteStatus',
+  description: 'What a write did: INSERTED, UPDATED, UNCHANGED (same version sent again), WITHDRAWN (withdraw mutations), REJECTED (a record of a batch).',
+});
+
+@ObjectType({ description: 'One problem of an input: the field\'s path and what is wrong with it.' })
+export class InputProblemView {
+  @Field({ description: 'Path of the field, e.g. input.validTo or records.3.uscc.' })
+  field: string;
+
+  @Field()
+  message: string;
+}
+
+@ObjectType({ description: 'The outcome of one record of a batch write.' })
+export class BatchRecordResult {
+  @Field(() => Int, { description: 'Position of the record in `records`, from 0.' })
+  index: number;
+
+  @Field(() => String, { nullable: true, description: 'The record\'s natural key, when it has a valid one.' })
+  key: string | null;
+
+  @Field(() => WriteStatus)
+  status: WriteStatus;
+
+  @Field(() => String, { nullable: true, description: 'Why it was rejected: BAD_USER_INPUT, FORBIDDEN or CONFLICT.' })
+  code: string | null;
+
+  @Field(() => Jurisdiction, { nullable: true, description: 'For FORBIDDEN: the district whose records the caller may not write.' })
+  ownerJurisdiction?: string;
+
+  @Field(() => [InputProblemView])
+  problems: InputProblemView[];
+}
+
+@ObjectType({ description: `A batch write: each record accepted or rejected on its own (at most ${MAX_BATCH}); the accepted ones are committed together.` })
+export class BatchWriteResult {
+  @Field(() => Int) inserted: number;
+  @Field(() => Int) updated: number;
+  @Field(() => Int) unchanged: number;
+  @Field(() => Int) rejected: number;
+  @Field(() => [BatchRecordResult], { description: 'One result per record, in the order sent.' })
+  results: RecordOutcome[];
+}
+
+interface WriteResolverOptions<T extends object> {
+  spec: WriteSpec;
+  entity: ClassType<T>;
+  input: ClassType;
+  /** The plural in `upsert<Plural>`. */
+  plural: string;
+  keyArg: string;
+  keyType?: GraphQLScalarType;
+}
+
+/**
+ * The thin resolver of one record type's writes: upsert by natural key, batch upsert, withdraw.
+ * Rule 6, the checks and the SQL are in RecordWriter; the per-type rules in `<m>.inputs.ts`.
+ */
+function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
+  const t = o.spec.typeName;
+
+  @ObjectType(`${t}WriteResult`, { description: `The outcome of writing one ${t}.` })
+  class WriteResult {
+    @Field(() => WriteStatus)
+    status: WriteStatus;
+
+    @Field({ description: 'The natural key written.' })
+    key: string;
+
+    @Field(() => o.entity, { nullable: true, description: 'The record as stored, as the caller may read it; null when its read rights do not cover it.' })
+    record: T | null;
+  }
+
+  @Resolver()
+  class WriteResolver {
+    @Mutation(() => WriteResult, {
+      name: `upsert${t}`,
+      description: `Inserts or replaces a ${t} by its ${o.spec.key}. Sending the same version again is UNCHANGED; a newer asOf replaces it; an older asOf, or the same asOf with other content, is CONFLICT. Only a DATA_STEWARD of the owner district writes (FORBIDDEN otherwise); every problem of the input comes back at once in extensions.problems.`,
+    })
+    upsert(@Arg('input', () => o.input) input: object, @Ctx() ctx: HubContext) {
+      return ctx.services.writer.upsert<T>(ctx, o.spec, input);
+    }
+
+    @Mutation(() => BatchWriteResult, {
+      name: `upsert${o.plural}`,
+      description: `Upserts up to ${MAX_BATCH} ${o.plural}, each accepted or rejected on its own (with its index and problems); the accepted ones commit together. The request body is at most 1 MB: records with long texts go in smaller batches, or through \`npm run import\`.`,
+    })
+    upsertMany(@Arg('records', () => [o.input]) records: object[], @Ctx() ctx: HubContext) {
+      return ctx.services.writer.upsertMany(ctx, o.spec, records);
+    }
+
+    @Mutation(() => WriteResult, {
+      name: `withdraw${t}`,
+      description: `Withdraws a ${t} revoked or corrected at its source: it is kept with the reason, left out of lists, and still found by key.`,
+    })
+    // Arguments are declared reason first because type-graphql lists them in reverse: the schema reads (key, reason).
+    withdraw(@Arg('reason', () => String) reason: string, @Arg(o.keyArg, () => o.keyType ?? String) key: string, @Ctx() ctx: HubContext) {
+      return ctx.services.writer.withdraw<T>(ctx, o.spec, key, reason);
+    }
+  }
+
+  return WriteResolver;
+}
+
+/** The write resolvers of the seven record types, for the schema's resolver list. */
+export const WRITE_RESOLVERS: Function[] = [
+  createWriteResolver({ spec: WRITE_SPECS.enterprise, entity: Enterprise, input: EnterpriseInput, plural: 'Enterprises', keyArg: 'uscc', keyType: UsccScalar }),
+  createWriteResolver({ spec: WRITE_SPECS.eia, entity: EiaApproval, input: EiaApprovalInput, plural: 'EiaApprovals', keyArg: 'approvalNo' }),
+  createWriteResolver({ spec: WRITE_SPECS.permit, entity: Permit, input: PermitInput, plural: 'Permits', keyArg: 'permitNo' }),
+  createWriteResolver({ spec: WRITE_SPECS.inspection, entity: Inspection, input: InspectionInput, plural: 'Inspections', keyArg: 'inspectionNo' }),
+  createWriteResolver({ spec: WRITE_SPECS.penalty, entity: Penalty, input: PenaltyInput, plural: 'Penalties', keyArg: 'decisionNo' }),
+  createWriteResolver({ spec: WRITE_SPECS.complaint, entity: Complaint, input: ComplaintInput, plural: 'Complaints', keyArg: 'ticketNo' }),
+  createWriteResolver({ spec: WRITE_SPECS.credit, entity: CreditRecord, input: CreditRecordInput, plural: 'CreditRecords', keyArg: 'recordNo' }),
+];

@@ -1,0 +1,161 @@
+import { DataSource } from 'typeorm';
+import { RecordType } from '../../auth/policy';
+import { SYSTEM_PRINCIPAL } from '../../auth/principal';
+import type { Logger } from '../../logger';
+import { appendChanges, ChangeEntry } from '../changes/change-log';
+import { CreditFeedOp } from './credit-feed.types';
+
+/** Key of the transaction-level advisory lock that lets one hub instance at a time expire listings. */
+export const CREDIT_EXPIRY_LOCK = 72_120_002;
+
+/** Listings expired per transaction: the change-log lock is held for one batch's append at a time. */
+export const EXPIRY_BATCH = 500;
+
+/** Who the change log names as the writer of expiries. */
+export const EXPIRY_ACTOR = `${SYSTEM_PRINCIPAL.sub}:credit-expiry`;
+
+export interface ExpiryRun {
+  /** False when another instance held the job's lock, so this run did nothing. */
+  ran: boolean;
+  /** Listings marked removed (and REMOVED changes appended). */
+  expired: number;
+  batches: number;
+}
+
+/** Today in the zone (China Standard Time, no DST): the day a listing's validity is judged on. */
+export function zoneToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+interface ExpiredRow {
+  id: string;
+  record_no: string;
+  owner_jurisdiction: string;
+  enterprise_id: string;
+  effective_on: string;
+  valid_until: string;
+  removed_on: string;
+  listing_reason: string | null;
+  listing_legal_basis: string | null;
+  issuer: string;
+  uscc: string;
+  enterprise_name: string;
+}
+
+/**
+ * Credit repair by expiry: a serious-dishonesty listing whose `valid_until` has passed is removed,
+ * and the removal is a change the credit platform must see, so each one gets a REMOVED entry.
+ *
+ * - `removed_on` is `valid_until + 1`, the first day the listing is no longer in force, not the day
+ *   the job happened to run: the date is then the same whichever instance runs it and however late
+ *   (a hub that was down for a week still records the true removal day).
+ * - Each batch is one transaction: mark removed and append, or neither. Its first statement is
+ *   `pg_try_advisory_xact_lock`: when another instance holds it, this run stops and leaves the work
+ *   to that one. The transaction-level form works on PGlite's single connection too, where a
+ *   session lock on a dedicated connection could not be had.
+ * - `removed_on IS NULL` is checked again by the UPDATE itself, and rows another transaction has
+ *   locked (a removal by decision in progress) are skipped until the next run, so a listing removed
+ *   by decision meanwhile never gets a second REMOVED entry.
+ */
+export async function expireListings(ds: DataSource, opts: { today?: string; batchSize?: number } = {}): Promise<ExpiryRun> {
+  const today = opts.today ?? zoneToday();
+  const batchSize = opts.batchSize ?? EXPIRY_BATCH;
+  const run: ExpiryRun = { ran: false, expired: 0, batches: 0 };
+  for (;;) {
+    const n = await ds.transaction(async (m) => {
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [CREDIT_EXPIRY_LOCK]);
+      if (!locked) return null;
+      const rows: ExpiredRow[] = await m.query(
+        `WITH due AS (
+           SELECT id FROM credit_record
+           WHERE kind = 'LISTING' AND removed_on IS NULL AND withdrawn_at IS NULL AND valid_until < $1::date
+           ORDER BY valid_until, id LIMIT $2 FOR UPDATE SKIP LOCKED
+         ), upd AS (
+           UPDATE credit_record c SET removed_on = c.valid_until + 1, updated_at = now()
+           FROM due WHERE c.id = due.id AND c.removed_on IS NULL
+           RETURNING c.id, c.record_no, c.owner_jurisdiction, c.enterprise_id, c.effective_on, c.valid_until, c.removed_on,
+                     c.listing_reason, c.listing_legal_basis, c.issuer
+         )
+         SELECT upd.*, e.uscc, e.name AS enterprise_name FROM upd JOIN enterprise e ON e.id = upd.enterprise_id
+         ORDER BY upd.valid_until, upd.record_no`,
+        [today, batchSize],
+      );
+      await appendChanges(m, rows.map((r): ChangeEntry => ({
+        recordType: RecordType.CREDIT_RECORD,
+        recordKey: r.record_no,
+        op: CreditFeedOp.REMOVED,
+        ownerJurisdiction: r.owner_jurisdiction,
+        enterpriseId: r.enterprise_id,
+        uscc: r.uscc,
+        actor: EXPIRY_ACTOR,
+        payload: {
+          kind: 'LISTING', removal: 'EXPIRED', reason: r.listing_reason, legalBasis: r.listing_legal_basis, decisionNo: r.record_no,
+          listedAt: r.effective_on, validUntil: r.valid_until, removedOn: r.removed_on, issuer: r.issuer, enterpriseName: r.enterprise_name,
+        },
+      })));
+      return rows.length;
+    });
+    if (n === null) return run;
+    run.ran = true;
+    run.batches++;
+    run.expired += n;
+    if (n < batchSize) return run;
+  }
+}
+
+export interface ExpiryJob {
+  /** Runs once now (waiting for a run in progress first); what the timer does every interval. */
+  runNow(): Promise<ExpiryRun>;
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the in-process expiry timer: a run at start, then one every `intervalSeconds` (0 = off).
+ * Runs never overlap within an instance, and the advisory lock keeps instances from doubling up.
+ */
+export function startCreditExpiryJob(ds: DataSource, opts: { intervalSeconds: number; log: Logger; batchSize?: number }): ExpiryJob {
+  let current: Promise<ExpiryRun> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  const runNow = async (): Promise<ExpiryRun> => {
+    while (current) await current.catch(() => undefined);
+    const p = expireListings(ds, { batchSize: opts.batchSize });
+    current = p;
+    try {
+      const r = await p;
+      if (r.expired > 0) opts.log.info({ ...r }, 'credit listings expired');
+      return r;
+    } finally {
+      current = null;
+    }
+  };
+
+  const tick = () => {
+    timer = null;
+    runNow()
+      .catch((err) => opts.log.error({ err }, 'credit expiry run failed; retrying next interval'))
+      .finally(() => {
+        if (!stopped) {
+          timer = setTimeout(tick, opts.intervalSeconds * 1000);
+          timer.unref();
+        }
+      });
+  };
+
+  if (opts.intervalSeconds > 0) {
+    timer = setTimeout(tick, 0);
+    timer.unref();
+  }
+
+  return {
+    runNow,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (current) await current.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,215 @@
+import { DataSource } from 'typeorm';
+import {
+  buildReply, Hj212Error, Hj212Packet, HJ212_CN, parsePacket, QN_RTN, QnRtn, ReplyTarget, splitPackets,
+} from '../../domain/standards/hj212';
+import type { Logger } from '../../logger';
+import { DataFlag, ObservationInterval, StationKind } from '../monitoring';
+import { knownDevicePassword, verifyDevicePassword } from './device-password';
+import { CODE_2017, CODES_2005, unitOf } from './hj212-parameters';
+
+/** Where packets came from, for the log. */
+export interface IngestSource {
+  transport: 'http' | 'tcp';
+  remote?: string;
+}
+
+/** What became of one packet; the HTTP JSON summary lists these. */
+export interface PacketOutcome {
+  /** Position in the body or connection, from 0. */
+  index: number;
+  /** stored: data kept; acknowledged: accepted but nothing to keep; rejected: refused, nothing kept. */
+  status: 'stored' | 'acknowledged' | 'rejected';
+  qn?: string;
+  mn?: string;
+  cn?: string;
+  /** Observations written (inserted or replacing a re-sent value). */
+  stored: number;
+  /** Values not written because a longer-period value already holds that station, parameter and time. */
+  superseded: number;
+  /** Parameter codes the hub has no unit for; their values were not stored. */
+  unknownParameters: string[];
+  /** The QnRtn of a rejection. */
+  qnRtn?: QnRtn;
+  error?: string;
+  /** The reply packet sent back, when the packet's Flag asked for one (or a refusal could be addressed). */
+  reply?: string;
+}
+
+/**
+ * The data commands the hub stores, with the observation interval and the CP field of the value:
+ * real-time data carries `-Rtd`, minute/hourly/daily data their mean `-Avg`.
+ */
+export const DATA_COMMANDS: Readonly<Record<string, { interval: ObservationInterval; field: 'Rtd' | 'Avg' }>> = {
+  [HJ212_CN.REALTIME_DATA]: { interval: ObservationInterval.REAL_TIME, field: 'Rtd' },
+  [HJ212_CN.MINUTE_DATA]: { interval: ObservationInterval.MINUTE, field: 'Avg' },
+  [HJ212_CN.HOURLY_DATA]: { interval: ObservationInterval.HOUR, field: 'Avg' },
+  [HJ212_CN.DAILY_DATA]: { interval: ObservationInterval.DAY, field: 'Avg' },
+};
+
+/**
+ * An observation is one value per station, parameter and time (the key the monitoring module pages
+ * by), yet a logger's minute, hourly and daily data share DataTimes (10:00 opens a minute and an
+ * hour; 00:00 an hour and a day). When two meet, the one the assessments read wins: HOUR, then DAY,
+ * then the shorter ones. A re-sent value of the same interval replaces the stored one, so a logger
+ * that repeats a packet for want of a reply changes nothing.
+ */
+const PRECEDENCE = [ObservationInterval.REAL_TIME, ObservationInterval.MINUTE, ObservationInterval.FOUR_HOURS, ObservationInterval.DAY, ObservationInterval.HOUR];
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+const FLAGS = new Set<string>(Object.values(DataFlag));
+
+/** Wrong PWs checked per MN and minute before further ones are refused unchecked. */
+export const WRONG_PW_LIMIT = 5;
+
+/** Most packets one HTTP body may carry. */
+export const MAX_PACKETS_PER_BODY = 1000;
+
+interface Device {
+  id: string;
+  code: string;
+  kind: StationKind;
+  pw_hash: string;
+}
+
+/** `YYYYMMDDhhmmss` in China Standard Time (the loggers' clock in the zone; no DST) as an instant. */
+export function dataTimeToDate(t: string): Date {
+  const [y, mo, d, h, mi, s] = [t.slice(0, 4), t.slice(4, 6), t.slice(6, 8), t.slice(8, 10), t.slice(10, 12), t.slice(12, 14)].map(Number);
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000);
+}
+
+class Rejection extends Error {
+  constructor(readonly qnRtn: QnRtn, message: string) {
+    super(message);
+  }
+}
+
+/** Whether a refused packet's salvaged header can address a reply, and whether it asked for one. */
+function replyTargetOf(h: Hj212Error['header']): ReplyTarget | null {
+  if (!h.qn || !/^\d{17}$/.test(h.qn) || !h.mn || !/^[0-9A-Za-z]{1,24}$/.test(h.mn) || !h.pw || !/^[\x21-\x7e]{1,12}$/.test(h.pw) || /[;&]/.test(h.pw)) return null;
+  const flag = h.flag !== undefined && /^\d{1,3}$/.test(h.flag) ? Number(h.flag) : null;
+  // Reply when the Flag asks for it, or when the Flag itself is unreadable (the sender may be waiting).
+  if (flag !== null && (flag & 1) === 0) return null;
+  const version = flag !== null && flag >> 2 === 0 ? '2005' : '2017';
+  return { qn: h.qn, mn: h.mn, pw: h.pw, flag: { version } };
+}
+
+/**
+ * HJ 212-2017 ingest: authenticates each packet's device by MN and PW against the registered
+ * monitoring points, stores the data commands as observations with their data flags, and builds
+ * the standard replies. Bad packets are refused with their QnRtn, logged as `hj212_rejects`, and
+ * never stored; nothing here throws for a bad packet, so one logger cannot stop the listener.
+ */
+export class Hj212Ingest {
+  constructor(private readonly ds: DataSource, private readonly log: Logger) {}
+
+  /** Handles one packet (one line, `\r\n` optional). */
+  async ingest(raw: string, source: IngestSource, index = 0): Promise<PacketOutcome> {
+    const out: PacketOutcome = { index, status: 'rejected', stored: 0, superseded: 0, unknownParameters: [] };
+    let packet: Hj212Packet | undefined;
+    try {
+      packet = parsePacket(raw);
+      Object.assign(out, { qn: packet.qn, mn: packet.mn, cn: packet.cn });
+      const device = await this.device(packet.mn);
+      if (!device) throw new Rejection(QN_RTN.MN_ERROR, `MN ${packet.mn} is not a registered device`);
+      await this.authenticate(device, packet);
+      const command = DATA_COMMANDS[packet.cn];
+      if (command) {
+        await this.store(device, packet, command, out);
+        out.status = 'stored';
+      } else if (packet.cn.startsWith('20') || packet.cn.startsWith('9')) {
+        // Other uploads (equipment state, run time, power-on time) and the logger's own replies:
+        // well-formed, not kept by the hub.
+        out.status = 'acknowledged';
+      } else {
+        throw new Rejection(QN_RTN.REJECTED, `CN ${packet.cn} is not a command the hub accepts from a device`);
+      }
+      if (packet.flag.needsReply && !packet.cn.startsWith('9')) out.reply = buildReply(packet, { cn: '9014' });
+      return out;
+    } catch (err) {
+      if (!(err instanceof Hj212Error) && !(err instanceof Rejection)) throw err;
+      out.status = 'rejected';
+      out.stored = 0;
+      out.qnRtn = err instanceof Hj212Error ? err.reply : err.qnRtn;
+      out.error = err.message;
+      const header = err instanceof Hj212Error ? err.header : { qn: packet!.qn, mn: packet!.mn, pw: packet!.pw, flag: String(packet!.flag.raw), cn: packet!.cn };
+      if (err instanceof Hj212Error) Object.assign(out, { qn: header.qn, mn: header.mn, cn: header.cn });
+      const target = replyTargetOf(header);
+      if (target) out.reply = buildReply(target, { cn: '9011', qnRtn: out.qnRtn });
+      this.log.warn({ event: 'hj212_rejects', qnRtn: out.qnRtn, reason: out.error, mn: out.mn, qn: out.qn, cn: out.cn, transport: source.transport, remote: source.remote }, 'hj212_rejects');
+      return out;
+    }
+  }
+
+  /** Handles a body of packets, one per line, in order (a later packet may replace an earlier value). */
+  async ingestBody(body: string, source: IngestSource): Promise<PacketOutcome[]> {
+    const out: PacketOutcome[] = [];
+    for (const [i, raw] of splitPackets(body).entries()) out.push(await this.ingest(raw, source, i));
+    return out;
+  }
+
+  /** Wrong PWs per MN in the current minute: past the limit, PWs are refused without the scrypt. */
+  private readonly failures = new Map<string, { since: number; count: number }>();
+
+  /**
+   * Checks the PW. A PW verified before is accepted at once; an unverified one costs a scrypt, so
+   * after WRONG_PW_LIMIT wrong ones for an MN in a minute the rest are refused unchecked: guessing
+   * stays slow, and a flood of bad packets cannot tie up the hub's crypto threads.
+   */
+  private async authenticate(device: Device, packet: Hj212Packet): Promise<void> {
+    if (knownDevicePassword(device.pw_hash, packet.pw)) return;
+    const now = Date.now();
+    let f = this.failures.get(packet.mn);
+    if (f && now - f.since > 60_000) this.failures.delete(packet.mn);
+    f = this.failures.get(packet.mn);
+    if (f && f.count >= WRONG_PW_LIMIT) throw new Rejection(QN_RTN.PW_ERROR, `too many wrong PWs for ${packet.mn} in the last minute; not checked`);
+    if (await verifyDevicePassword(device.pw_hash, packet.pw)) return;
+    if (this.failures.size > 10_000) this.failures.clear();
+    this.failures.set(packet.mn, { since: f?.since ?? now, count: (f?.count ?? 0) + 1 });
+    throw new Rejection(QN_RTN.PW_ERROR, `PW does not match device ${packet.mn}`);
+  }
+
+  private async device(mn: string): Promise<Device | null> {
+    const rows: Device[] = await this.ds.query('SELECT id, code, kind, pw_hash FROM monitoring_station WHERE mn = $1', [mn]);
+    return rows[0] ?? null;
+  }
+
+  /** Validates the CP of a data command and writes its values in one statement. */
+  private async store(device: Device, packet: Hj212Packet, command: (typeof DATA_COMMANDS)[string], out: PacketOutcome): Promise<void> {
+    const { cp } = packet;
+    if (!cp.dataTime) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP of CN ${packet.cn} has no DataTime`);
+    const rows = new Map<string, { value: string; unit: string; flag: string }>();
+    for (const [given, fields] of Object.entries(cp.items)) {
+      const code = packet.flag.version === '2005' ? CODES_2005[given] ?? given : given;
+      const value = fields[command.field];
+      if (value === undefined) continue; // e.g. an item with only a cumulative -Cou
+      if (!DECIMAL.test(value)) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP ${given}-${command.field} "${value}" is not a number`);
+      const flag = fields.Flag ?? DataFlag.N;
+      if (!FLAGS.has(flag)) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP ${given}-Flag "${flag}" is not an HJ 212 data flag (N F M S D C T B)`);
+      if (rows.has(code)) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP carries ${code} twice`);
+      const unit = CODE_2017.test(code) ? unitOf(device.kind, code) : null;
+      if (unit === null) {
+        out.unknownParameters.push(given);
+        continue;
+      }
+      rows.set(code, { value, unit, flag });
+    }
+    if (out.unknownParameters.length > 0) {
+      this.log.warn({ event: 'hj212_unknown_parameters', mn: packet.mn, qn: packet.qn, codes: out.unknownParameters }, 'hj212 values of unknown parameters not stored');
+    }
+    if (rows.size === 0) return;
+    const codes = [...rows.keys()];
+    const written: unknown[] = await this.ds.query(
+      `INSERT INTO observation (station_id, parameter, observed_at, interval, value, unit, flag)
+       SELECT $1::uuid, x.parameter, $2::timestamptz, $3, x.value::numeric, x.unit, x.flag
+       FROM unnest($4::varchar[], $5::text[], $6::varchar[], $7::text[]) AS x(parameter, value, unit, flag)
+       ON CONFLICT (station_id, parameter, observed_at) DO UPDATE
+         SET interval = EXCLUDED.interval, value = EXCLUDED.value, unit = EXCLUDED.unit, flag = EXCLUDED.flag
+         WHERE array_position($8::varchar[], observation.interval::varchar) <= array_position($8::varchar[], EXCLUDED.interval::varchar)
+       RETURNING 1`,
+      [device.id, dataTimeToDate(cp.dataTime).toISOString(), command.interval, codes, codes.map((c) => rows.get(c)!.value),
+        codes.map((c) => rows.get(c)!.unit), codes.map((c) => rows.get(c)!.flag), PRECEDENCE],
+    );
+    out.stored = written.length;
+    out.superseded = rows.size - written.length;
+  }
+}

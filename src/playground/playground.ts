@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { mintToken, Role } from '../auth/principal';
+import type { Config } from '../config';
+import { Jurisdiction } from '../domain/jurisdictions';
+import { buildContext, Services } from '../graphql/context';
+import { PlaygroundExample, playgroundExamples } from './examples';
+
+/**
+ * A GraphiQL served entirely from the hub: the page, its script and the graphiql / react /
+ * react-dom UMD builds all come from this origin, so the playground works on a machine with no
+ * internet and leaks nothing to a CDN (Apollo's own landing page loads from one, so it stays off).
+ */
+
+/** Where the page and its files live; `/graphql` also answers with the page when a browser asks for HTML. */
+export const PLAYGROUND_PATH = '/playground';
+const ASSETS = `${PLAYGROUND_PATH}/assets`;
+
+/** Roles of the development token the embedded playground prefills: everything a reader of the zone may hold, no writes. */
+export const DEV_TOKEN_ROLES: readonly Role[] = [Role.DOSSIER_READER, Role.ENFORCEMENT, Role.COMPLAINT_HANDLER, Role.AUDITOR, Role.CATALOG_READER];
+
+/**
+ * The page's policy: only this origin, no inline script (the page's settings travel in a JSON
+ * data block, which browsers do not execute), no framing. Fonts and images may be data: URLs
+ * because GraphiQL's stylesheet inlines its icons and fonts that way.
+ */
+export const PLAYGROUND_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Settings the page script reads; nothing else crosses from the server to the page. */
+export interface PlaygroundSettings {
+  endpoint: string;
+  tabs: Array<{ query: string; variables?: string; headers?: string }>;
+  /** JSON text of the headers editor of every tab: the dev token in development, else empty. */
+  headers: string;
+  devToken: boolean;
+}
+
+/** Whether this hub hands out a development token: only in development and on the generated secret. */
+export function isDevPlayground(config: Config): boolean {
+  return config.nodeEnv === 'development' && config.jwtSecretGenerated;
+}
+
+function moduleDir(pkg: string): string {
+  return path.dirname(require.resolve(`${pkg}/package.json`));
+}
+
+/** JSON that is safe inside a `<script type="application/json">` block (no `</script>`, no `<!--`). */
+function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function page(settings: PlaygroundSettings): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Eco-hub playground</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${ASSETS}/graphiql/graphiql.min.css">
+<link rel="stylesheet" href="${ASSETS}/playground.css">
+</head>
+<body>
+<div id="graphiql">Loading the Eco-hub playground…</div>
+<script type="application/json" id="playground-settings">${jsonForHtml(settings)}</script>
+<script src="${ASSETS}/react/react.production.min.js"></script>
+<script src="${ASSETS}/react-dom/react-dom.production.min.js"></script>
+<script src="${ASSETS}/graphiql/graphiql.min.js"></script>
+<script src="${ASSETS}/playground.js"></script>
+</body>
+</html>
+`;
+}
+
+const PAGE_CSS = `html, body { height: 100%; margin: 0; }
+#graphiql { height: 100vh; }
+`;
+
+/*
+ * The page script. Plain ES2017 in a string so the built hub serves it without a bundler. Tabs
+ * live in memory only: every load opens the examples afresh with a valid token, rather than
+ * restoring yesterday's tabs with an expired one from localStorage.
+ */
+const PAGE_JS = `(function () {
+  'use strict';
+  var settings = JSON.parse(document.getElementById('playground-settings').textContent);
+  var memory = {};
+  var storage = {
+    getItem: function (k) { return Object.prototype.hasOwnProperty.call(memory, k) ? memory[k] : null; },
+    setItem: function (k, v) { memory[k] = String(v); },
+    removeItem: function (k) { delete memory[k]; },
+    clear: function () { memory = {}; },
+    get length() { return Object.keys(memory).length; },
+    key: function (i) { return Object.keys(memory)[i] || null; }
+  };
+  var fetcher = GraphiQL.createFetcher({ url: new URL(settings.endpoint, window.location.href).href });
+  var root = ReactDOM.createRoot(document.getElementById('graphiql'));
+  root.render(React.createElement(GraphiQL, {
+    fetcher: fetcher,
+    defaultTabs: settings.tabs,
+    defaultHeaders: settings.headers,
+    defaultEditorToolsVisibility: settings.devToken ? 'headers' : 'variables',
+    isHeadersEditorEnabled: true,
+    shouldPersistHeaders: false,
+    storage: storage
+  }));
+})();
+`;
+
+/** Sends one of the page's own small files; an hour of caching is plenty, they change only with a release. */
+function sendText(type: string, body: string) {
+  return (_req: Request, res: Response) => {
+    res.set('cache-control', 'public, max-age=3600').type(type).send(body);
+  };
+}
+
+/**
+ * The playground's routes: the page at `/playground` and at `GET /graphql` for a browser (an
+ * Accept that prefers HTML and no `query` parameter; API clients and GET queries pass through),
+ * and its files under `/playground/assets`. In development on the generated secret it mints a
+ * 12-hour ZONE reading token into the headers and a real USCC into the dossier example, so
+ * `npm start` on a fresh machine opens a playground that answers with data at the first click.
+ */
+export function playgroundRouter(config: Config, services?: Services): Router {
+  const r = express.Router();
+  const dev = isDevPlayground(config);
+  const staticOptions = { index: false, fallthrough: false, maxAge: '1d' } as const;
+
+  r.use(`${ASSETS}/react`, express.static(path.join(moduleDir('react'), 'umd'), staticOptions));
+  r.use(`${ASSETS}/react-dom`, express.static(path.join(moduleDir('react-dom'), 'umd'), staticOptions));
+  r.use(`${ASSETS}/graphiql`, express.static(moduleDir('graphiql'), staticOptions));
+  r.get(`${ASSETS}/playground.js`, sendText('application/javascript', PAGE_JS));
+  r.get(`${ASSETS}/playground.css`, sendText('text/css', PAGE_CSS));
+
+  let sampleUscc: string | null = null;
+  const serve = async (_req: Request, res: Response, next: NextFunction) => {
+    try {
+      let headers = '';
+      if (dev) {
+        const token = await mintToken(
+          { secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience },
+          { sub: 'playground-dev', org: 'ECO-HUB-DEV', jurisdiction: Jurisdiction.ZONE, roles: [...DEV_TOKEN_ROLES] },
+          '12h',
+        );
+        headers = JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2);
+        sampleUscc ??= services ? await devSampleUscc(services) : null;
+      }
+      const tabs = playgroundExamples(sampleUscc).map((e: PlaygroundExample) => ({
+        query: e.query,
+        ...(e.variables ? { variables: JSON.stringify(e.variables, null, 2) } : {}),
+        headers,
+      }));
+      res.set({
+        'content-security-policy': PLAYGROUND_CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        // The page may carry a token: never cache it.
+        'cache-control': 'no-store',
+      });
+      res.type('html').send(page({ endpoint: '/graphql', tabs, headers, devToken: dev }));
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  r.get(PLAYGROUND_PATH, serve);
+  r.get('/graphql', (req, res, next) => {
+    const wantsPage = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+    if (wantsPage && req.query.query === undefined) return void serve(req, res, next);
+    next();
+  });
+  return r;
+}
+
+/**
+ * A USCC for the dossier example, read as the development token's principal would read it: through
+ * the enterprise service (so through the policy) and written to the audit log like any read.
+ */
+async function devSampleUscc(services: Services): Promise<string | null> {
+  const principal = { kind: 'user' as const, sub: 'playground-dev', org: 'ECO-HUB-DEV', jurisdiction: Jurisdiction.ZONE, roles: DEV_TOKEN_ROLES };
+  const ctx = buildContext(services, principal, null, { statements: 0 }, randomUUID());
+  const page = await services.enterprises.list(ctx, { jurisdiction: Jurisdiction.WUJIANG }, { first: 1 });
+  await services.audit.write({ requestId: ctx.requestId, principal, purpose: null, operationName: 'playground.exampleUscc', audit: ctx.audit });
+  return page.edges[0]?.node.uscc ?? null;
+}
