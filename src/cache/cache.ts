@@ -8,6 +8,7 @@ export const CATALOG_CACHE_TAG = 'catalog';
 /** What one cache lookup came to; `bypass` means the store was unavailable and the answer was computed. */
 export type CacheOutcome = 'hit' | 'miss' | 'bypass';
 
+/** How long answers live, and who hears about hits and misses (the metrics). */
 export interface CacheOptions {
   /** How long an entry lives; 0 turns caching off. */
   ttlSeconds: number;

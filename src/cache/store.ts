@@ -36,6 +36,7 @@ export class BoundedMap<V> extends Map<string, V> {
   }
 }
 
+/** How to build the shared store (from the config's REDIS_URL and HUB_CACHE_* settings). */
 export interface StoreOptions {
   /** `redis://` or `rediss://` URL; absent means process memory. */
   redisUrl?: string;

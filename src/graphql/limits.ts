@@ -45,6 +45,7 @@ export interface QueryLimits {
   maxQueryBytes: number;
 }
 
+/** The names clients see in `extensions.limit`, one per limit. */
 export type LimitName = 'depth' | 'cost' | 'aliases' | 'rootFields' | 'batch' | 'queryBytes';
 
 /** A QUERY_TOO_COMPLEX error that names the limit, the maximum, what the request had and by how much it is over. */
@@ -317,7 +318,8 @@ export function limitsPlugin<T extends BaseContext>(limits: Pick<QueryLimits, 'm
         async didEncounterErrors({ errors }) {
           for (const e of errors) {
             // Apollo wraps validation errors and overwrites their code; the wrapped error keeps ours.
-            if (e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && e.originalError instanceof GraphQLError && e.originalError.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX) {
+            const original = e.originalError as { extensions?: Record<string, unknown> } | undefined;
+            if (e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && original?.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX) {
               (e.extensions as Record<string, unknown>).code = ErrorCode.QUERY_TOO_COMPLEX;
             }
           }

@@ -3,6 +3,7 @@ import cors from 'cors';
 /** Origins of a browser on the developer's own machine: any port of localhost, 127.0.0.1 or [::1]. */
 const LOCALHOST = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 
+/** The part of the config CORS reads. */
 export interface CorsSettings {
   /** Origins allowed to call the hub from a browser; empty means the default of the environment. */
   corsOrigins: readonly string[];

@@ -30,6 +30,7 @@ export function routeLabel(path: string): string {
   return 'other';
 }
 
+/** Where the metrics read what they do not count themselves (pool, store), and whether to add process metrics. */
 export interface MetricsOptions {
   ds?: DataSource;
   /** Whether the cache store is up (1) or not (0), read at scrape time. */

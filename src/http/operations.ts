@@ -45,6 +45,10 @@ export interface Operations {
   close(): Promise<void>;
 }
 
+/**
+ * Builds the pieces once per hub. The store connects to Redis in the background, so a hub starts
+ * (and serves, uncached and unlimited-by-Redis) while Redis is away.
+ */
 export function createOperations(config: Config, ds: DataSource, log: Logger): Operations {
   timeSql(ds);
   const store = new SharedStore({ redisUrl: config.redisUrl, namespace: config.cache.namespace, maxEntries: config.cache.maxEntries, log });

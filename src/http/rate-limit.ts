@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal';
 import { SharedStore } from '../cache/store';
 import { ErrorCode } from '../graphql/errors';
 
+/** The bucket's shape: its refill rate and its size (HUB_RATE_LIMIT_PER_MINUTE, HUB_RATE_LIMIT_BURST). */
 export interface RateLimitSettings {
   /** Sustained requests per minute per principal; 0 turns rate limiting off. */
   perMinute: number;
@@ -131,6 +132,7 @@ export function rateKeyOf(principal: Principal | null, req: Request): string {
   return principal && principal.kind === 'user' ? `sub:${principal.sub}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
+/** What the middleware needs from the hub: the limiter, how to find the principal, and whom to tell. */
 export interface RateLimitMiddlewareOptions {
   limiter: RateLimiter;
   /** The request's principal; rejects for a bad token (the request is then limited by address, and refused later). */

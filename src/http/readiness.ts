@@ -8,6 +8,7 @@ const CHECK_TTL_MS = 1000;
 /** A database that does not answer `SELECT 1` within this long counts as unreachable (with the reuse above: 503 within 4 s). */
 const QUERY_TIMEOUT_MS = 3000;
 
+/** What the readiness check asks: the database, the migrations, the cache's state and whether shutdown began. */
 export interface ReadinessOptions {
   ds: DataSource;
   log: Logger;

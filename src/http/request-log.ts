@@ -24,6 +24,7 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 type WithSql = Request & { sqlStats?: SqlStats };
 
+/** Where the request log writes, and who else wants to know about each finished request (the metrics). */
 export interface RequestLogOptions {
   log: Logger;
   /** Called once per finished request, with its duration in seconds. */
