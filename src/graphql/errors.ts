@@ -73,6 +73,12 @@ export function formatErrorFactory(expose: boolean, log: (err: unknown) => void)
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code as string | undefined;
+    // A literal argument that a scalar refuses (an inline USCC with a wrong check character) is
+    // bad input like the same value sent as a variable, whatever stage of validation caught it.
+    const inner = (original as { originalError?: { extensions?: Record<string, unknown> } } | undefined)?.originalError;
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && inner?.extensions?.code === ErrorCode.BAD_USER_INPUT) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    }
     if (code && CLIENT_CODES.has(code)) {
       const { stacktrace: _drop, ...ext } = formatted.extensions ?? {};
       return { ...formatted, extensions: expose ? formatted.extensions : ext };

@@ -275,10 +275,10 @@ describe('bad input gets a typed error naming the argument', () => {
     expect(r.body.errors[0].message).toContain(message);
   });
 
-  test('USCC written inline in the query names the argument too', async () => {
+  test('a USCC written inline in the query is BAD_USER_INPUT too, with the reason', async () => {
     const r = await t.gql(`{ enterprise(uscc: "91350100M000100Y4Z") { uscc } }`, {}, { token: wujiang });
-    expect(r.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(r.body.errors[0].message).toMatch(/check character should be 3/);
+    expect(r.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(r.body.errors[0].message).toMatch(/USCC.*check character should be 3, got Z/);
   });
 
   test.each([[501], [-1]])('first: %i', async (first) => {
