@@ -88,6 +88,8 @@ export interface HubStartOptions {
   logFile: string;
   /** Folder for a V8 CPU profile of the hub (`node --cpu-prof`), written when it stops. */
   cpuProfileDir?: string;
+  /** Called when the hub ends without `stop()`: a crash, or a signal from outside. */
+  onUnexpectedExit?: (how: string) => void;
 }
 
 /** The hub as a child process in production mode, on a free loopback port. */
@@ -95,9 +97,15 @@ export class HubProcess {
   private exited: Promise<number | null>;
   private exitCode: number | null | undefined;
 
-  private constructor(readonly child: ChildProcess, readonly url: string, readonly logFile: string) {
+  /** How the hub ended, when it has: "exit code 1" or "signal SIGKILL". */
+  exitedWith: string | null = null;
+  private stopping = false;
+
+  private constructor(readonly child: ChildProcess, readonly url: string, readonly logFile: string, onUnexpectedExit?: (how: string) => void) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
       this.exitCode = code ?? (signal ? -1 : null);
+      this.exitedWith = signal ? `signal ${signal}` : `exit code ${code}`;
+      if (!this.stopping) onUnexpectedExit?.(this.exitedWith);
       resolve(this.exitCode);
     }));
   }
@@ -120,7 +128,7 @@ export class HubProcess {
     });
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
-    const hub = new HubProcess(child, `http://127.0.0.1:${port}`, o.logFile);
+    const hub = new HubProcess(child, `http://127.0.0.1:${port}`, o.logFile, o.onUnexpectedExit);
     await hub.waitReady(180_000);
     return hub;
   }
@@ -143,6 +151,7 @@ export class HubProcess {
   /** SIGTERM (the hub finishes in-flight requests and writes its CPU profile), SIGKILL after 20 s. */
   async stop(): Promise<void> {
     if (this.exitCode !== undefined) return;
+    this.stopping = true;
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
     await this.exited;

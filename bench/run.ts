@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { mintToken } from '../src/auth/principal';
 import { ensureDataset, generatorFingerprint } from './dataset';
-import { buildHub, cpuSeconds, HubProcess, RssSampler } from './hub-process';
+import { buildHub, cpuSeconds, HubProcess, rssMb, RssSampler } from './hub-process';
 import { driveHub, HubRunStats, runFloor, runHub, RunStats, summariseHub } from './load';
 import {
   BenchPrincipal, CREDIT_PLATFORM, describePrincipal, FEED_QUERY, FLOOR_FEED, LIST_QUERY, loadSampleKeys, Operation, operations, ZONE_READER,
@@ -26,6 +26,7 @@ const DOC = path.join(ROOT, 'docs/performance.md');
 const DEFAULT_SEED = 20201019;
 const ENTERPRISES_PER_SCALE = 100_000;
 const DEFAULT_LEVELS = [1, 8, 32];
+const OPERATION_IDS = ['dossier', 'dossier-partner', 'list', 'list-zone', 'catalog', 'water', 'feed'];
 
 const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --fresh              drop and recreate the bench database, then seed it
@@ -39,7 +40,7 @@ const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --no-build           use the dist/ already built (default: npm run -s build first)
   --no-wait            measure at once, even while other processes keep the machine busy
   --profile [DIR]      write a V8 CPU profile of the hub (node --cpu-prof) to DIR (default /tmp/eco-hub-bench-profiles)
-  --report FILE.json   only regenerate docs/performance.md from a results file`;
+  --report FILE|latest only regenerate docs/performance.md from a results file (latest: the newest full run)`;
 
 interface Options {
   fresh: boolean;
@@ -84,7 +85,10 @@ function parseOptions(argv: string[]): Options {
       case '--seed': o.seed = num(value(), '--seed', true); break;
       case '--duration': o.duration = num(value(), '--duration', false); durationGiven = true; break;
       case '--levels': o.levels = value().split(',').map((v) => num(v, '--levels', true)); break;
-      case '--only': o.only = value().split(','); break;
+      case '--only':
+        o.only = value().split(',');
+        for (const id of o.only) if (!OPERATION_IDS.includes(id)) throw new Error(`--only: unknown operation "${id}"; expected some of ${OPERATION_IDS.join(', ')}`);
+        break;
       case '--database': o.database = value(); break;
       case '--profile': o.profileDir = argv[i + 1] && !argv[i + 1].startsWith('--') ? path.resolve(argv[++i]) : '/tmp/eco-hub-bench-profiles'; break;
       case '--report': o.report = value(); break;
@@ -238,7 +242,14 @@ async function main(): Promise<void> {
   };
   const logFile = path.join(os.tmpdir(), 'eco-hub-bench-hub.log');
   log(`starting the hub (log: ${logFile}${o.profileDir ? `, CPU profile to ${o.profileDir}` : ''})…`);
-  const hub = await HubProcess.start({ root: ROOT, databaseUrl: dataset.url, env: hubEnv, logFile, cpuProfileDir: o.profileDir ?? undefined });
+  const hub = await HubProcess.start({
+    root: ROOT, databaseUrl: dataset.url, env: hubEnv, logFile, cpuProfileDir: o.profileDir ?? undefined,
+    onUnexpectedExit: (how) => log(`the hub ended unexpectedly (${how}); see ${logFile}`),
+  });
+  /** A run against a hub that is gone measures nothing: stop there, saying how it ended. */
+  const assertAlive = (what: string) => {
+    if (hub.exitedWith) throw new Error(`the hub ended (${hub.exitedWith}) during ${what}; see ${logFile}`);
+  };
   const rss = new RssSampler(hub.pid);
   const pool = new Pool({ connectionString: dataset.url, max: poolSize, application_name: 'eco-hub-bench-floor' });
   let results: BenchResults | undefined;
@@ -265,6 +276,7 @@ async function main(): Promise<void> {
       const zone = op.id === 'list' ? ops.find((x) => x.id === 'list-zone') : undefined;
       if (zone) opResults.push(...(await measurePair(op, await tokenOf(op.principal), zone, await tokenOf(zone.principal), hub.url, pool, o, rss)));
       else opResults.push(await measure(op, await tokenOf(op.principal), hub.url, pool, o, rss));
+      assertAlive(op.title);
     }
 
     let feed: BenchResults['feed'] = null;
@@ -283,6 +295,7 @@ async function main(): Promise<void> {
         log(`NDJSON feed failed (pending?): ${String(err).slice(0, 300)}`);
         return null;
       });
+      assertAlive('the credit feed pull');
       feed = {
         principal: describePrincipal(CREDIT_PLATFORM),
         graphql: graphqlPull,
@@ -360,6 +373,11 @@ async function main(): Promise<void> {
   if (o.profileDir) log(`CPU profile(s) of the hub in ${o.profileDir} (open in Chrome DevTools or speedscope)`);
 }
 
+/** The hub's /proc entry holds no memory figure once it has ended. */
+function assertRunning(pid: number, what: string): void {
+  if (rssMb(pid) === null) throw new Error(`the hub (pid ${pid}) is gone after ${what}; see its log`);
+}
+
 /**
  * Other processes on the machine (a test run, a build) distort every figure, so the bench waits
  * until the 1-minute load average is below half the cores, for at most `maxSeconds`, and records
@@ -391,6 +409,7 @@ async function measure(op: Operation, token: string, url: string, pool: Pool, o:
   for (const c of o.levels) {
     rss.window();
     const hub: HubRunStats = await runHub(url, req, c, o.duration, probe);
+    assertRunning(rss.pid, `${op.id} at ${c} connections`);
     const floor: RunStats = await runFloor(pool, op.floor, c, o.duration);
     const ratios = { p50: round(hub.p50 / floor.p50, 2), rps: round(hub.rps / floor.rps, 2) };
     levels.push({ connections: c, hub, floor, ratios, load1: round(os.loadavg()[0], 2) });
@@ -426,6 +445,7 @@ async function measurePair(a: Operation, tokenA: string, b: Operation, tokenB: s
     const b1 = await driveHub(url, reqB, c, half, probe);
     const b2 = await driveHub(url, reqB, c, half, probe, b1.latencies.length + c);
     const a2 = await driveHub(url, reqA, c, half, probe, a1.latencies.length + c);
+    assertRunning(rss.pid, `${a.id} at ${c} connections`);
     const hubA = summariseHub([a1, a2]);
     const hubB = summariseHub([b1, b2]);
     const floor = await runFloor(pool, a.floor, c, o.duration);
