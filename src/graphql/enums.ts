@@ -43,7 +43,7 @@ export function registerEnums(): void {
     [ObservationInterval, 'ObservationInterval', 'The period an observation stands for, from its observedAt.'],
     [AssessmentPeriod, 'AssessmentPeriod', 'Period of a stored-data water assessment.'],
     [AqiReportKind, 'AqiReport', 'AQI report kind: DAILY (日报) or HOURLY (实时报).'],
-    [AqiPollutantCode, 'AqiPollutant', 'Pollutants of the AQI (HJ 633); O3_8H is the 8-h moving mean of ozone.'],
+    [AqiPollutantCode, 'AqiPollutant', 'Pollutants of the AQI (HJ 633); o3_8h is the daily maximum 8-h moving mean of ozone, named as the AqiInput fields.'],
     [CreditFeedOp, 'CreditFeedOp', 'What a credit change did: LISTED (put on the serious-dishonesty list), UPDATED, REMOVED (taken off it: expiry or decision), EVALUATED (a credit evaluation result).'],
     [CatalogSharingType, 'SharingType', 'Sharing type of a catalog resource (共享类型): 无条件共享, 有条件共享 or 不予共享.'],
   ];

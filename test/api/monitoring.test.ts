@@ -74,8 +74,8 @@ function waterFixture(): Obs[] {
 /**
  * T-A-01, hourly, HJ 633-2026 (June 2026): SO2 10, NO2 20, CO 0.5, PM10 50 every hour.
  *   06-01  PM2.5 35; O3 180 from 10:00 to 17:00, else 60
- *          → IAQI PM2.5 50, O3 1-h 75, O3 8-h 100 + 20/55·50 = 118.2 → 119: AQI 119 轻度污染, primary O3_8H
- *   06-02  PM2.5 60, but 10:00-13:00 flagged M with 500 (excluded) → 60 → IAQI 100: AQI 100 良, primary PM25; valid 140/144
+ *          → IAQI PM2.5 50, O3 1-h 75, O3 8-h 100 + 20/55·50 = 118.2 → 119: AQI 119 轻度污染, primary o3_8h
+ *   06-02  PM2.5 60, but 10:00-13:00 flagged M with 500 (excluded) → 60 → IAQI 100: AQI 100 良, primary pm25; valid 140/144
  *   06-03  PM2.5 60 with 00:00-04:00 flagged D → 19 valid hours < 20, no PM2.5 mean → AQI 50 (PM10) 优, no primary
  * T-A-02, HJ 633-2012 (January 2026): PM2.5 30 from 00:00 to 11:00 and 90 from 12:00 to 23:00 on 01-10. The real-time
  *   report judges PM2.5 by its 24-h moving mean, which needs 20 valid hours: 19:00 → (12·30 + 8·90)/20 = 54 → 74;
@@ -178,11 +178,11 @@ describe('standard calculators (public, no token)', () => {
   test('computeAqi picks the HJ 633 revision by date and accepts numbers and strings', async () => {
     const y2026 = await t.gql(AQI, { input: { report: 'DAILY', date: '2026-06-01', pm25: 75 } });
     expect(y2026.body.data.computeAqi).toEqual({
-      aqi: 114, level: 3, category: '轻度污染', primaryPollutants: ['PM25'], iaqi: [{ pollutant: 'PM25', value: 114 }], standard: 'HJ 633-2026',
+      aqi: 114, level: 3, category: '轻度污染', primaryPollutants: ['pm25'], iaqi: [{ pollutant: 'pm25', value: 114 }], standard: 'HJ 633-2026',
     });
     const y2025 = await t.gql(AQI, { input: { report: 'DAILY', date: '2025-06-01', pm25: '75', o3_8h: '100' } });
-    expect(y2025.body.data.computeAqi).toMatchObject({ aqi: 100, category: '良', primaryPollutants: ['PM25'], standard: 'HJ 633-2012' });
-    expect(y2025.body.data.computeAqi.iaqi).toEqual([{ pollutant: 'O3_8H', value: 50 }, { pollutant: 'PM25', value: 100 }]);
+    expect(y2025.body.data.computeAqi).toMatchObject({ aqi: 100, category: '良', primaryPollutants: ['pm25'], standard: 'HJ 633-2012' });
+    expect(y2025.body.data.computeAqi.iaqi).toEqual([{ pollutant: 'o3_8h', value: 50 }, { pollutant: 'pm25', value: 100 }]);
   });
 
   test('computeAqi: no pollutant, or a negative one, is BAD_USER_INPUT naming the field', async () => {
@@ -260,24 +260,24 @@ describe('airQuality over stored data', () => {
     expect(r.body.errors).toBeUndefined();
     const days = r.body.data.airQuality;
     expect(days.map((d: any) => [d.date, d.at, d.aqi, d.level, d.category, d.primaryPollutants, d.validShare, d.standard])).toEqual([
-      ['2026-06-01', '2026-05-31T16:00:00.000Z', 119, 3, '轻度污染', ['O3_8H'], 1, 'HJ 633-2026'],
-      ['2026-06-02', '2026-06-01T16:00:00.000Z', 100, 2, '良', ['PM25'], 0.9722, 'HJ 633-2026'],
+      ['2026-06-01', '2026-05-31T16:00:00.000Z', 119, 3, '轻度污染', ['o3_8h'], 1, 'HJ 633-2026'],
+      ['2026-06-02', '2026-06-01T16:00:00.000Z', 100, 2, '良', ['pm25'], 0.9722, 'HJ 633-2026'],
       ['2026-06-03', '2026-06-02T16:00:00.000Z', 50, 1, '优', [], 0.9653, 'HJ 633-2026'],
     ]);
     const conc = (i: number) => Object.fromEntries(days[i].concentrations.map((c: any) => [c.pollutant, c.value]));
-    expect(conc(0)).toEqual({ SO2: '10', NO2: '20', CO: '0.5', O3: '180', PM10: '50', PM25: '35', O3_8H: '180' });
-    expect(conc(1)).toMatchObject({ PM25: '60', O3: '60', O3_8H: '60' });
-    expect(conc(2).PM25).toBeUndefined();
+    expect(conc(0)).toEqual({ so2: '10', no2: '20', co: '0.5', o3: '180', pm10: '50', pm25: '35', o3_8h: '180' });
+    expect(conc(1)).toMatchObject({ pm25: '60', o3: '60', o3_8h: '60' });
+    expect(conc(2).pm25).toBeUndefined();
   });
 
   test('HOURLY (2026): 1-h values, a flagged hour drops out and lowers the valid share', async () => {
     const r = await t.gql(Q, { code: 'T-A-01', from: '2026-06-02', to: '2026-06-02', report: 'HOURLY' }, { token: catalogReader });
     const hours = r.body.data.airQuality;
     expect(hours).toHaveLength(24);
-    expect(hours[0]).toMatchObject({ at: '2026-06-01T16:00:00.000Z', date: '2026-06-02', aqi: 100, primaryPollutants: ['PM25'], validShare: 1 });
+    expect(hours[0]).toMatchObject({ at: '2026-06-01T16:00:00.000Z', date: '2026-06-02', aqi: 100, primaryPollutants: ['pm25'], validShare: 1 });
     // 10:00 CST: PM2.5 is flagged M, so PM10 (50) decides and nothing is primary.
     expect(hours[10]).toMatchObject({ at: '2026-06-02T02:00:00.000Z', aqi: 50, category: '优', primaryPollutants: [], validShare: 0.8333 });
-    expect(hours[10].concentrations.map((c: any) => c.pollutant)).not.toContain('PM25');
+    expect(hours[10].concentrations.map((c: any) => c.pollutant)).not.toContain('pm25');
   });
 
   test('HOURLY (2012): PM2.5 is judged by its 24-h moving mean, which needs 20 valid hours', async () => {
@@ -285,8 +285,8 @@ describe('airQuality over stored data', () => {
     const hours = r.body.data.airQuality;
     expect(hours).toHaveLength(24);
     expect(hours.slice(0, 19).every((h: any) => h.aqi === null)).toBe(true);
-    expect(hours[19]).toMatchObject({ aqi: 74, standard: 'HJ 633-2012', concentrations: [{ pollutant: 'PM25', value: '54' }] });
-    expect(hours[23]).toMatchObject({ aqi: 82, concentrations: [{ pollutant: 'PM25', value: '60' }] });
+    expect(hours[19]).toMatchObject({ aqi: 74, standard: 'HJ 633-2012', concentrations: [{ pollutant: 'pm25', value: '54' }] });
+    expect(hours[23]).toMatchObject({ aqi: 82, concentrations: [{ pollutant: 'pm25', value: '60' }] });
   });
 
   test('range limits: 366 days DAILY and 744 hours HOURLY per call', async () => {

@@ -77,17 +77,18 @@ export enum AqiReportKind {
 }
 
 /**
- * AQI pollutants. The GraphQL names are upper case; the values are the lower-case names the
- * calculator in src/domain/standards/aqi.ts uses, so results pass through unchanged.
+ * AQI pollutants, named in GraphQL as the AqiInput fields are (so2 … pm25), so a partner reads
+ * a result with the names it sent; the values are the names the calculator in
+ * src/domain/standards/aqi.ts uses, so results pass through unchanged.
  */
 export enum AqiPollutantCode {
-  SO2 = 'so2',
-  NO2 = 'no2',
-  CO = 'co',
-  O3 = 'o3',
-  O3_8H = 'o3_8h',
-  PM10 = 'pm10',
-  PM25 = 'pm25',
+  so2 = 'so2',
+  no2 = 'no2',
+  co = 'co',
+  o3 = 'o3',
+  o3_8h = 'o3_8h',
+  pm10 = 'pm10',
+  pm25 = 'pm25',
 }
 
 /** HJ 212-2017 codes of the six ambient-air pollutants the AQI needs (HJ 212-2017 appendix). */

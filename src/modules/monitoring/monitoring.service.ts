@@ -52,8 +52,8 @@ export interface ObservationQuery {
   to: Date | null;
 }
 
-const POLLUTANT_ORDER: Array<Exclude<AqiPollutantCode, AqiPollutantCode.O3_8H>> = [
-  AqiPollutantCode.SO2, AqiPollutantCode.NO2, AqiPollutantCode.CO, AqiPollutantCode.O3, AqiPollutantCode.PM10, AqiPollutantCode.PM25,
+const POLLUTANT_ORDER: Array<Exclude<AqiPollutantCode, AqiPollutantCode.o3_8h>> = [
+  AqiPollutantCode.so2, AqiPollutantCode.no2, AqiPollutantCode.co, AqiPollutantCode.o3, AqiPollutantCode.pm10, AqiPollutantCode.pm25,
 ];
 
 function isoDay(d: Date): string {
@@ -401,7 +401,7 @@ export class MonitoringService {
     return raw.map((r) => {
       const day = String(r.day);
       const values: Partial<Record<AqiPollutantCode, string>> = {};
-      for (const k of [...POLLUTANT_ORDER, AqiPollutantCode.O3_8H]) if (r[k] !== null && r[k] !== undefined) values[k] = plainDecimal(String(r[k]));
+      for (const k of [...POLLUTANT_ORDER, AqiPollutantCode.o3_8h]) if (r[k] !== null && r[k] !== undefined) values[k] = plainDecimal(String(r[k]));
       return this.aqiPeriod(cstMidnight(day), day, 'DAILY', values, Number(r.valid_share));
     });
   }
@@ -438,7 +438,7 @@ export class MonitoringService {
       const pick = (k: string) => (r[k] === null || r[k] === undefined ? undefined : plainDecimal(String(r[k])));
       const values: Partial<Record<AqiPollutantCode, string>> = {};
       for (const k of POLLUTANT_ORDER) {
-        const v = (k === AqiPollutantCode.PM10 || k === AqiPollutantCode.PM25) && pmMoving ? pick(`${k}_24h`) : pick(k);
+        const v = (k === AqiPollutantCode.pm10 || k === AqiPollutantCode.pm25) && pmMoving ? pick(`${k}_24h`) : pick(k);
         if (v !== undefined) values[k] = v;
       }
       return this.aqiPeriod(r.at as Date, day, 'HOURLY', values, Number(r.valid_share), pick('so2_24h'));
