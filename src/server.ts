@@ -38,7 +38,6 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue: ctx, response, operationName }) {
-          const contextValue = ctx;
           try {
             await ctx.services.audit.write({ requestId: ctx.requestId, principal: ctx.principal, purpose: ctx.purpose, operationName: operationName ?? null, audit: ctx.audit });
           } catch (err) {
@@ -50,10 +49,10 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
             }
             ctx.maskReport.clear();
           }
-          response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
-          response.http.headers.set('x-request-id', contextValue.requestId);
-          if (response.body.kind === 'single' && contextValue.maskReport.size > 0) {
-            const masked = [...contextValue.maskReport].map(([field, rule]) => ({ field, rule }));
+          response.http.headers.set('x-sql-statements', String(ctx.sql.statements));
+          response.http.headers.set('x-request-id', ctx.requestId);
+          if (response.body.kind === 'single' && ctx.maskReport.size > 0) {
+            const masked = [...ctx.maskReport].map(([field, rule]) => ({ field, rule }));
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, policy: { masked } };
           }
         },

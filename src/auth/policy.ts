@@ -176,7 +176,8 @@ export function auditableDistricts(p: Principal): District[] {
  */
 export function writeDenial(p: Principal, owner: string): string | null {
   if (p.kind === 'system') return null;
-  if (!hasRole(p, Role.DATA_STEWARD)) return 'writing needs the DATA_STEWARD role';
+  const noRole = writeRoleDenial(p);
+  if (noRole) return noRole;
   if (!isDistrict(owner)) return `owner jurisdiction must be one of ${DISTRICTS.join(', ')}`;
   if (p.jurisdiction !== owner) return `a data steward of ${p.jurisdiction} may not write records of ${owner}`;
   return null;
@@ -223,11 +224,6 @@ export function explainAccess(access: AccessContext): AccessLine[] {
     }
   }
   return lines;
-}
-
-/** Kept for callers that check one owner against a computed scope. */
-export function scopeAllows(scope: ReadScope, owner: string): boolean {
-  return isDistrict(owner) && scope.districts.includes(owner);
 }
 
 const ZONE_FEED_ROLES = [Role.CREDIT_FEED, Role.DOSSIER_READER, Role.ADMIN];

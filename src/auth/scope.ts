@@ -12,8 +12,3 @@ export function scopeCondition(scope: ReadScope, alias: string, q: SqlParams): s
   if (scope.rowRule === 'PUBLICISED') return `(${owner} AND ${alias}.publicity_until >= current_date)`;
   return owner;
 }
-
-/** A key that separates cache and loader entries of principals with different scopes. */
-export function scopeKey(scope: ReadScope): string {
-  return `${scope.recordType}:${[...scope.districts].sort().join(',')}${scope.rowRule ? ':' + scope.rowRule : ''}`;
-}

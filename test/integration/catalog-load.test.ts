@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runCatalogCheck } from '../../src/cli/catalog-check';
 import { Db } from '../../src/db/datasource';
@@ -9,6 +8,7 @@ import { CatalogService, loadIntoDatabase } from '../../src/modules/catalog/cata
 import { Catalog1795950000000 } from '../../migrations/1795950000000-Catalog';
 import { RecordType } from '../../src/auth/policy';
 import { cloneDatabase } from '../support/templates';
+import { CATALOG_DIR, copyCatalog, editCatalogFile, removeCatalogCopies } from '../support/catalog-copy';
 
 /*
  * Loading the catalog files into the database: idempotent, exact (removed resources go), all or
@@ -16,8 +16,7 @@ import { cloneDatabase } from '../support/templates';
  * against the built GraphQL schema.
  */
 
-const CATALOG = path.resolve(__dirname, '../../catalog');
-const tempDirs: string[] = [];
+const CATALOG = CATALOG_DIR;
 
 let db: Db;
 let service: CatalogService;
@@ -29,23 +28,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db.close();
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  removeCatalogCopies();
 });
-
-function copyCatalog(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eco-hub-catalog-load-'));
-  tempDirs.push(dir);
-  fs.cpSync(CATALOG, dir, { recursive: true });
-  return dir;
-}
-
-function edit(dir: string, rel: string, change: (text: string) => string): void {
-  const file = path.join(dir, rel);
-  const before = fs.readFileSync(file, 'utf8');
-  const after = change(before);
-  expect(after).not.toBe(before);
-  fs.writeFileSync(file, after);
-}
 
 function load(dir: string): Catalog {
   const { catalog, problems } = loadCatalogFiles(dir);
@@ -79,7 +63,7 @@ describe('loading the catalog', () => {
 
   test('a changed file updates exactly that resource; a removed file deletes it', async () => {
     const dir = copyCatalog();
-    edit(dir, 'resources/surface-water-class.yaml', (t) => t.replace(/^name: .*$/m, 'name: 地表水断面水质类别月度评价结果'));
+    editCatalogFile(dir, 'resources/surface-water-class.yaml', (t) => t.replace(/^name: .*$/m, 'name: 地表水断面水质类别月度评价结果'));
     const changed = await loadIntoDatabase(db.ds, load(dir));
     expect(changed).toMatchObject({ inserted: 0, updated: 1, deleted: 0, unchanged: real.resources.length - 1 });
     expect(changed.codes).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
@@ -103,7 +87,7 @@ describe('loading the catalog', () => {
 
   test('a code table edit is counted under codes and shows in names at once', async () => {
     const dir = copyCatalog();
-    edit(dir, 'dimensions/functions.yaml', (t) => t.replace('name: 生态环境监测', 'name: 生态环境监测与评价'));
+    editCatalogFile(dir, 'dimensions/functions.yaml', (t) => t.replace('name: 生态环境监测', 'name: 生态环境监测与评价'));
     const r = await loadIntoDatabase(db.ds, load(dir));
     expect(r).toMatchObject({ inserted: 0, updated: 0, deleted: 0, codes: { inserted: 0, updated: 1, deleted: 0 } });
     const [row] = await db.ds.query(`SELECT name FROM catalog_code WHERE table_name = 'functions' AND code = 'MONITORING'`);
@@ -161,7 +145,7 @@ describe('the sharing rules the policy reads', () => {
   test('a reload replaces them at once for every service on the database, without a refresh', async () => {
     const other = new CatalogService(db.ds); // e.g. another hub of this process on the same database
     const dir = copyCatalog();
-    edit(dir, 'resources/complaints-and-petitions.yaml', (t) => t.replace('purposes: [ ENFORCEMENT ]', 'purposes: [ ENFORCEMENT, EMERGENCY ]'));
+    editCatalogFile(dir, 'resources/complaints-and-petitions.yaml', (t) => t.replace('purposes: [ ENFORCEMENT ]', 'purposes: [ ENFORCEMENT, EMERGENCY ]'));
     const version = service.rulesVersion();
     await loadIntoDatabase(db.ds, load(dir));
     expect(service.rulesVersion()).toBeGreaterThan(version);
@@ -215,9 +199,9 @@ describe('catalog:check against the GraphQL schema', () => {
   test('an unknown entry point and an invalid example query are reported at their lines', async () => {
     const dir = copyCatalog();
     const entry = 'resources/groundwater-quality.yaml';
-    edit(dir, entry, (t) => t.replace(/monitoringStations/g, 'groundwaterWells'));
+    editCatalogFile(dir, entry, (t) => t.replace(/monitoringStations/g, 'groundwaterWells'));
     const example = 'resources/surface-water-sections.yaml';
-    edit(dir, example, (t) => t.replace('targetClass drinkingWaterSource', 'targetClass crossBorder'));
+    editCatalogFile(dir, example, (t) => t.replace('targetClass drinkingWaterSource', 'targetClass crossBorder'));
     const lines: string[] = [];
     expect(runCatalogCheck({ dir, schema: await hubSchema(), write: (l) => lines.push(l) })).toBe(1);
     expect(lines).toContain(`${entry}:${lineOf(dir, entry, /^entryPoint:/)}: entryPoint "groundwaterWells" is not a root field of the GraphQL schema`);

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runCatalogCheck } from '../../src/cli/catalog-check';
 import { CatalogProblem, formatProblem, loadCatalogFiles } from '../../src/modules/catalog/catalog-files';
 import { RecordType } from '../../src/auth/policy';
 import { DOSSIER_RECORD_TYPES } from '../../src/modules/catalog/catalog.schema';
+import { CATALOG_DIR, copyCatalog, editCatalogFile, removeCatalogCopies } from '../support/catalog-copy';
 
-const CATALOG = path.resolve(__dirname, '../../catalog');
+const CATALOG = CATALOG_DIR;
 
 /** The root fields the hub's schema is meant to have; the catalog's entry points must be among them. */
 const ROOT_FIELDS = new Set([
@@ -14,27 +14,9 @@ const ROOT_FIELDS = new Set([
   'creditRecords', 'monitoringStations', 'monitoringStation', 'waterQuality', 'airQuality',
 ]);
 
-const tempDirs: string[] = [];
 afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  removeCatalogCopies();
 });
-
-/** A private copy of the real catalog to break one thing in. */
-function copyCatalog(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eco-hub-catalog-'));
-  tempDirs.push(dir);
-  fs.cpSync(CATALOG, dir, { recursive: true });
-  return dir;
-}
-
-/** Rewrites one file of the copy; fails the test if the edit changed nothing (a stale fixture). */
-function edit(dir: string, rel: string, change: (text: string) => string): void {
-  const file = path.join(dir, rel);
-  const before = fs.readFileSync(file, 'utf8');
-  const after = change(before);
-  expect(after).not.toBe(before);
-  fs.writeFileSync(file, after);
-}
 
 /** 1-based line of the first line of `rel` (in the real catalog) that matches. */
 function lineOf(rel: string, pattern: RegExp): number {
@@ -100,7 +82,7 @@ describe('the real catalog', () => {
   it('names files relative to the catalog directory when it lies outside the working directory', () => {
     const broken = copyCatalog();
     expect(path.relative(process.cwd(), broken).startsWith('..')).toBe(true);
-    edit(broken, 'resources/air-quality-hourly.yaml', (t) => t.replace('updateCycle: REALTIME', 'updateCycle: HOURLY'));
+    editCatalogFile(broken, 'resources/air-quality-hourly.yaml', (t) => t.replace('updateCycle: REALTIME', 'updateCycle: HOURLY'));
     expect(load(broken).problems.map((p) => p.file)).toEqual(['resources/air-quality-hourly.yaml']);
   });
 });
@@ -108,7 +90,7 @@ describe('the real catalog', () => {
 describe('a broken catalog', () => {
   it('reports a duplicate resource code at both places', () => {
     const dir = copyCatalog();
-    edit(dir, 'resources/permit-execution-reports.yaml', (t) => t.replace('code: 211013/0002', 'code: 211013/0001'));
+    editCatalogFile(dir, 'resources/permit-execution-reports.yaml', (t) => t.replace('code: 211013/0002', 'code: 211013/0001'));
     const { problems, loaded } = load(dir);
     expect(loaded).toBe(false);
     expect(problems).toContainEqual(problem('resources/permit-execution-reports.yaml', 1, 'duplicate resource code 211013/0001: also at resources/discharge-permits.yaml:1'));
@@ -118,7 +100,7 @@ describe('a broken catalog', () => {
   it('reports an unknown dimension code', () => {
     const dir = copyCatalog();
     const file = 'resources/noise-regional-traffic.yaml';
-    edit(dir, file, (t) => t.replace('elements: [ NOISE ]', 'elements: [ VIBRATION ]').replace('function: ASSESSMENT', 'function: SURVEYING'));
+    editCatalogFile(dir, file, (t) => t.replace('elements: [ NOISE ]', 'elements: [ VIBRATION ]').replace('function: ASSESSMENT', 'function: SURVEYING'));
     const { problems } = load(dir);
     expect(problems).toContainEqual(problem(file, lineOf(file, /^elements:/), 'unknown element "VIBRATION" (not in dimensions/elements.yaml)'));
     expect(problems).toContainEqual(problem(file, lineOf(file, /^function:/), 'unknown function "SURVEYING"'));
@@ -128,7 +110,7 @@ describe('a broken catalog', () => {
   it('reports a CONDITIONAL resource without conditions', () => {
     const dir = copyCatalog();
     const file = 'resources/complaints-and-petitions.yaml';
-    edit(dir, file, (t) => t.split('\n').filter((l) => !/^ {2}conditions:|^ {4}(purposes|legalBasis):/.test(l)).join('\n'));
+    editCatalogFile(dir, file, (t) => t.split('\n').filter((l) => !/^ {2}conditions:|^ {4}(purposes|legalBasis):/.test(l)).join('\n'));
     const { problems } = load(dir);
     expect(problems).toEqual([problem(file, lineOf(file, /^ {2}type: CONDITIONAL/), 'sharing type CONDITIONAL needs conditions')]);
   });
@@ -136,7 +118,7 @@ describe('a broken catalog', () => {
   it('reports conditions without a purpose or a legal basis', () => {
     const dir = copyCatalog();
     const file = 'resources/environmental-credit-records.yaml';
-    edit(dir, file, (t) => t.replace(/^ {4}purposes: .*$/m, '    purposes: []').replace(/^ {4}legalBasis: .*$/m, "    legalBasis: ''"));
+    editCatalogFile(dir, file, (t) => t.replace(/^ {4}purposes: .*$/m, '    purposes: []').replace(/^ {4}legalBasis: .*$/m, "    legalBasis: ''"));
     const { problems } = load(dir);
     const line = lineOf(file, /^ {2}conditions:/);
     expect(problems).toContainEqual(problem(file, line, 'conditions must list at least one purpose'));
@@ -146,7 +128,7 @@ describe('a broken catalog', () => {
   it('reports a NOT_SHARED resource without a basis', () => {
     const dir = copyCatalog();
     const file = 'resources/radioactive-source-register.yaml';
-    edit(dir, file, (t) => t.split('\n').filter((l) => !/^ {2}basis:/.test(l)).join('\n'));
+    editCatalogFile(dir, file, (t) => t.split('\n').filter((l) => !/^ {2}basis:/.test(l)).join('\n'));
     const { problems } = load(dir);
     expect(problems).toEqual([problem(file, lineOf(file, /^ {2}type: NOT_SHARED/), 'sharing type NOT_SHARED needs a basis')]);
   });
@@ -154,7 +136,7 @@ describe('a broken catalog', () => {
   it('reports a provider USCC with a wrong check character, with the reason', () => {
     const dir = copyCatalog();
     const file = 'dimensions/providers.yaml';
-    edit(dir, file, (t) => t.replace('uscc: 11310118002501378X', 'uscc: 11310118002501378Y'));
+    editCatalogFile(dir, file, (t) => t.replace('uscc: 11310118002501378X', 'uscc: 11310118002501378Y'));
     const { problems } = load(dir);
     expect(problems).toEqual([
       problem(file, lineOf(file, /uscc: 11310118002501378X/), 'provider QINGPU-EEB: USCC 11310118002501378Y is invalid: check character should be X, got Y'),
@@ -164,7 +146,7 @@ describe('a broken catalog', () => {
   it('reports an unknown related resource code', () => {
     const dir = copyCatalog();
     const file = 'resources/air-quality-hourly.yaml';
-    edit(dir, file, (t) => t.replace('211001/0005 ]', '211001/0099 ]'));
+    editCatalogFile(dir, file, (t) => t.replace('211001/0005 ]', '211001/0099 ]'));
     const { problems } = load(dir);
     expect(problems).toEqual([problem(file, lineOf(file, /^related:/), 'unknown related resource code 211001/0099')]);
   });
@@ -172,7 +154,7 @@ describe('a broken catalog', () => {
   it('reports a missing required field at the top of the file', () => {
     const dir = copyCatalog();
     const file = 'resources/discharge-permits.yaml';
-    edit(dir, file, (t) => t.split('\n').filter((l) => !l.startsWith('abstract:')).join('\n'));
+    editCatalogFile(dir, file, (t) => t.split('\n').filter((l) => !l.startsWith('abstract:')).join('\n'));
     const { problems } = load(dir);
     expect(problems).toEqual([problem(file, 1, 'missing required field "abstract"')]);
   });
@@ -180,7 +162,7 @@ describe('a broken catalog', () => {
   it('reports a value outside its enumeration, and an unknown field', () => {
     const dir = copyCatalog();
     const file = 'resources/administrative-penalties.yaml';
-    edit(dir, file, (t) => t.replace('  type: UNCONDITIONAL', '  type: SOMETIMES').replace('jurisdictions: [ QINGPU,', 'jurisdictions: [ KUNSHAN,').replace('recordType:', 'recordKind:'));
+    editCatalogFile(dir, file, (t) => t.replace('  type: UNCONDITIONAL', '  type: SOMETIMES').replace('jurisdictions: [ QINGPU,', 'jurisdictions: [ KUNSHAN,').replace('recordType:', 'recordKind:'));
     const { problems } = load(dir);
     expect(problems).toContainEqual(problem(file, lineOf(file, /^ {2}type: UNCONDITIONAL/), 'sharing.type: "SOMETIMES" is not one of UNCONDITIONAL, CONDITIONAL, NOT_SHARED'));
     expect(problems).toContainEqual(problem(file, lineOf(file, /^jurisdictions:/), 'jurisdictions[0]: "KUNSHAN" is not one of QINGPU, WUJIANG, JIASHAN'));
@@ -190,7 +172,7 @@ describe('a broken catalog', () => {
   it('reports a YAML syntax error at its line and skips checks that need every file', () => {
     const dir = copyCatalog();
     const file = 'resources/eia-approvals.yaml';
-    edit(dir, file, (t) => t.replace(/^name: .*$/m, 'name: 环评审批: 建设项目'));
+    editCatalogFile(dir, file, (t) => t.replace(/^name: .*$/m, 'name: 环评审批: 建设项目'));
     const { problems, loaded } = load(dir);
     expect(loaded).toBe(false);
     // only the syntax error: not "unknown related code" or "no EIA_APPROVAL resource" for the unreadable file
@@ -200,7 +182,7 @@ describe('a broken catalog', () => {
   it('reports a duplicate key as a YAML error', () => {
     const dir = copyCatalog();
     const file = 'resources/surface-water-class.yaml';
-    edit(dir, file, (t) => t.replace(/^updateCycle: MONTHLY$/m, 'updateCycle: MONTHLY\nupdateCycle: DAILY'));
+    editCatalogFile(dir, file, (t) => t.replace(/^updateCycle: MONTHLY$/m, 'updateCycle: MONTHLY\nupdateCycle: DAILY'));
     const { problems } = load(dir);
     expect(problems).toEqual([problem(file, lineOf(file, /^updateCycle:/) + 1, 'Map keys must be unique')]);
   });
@@ -208,7 +190,7 @@ describe('a broken catalog', () => {
   it('reports an entry point the GraphQL schema lacks, only when the root fields are given', () => {
     const dir = copyCatalog();
     const file = 'resources/noise-functional-zone-automatic.yaml';
-    edit(dir, file, (t) => t.replace(/monitoringStations/g, 'noiseObservations'));
+    editCatalogFile(dir, file, (t) => t.replace(/monitoringStations/g, 'noiseObservations'));
     expect(load(dir)).toEqual({ problems: [], loaded: true });
     const { problems } = load(dir, ROOT_FIELDS);
     expect(problems).toEqual([problem(file, lineOf(file, /^entryPoint:/), 'entryPoint "noiseObservations" is not a root field of the GraphQL schema')]);
@@ -217,15 +199,15 @@ describe('a broken catalog', () => {
   it('reports an example query that does not use the entry point', () => {
     const dir = copyCatalog();
     const file = 'resources/air-quality-forecast.yaml';
-    edit(dir, file, (t) => t.replace('  airQuality(stationCode', '  monitoringStations(stationCode'));
+    editCatalogFile(dir, file, (t) => t.replace('  airQuality(stationCode', '  monitoringStations(stationCode'));
     const { problems } = load(dir);
     expect(problems).toEqual([problem(file, lineOf(file, /^exampleQuery:/), 'exampleQuery does not query the entry point airQuality (it queries monitoringStations)')]);
   });
 
   it('reports a record type that no resource, or two resources, declare', () => {
     const dir = copyCatalog();
-    edit(dir, 'resources/complaints-and-petitions.yaml', (t) => t.replace('recordType: COMPLAINT\n', ''));
-    edit(dir, 'resources/cross-border-joint-enforcement.yaml', (t) => t.replace('entryPoint: inspections', 'recordType: INSPECTION\nentryPoint: inspections'));
+    editCatalogFile(dir, 'resources/complaints-and-petitions.yaml', (t) => t.replace('recordType: COMPLAINT\n', ''));
+    editCatalogFile(dir, 'resources/cross-border-joint-enforcement.yaml', (t) => t.replace('entryPoint: inspections', 'recordType: INSPECTION\nentryPoint: inspections'));
     const { problems } = load(dir);
     expect(problems).toContainEqual(problem('resources', 0, 'no resource has recordType COMPLAINT'));
     expect(problems).toContainEqual(problem('resources/enforcement-inspections.yaml', lineOf('resources/enforcement-inspections.yaml', /^recordType:/), 'duplicate recordType INSPECTION: also at resources/cross-border-joint-enforcement.yaml:'));
@@ -234,7 +216,7 @@ describe('a broken catalog', () => {
   it('reports a classification code that does not match the business line', () => {
     const dir = copyCatalog();
     const file = 'resources/groundwater-quality.yaml';
-    edit(dir, file, (t) => t.replace('businessLine: SOIL_GROUNDWATER', 'businessLine: SURFACE_WATER'));
+    editCatalogFile(dir, file, (t) => t.replace('businessLine: SOIL_GROUNDWATER', 'businessLine: SURFACE_WATER'));
     const { problems } = load(dir);
     expect(problems).toEqual([problem(file, 1, 'code 211007/0002: classification code 211007 does not match business line SURFACE_WATER (211002)')]);
   });
@@ -243,7 +225,7 @@ describe('a broken catalog', () => {
 describe('catalog-check CLI', () => {
   it('prints file:line problems and a summary, and fails on any problem', () => {
     const dir = copyCatalog();
-    edit(dir, 'resources/air-quality-hourly.yaml', (t) => t.replace('updateCycle: REALTIME', 'updateCycle: HOURLY'));
+    editCatalogFile(dir, 'resources/air-quality-hourly.yaml', (t) => t.replace('updateCycle: REALTIME', 'updateCycle: HOURLY'));
     const lines: string[] = [];
     expect(runCatalogCheck({ dir, write: (l) => lines.push(l) })).toBe(1);
     expect(lines[0]).toBe(`resources/air-quality-hourly.yaml:${lineOf('resources/air-quality-hourly.yaml', /^updateCycle:/)}: unknown update cycle "HOURLY" (not in dimensions/update-cycles.yaml)`);
