@@ -11,6 +11,8 @@ import { EnterpriseService } from '../modules/enterprise/enterprise.service';
 import { AuditService, AuditTrail } from '../modules/audit';
 import type { HubCache } from '../cache/cache';
 import { CachedCatalogService, CatalogService } from '../modules/catalog';
+import { CreditFeedService } from '../modules/feed/credit-feed.service';
+import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { Loaders } from './loaders';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
@@ -32,13 +34,16 @@ export interface Services {
   catalog: CatalogService;
   /** Upserts and withdrawals of dossier records, rule 6 decided per record. */
   writer: RecordWriter;
+  monitoring: MonitoringService;
+  feed: CreditFeedService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
 export function createServices(ds: DataSource, cache?: HubCache): Services {
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
-  return { ds, store, enterprises: new EnterpriseService(store), dossier: new DossierService(store), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds, store) };
+  return { ds, store, enterprises: new EnterpriseService(store), dossier: new DossierService(store), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds, store),
+    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

@@ -2,7 +2,6 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLResolveInfo, GraphQLSchema, isObjectType, isSpecifiedScalarType, Kind, parse, StringValueNode } from 'graphql';
 import { createResolversMap } from 'type-graphql';
-import { monitoringService } from '../modules/monitoring';
 import type { HubContext } from './context';
 import { badInput } from './errors';
 import { UsccScalar } from './scalars';
@@ -38,7 +37,7 @@ export const REFERENCE_RESOLVERS: Record<string, { key: string; resolve: Referen
   },
   MonitoringStation: {
     key: 'code',
-    resolve: async (ref, ctx) => monitoringService(ctx.services).getStation(ctx, keyString(ref, 'code')),
+    resolve: async (ref, ctx) => ctx.services.monitoring.getStation(ctx, keyString(ref, 'code')),
   },
   CatalogResource: {
     key: 'code',

@@ -1,6 +1,5 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import type { HubContext } from '../../graphql/context';
-import { creditFeedService } from './credit-feed.service';
 import { CreditFeedArgs, CreditFeedPage } from './credit-feed.types';
 
 /** The credit feed's one query; the rules are in CreditFeedService and policy.feedAccess. */
@@ -11,6 +10,6 @@ export class CreditFeedResolver {
       + 'For the Credit Yangtze Delta platform (CREDIT_FEED) and ZONE. A full initial load streams faster from GET /feeds/credit.ndjson.',
   })
   creditFeed(@Args() args: CreditFeedArgs, @Ctx() ctx: HubContext): Promise<CreditFeedPage> {
-    return creditFeedService(ctx.services.ds).page(ctx, args);
+    return ctx.services.feed.page(ctx, args);
   }
 }

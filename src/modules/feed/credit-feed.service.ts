@@ -187,12 +187,3 @@ export class CreditFeedService {
     return { entries, endCursor: feedCursor(entries.length > 0 ? last : after), hasMore };
   }
 }
-
-const services = new WeakMap<DataSource, CreditFeedService>();
-
-/** The feed service of a database, made on first use (it holds no state but the DataSource). */
-export function creditFeedService(ds: DataSource): CreditFeedService {
-  let s = services.get(ds);
-  if (!s) services.set(ds, (s = new CreditFeedService(ds)));
-  return s;
-}

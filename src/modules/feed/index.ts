@@ -1,6 +1,6 @@
 export { CreditFeedResolver } from './credit-feed.resolver';
 export { CreditFeedOp, CreditFeedPage, CreditFeedEntry } from './credit-feed.types';
-export { CreditFeedService, creditFeedService, decodeFeedCursor, feedCursor } from './credit-feed.service';
+export { CreditFeedService, decodeFeedCursor, feedCursor } from './credit-feed.service';
 export { creditFeedRouter } from './credit-feed.router';
 export { expireListings, startCreditExpiryJob, CREDIT_EXPIRY_LOCK } from './credit-expiry.job';
 export type { ExpiryJob, ExpiryRun } from './credit-expiry.job';

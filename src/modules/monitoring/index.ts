@@ -3,5 +3,5 @@ export { MonitoringStation } from './station.entity';
 export { Observation } from './observation.entity';
 export { MonitoringResolver } from './monitoring.resolver';
 export { StandardsResolver } from './standards.resolver';
-export { MonitoringService, monitoringService, STATION_SPEC } from './monitoring.service';
+export { MonitoringService, STATION_SPEC } from './monitoring.service';
 export { standardsService } from './standards.service';

@@ -6,7 +6,6 @@ import { Page, PageArgs } from '../../graphql/pagination';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { AqiReportKind, AssessmentPeriod } from './monitoring.codes';
 import { ObservationArgs, StationFilter } from './monitoring.inputs';
-import { monitoringService } from './monitoring.service';
 import { AirQualityPeriod, MonitoringStationConnection, ObservationConnection, WaterQualityPeriod } from './monitoring.types';
 import { Observation } from './observation.entity';
 import { MonitoringStation } from './station.entity';
@@ -23,12 +22,12 @@ function argPath(info: GraphQLResolveInfo): string {
 export class MonitoringResolver {
   @Query(() => MonitoringStationConnection, { description: 'Monitoring stations the caller may see, by code.' })
   monitoringStations(@Arg('filter', () => StationFilter, { nullable: true }) filter: StationFilter | undefined, @Args() page: PageArgs, @Ctx() ctx: HubContext) {
-    return monitoringService(ctx.services).listStations(ctx, filter ?? {}, page);
+    return ctx.services.monitoring.listStations(ctx, filter ?? {}, page);
   }
 
   @Query(() => MonitoringStation, { nullable: true, description: 'One station by code; null when there is none, FORBIDDEN when the policy hides it.' })
   monitoringStation(@Arg('code', () => String) code: string, @Ctx() ctx: HubContext): Promise<MonitoringStation | null> {
-    return monitoringService(ctx.services).getStation(ctx, code);
+    return ctx.services.monitoring.getStation(ctx, code);
   }
 
   @Query(() => [WaterQualityPeriod], {
@@ -42,7 +41,7 @@ export class MonitoringResolver {
     @Arg('period', () => AssessmentPeriod, { defaultValue: AssessmentPeriod.MONTH }) period: AssessmentPeriod,
     @Ctx() ctx: HubContext,
   ): Promise<WaterQualityPeriod[] | null> {
-    return monitoringService(ctx.services).waterQualityOf(ctx, stationCode, from, to, period);
+    return ctx.services.monitoring.waterQualityOf(ctx, stationCode, from, to, period);
   }
 
   @Query(() => [AirQualityPeriod], {
@@ -56,16 +55,16 @@ export class MonitoringResolver {
     @Arg('report', () => AqiReportKind, { defaultValue: AqiReportKind.DAILY }) report: AqiReportKind,
     @Ctx() ctx: HubContext,
   ): Promise<AirQualityPeriod[] | null> {
-    return monitoringService(ctx.services).airQualityOf(ctx, stationCode, from, to, report);
+    return ctx.services.monitoring.airQualityOf(ctx, stationCode, from, to, report);
   }
 
   @FieldResolver(() => ObservationConnection, { description: 'Observations, newest first (then by parameter code, descending).' })
   observations(@Root() station: MonitoringStation, @Args() args: ObservationArgs, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<Page<Observation>> {
-    return monitoringService(ctx.services).stationObservations(ctx, station.id, args, argPath(info));
+    return ctx.services.monitoring.stationObservations(ctx, station.id, args, argPath(info));
   }
 
   @FieldResolver(() => Enterprise, { nullable: true, description: 'The discharging enterprise of a pollution-source outlet; null otherwise or when the caller may not see it.' })
   enterprise(@Root() station: MonitoringStation, @Ctx() ctx: HubContext): Promise<Enterprise | null> {
-    return monitoringService(ctx.services).enterpriseOf(ctx, station);
+    return ctx.services.monitoring.enterpriseOf(ctx, station);
   }
 }

@@ -4,7 +4,7 @@ import { scopeCondition } from '../../auth/scope';
 import { SqlParams } from '../../db/sql';
 import { AqiInput as AqiCalcInput, computeAqi, selectAqiTable } from '../../domain/standards/aqi';
 import { assessWater, GB3838_2002, StandardInputError } from '../../domain/standards/water-quality';
-import type { HubContext, Services } from '../../graphql/context';
+import type { HubContext } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { encodeCursor, Page, PageArgs, PageRequest, pageRequest } from '../../graphql/pagination';
 import { forbiddenRecord, jurisdictionCondition } from '../dossier/dossier.service';
@@ -458,20 +458,4 @@ export class MonitoringService {
     const r = toAqiResult(computeAqi(input));
     return { ...base, aqi: r.aqi, level: r.level, category: r.category, primaryPollutants: r.primaryPollutants, iaqi: r.iaqi, standard: r.standard };
   }
-}
-
-const services = new WeakMap<Services, MonitoringService>();
-
-/**
- * The monitoring service of a running hub. It hangs off the hub's long-lived services by weak
- * reference, so the module plugs in without a field in the shared context; move it into
- * `Services` and `Loaders` when those files are next edited.
- */
-export function monitoringService(s: Services): MonitoringService {
-  let m = services.get(s);
-  if (!m) {
-    m = new MonitoringService(s.store, s.ds);
-    services.set(s, m);
-  }
-  return m;
 }
