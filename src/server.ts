@@ -48,12 +48,15 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
               response.body.singleResult.errors = [{ message: 'the read could not be written to the audit log, so its data is withheld; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } }];
             }
             ctx.maskReport.clear();
+            ctx.withheld.length = 0;
           }
           response.http.headers.set('x-sql-statements', String(ctx.sql.statements));
           response.http.headers.set('x-request-id', ctx.requestId);
-          if (response.body.kind === 'single' && ctx.maskReport.size > 0) {
-            const masked = [...ctx.maskReport].map(([field, rule]) => ({ field, rule }));
-            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, policy: { masked } };
+          if (response.body.kind === 'single' && (ctx.maskReport.size > 0 || ctx.withheld.length > 0)) {
+            const policy: Record<string, unknown> = {};
+            if (ctx.maskReport.size > 0) policy.masked = [...ctx.maskReport].map(([field, rule]) => ({ field, rule }));
+            if (ctx.withheld.length > 0) policy.withheld = ctx.withheld;
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, policy };
           }
         },
       };

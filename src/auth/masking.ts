@@ -11,18 +11,20 @@ export function maskName(name: string | null): string | undefined {
   return chars[0] + '*'.repeat(Math.max(chars.length - 1, 1));
 }
 
-/** 13812345678 → 138****5678: keeps the first three and last four digits. */
+/** 13812345678 → 138****5678: keeps the first three and last four characters (counted as code points, like the SQL form). */
 export function maskPhone(phone: string | null): string | undefined {
   if (!phone) return undefined;
-  if (phone.length <= 7) return '*'.repeat(phone.length);
-  return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
+  const c = [...phone];
+  if (c.length <= 7) return '*'.repeat(c.length);
+  return c.slice(0, 3).join('') + '*'.repeat(c.length - 7) + c.slice(-4).join('');
 }
 
 /** 310101199001011234 → 3101**********1234: keeps the first and last four characters. */
 export function maskIdNumber(id: string | null): string | undefined {
   if (!id) return undefined;
-  if (id.length <= 8) return '*'.repeat(id.length);
-  return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
+  const c = [...id];
+  if (c.length <= 8) return '*'.repeat(c.length);
+  return c.slice(0, 4).join('') + '*'.repeat(c.length - 8) + c.slice(-4).join('');
 }
 
 interface EnterpriseRow { ownerJurisdiction: string; legalRepName: string | null; legalRepIdNumber: string | null; legalRepresentative?: unknown }

@@ -148,19 +148,59 @@ export function covers(p: Principal, district: string): boolean {
   return districtsCoveredBy(p.jurisdiction).includes(district);
 }
 
+/**
+ * When a masked field is shown in full, as a condition on the row: always, never, or when one of
+ * its columns holds one of the given values. The read engine writes it as SQL; `holds` evaluates
+ * it on a row in memory. One form for both, so the two can never disagree.
+ */
+export type RowCondition = { always: true } | { never: true } | { column: string; in: readonly string[] };
+
+const ALWAYS: RowCondition = { always: true };
+const NEVER: RowCondition = { never: true };
+
+/** Rule 3, field by field: who sees each personal or sensitive value in full, and the rule named when it is masked. */
+export const MASK_RULES = {
+  /** A legal representative's ID number: in full only inside the owner's jurisdiction (its district, province or ZONE). */
+  legalRepresentativeId: {
+    rule: 'mask.legalRepresentative.outsideOwner',
+    fullWhen: (p: Principal): RowCondition =>
+      p.kind === 'system' ? ALWAYS : p.jurisdiction ? { column: 'owner_jurisdiction', in: districtsCoveredBy(p.jurisdiction) } : NEVER,
+  },
+  /** Who complained: only a complaint handler of the handling district. */
+  complainant: {
+    rule: 'mask.complainant.notHandler',
+    fullWhen: (p: Principal): RowCondition =>
+      p.kind === 'system' ? ALWAYS : hasRole(p, Role.COMPLAINT_HANDLER) && p.jurisdiction ? { column: 'handling_jurisdiction', in: [p.jurisdiction] } : NEVER,
+  },
+  /** Inspection findings: with the ENFORCEMENT role only. */
+  findings: {
+    rule: 'mask.findings.enforcementOnly',
+    fullWhen: (p: Principal): RowCondition => (p.kind === 'system' || hasRole(p, Role.ENFORCEMENT) ? ALWAYS : NEVER),
+  },
+} as const;
+
+export type MaskName = keyof typeof MASK_RULES;
+
+/** Whether a row condition holds for a row (column values by column name). */
+export function holds(c: RowCondition, row: Readonly<Record<string, unknown>>): boolean {
+  if ('always' in c) return true;
+  if ('never' in c) return false;
+  return c.in.includes(String(row[c.column]));
+}
+
 /** Rule 3 on complaints: only a complaint handler of the handling district sees who complained. */
 export function seesComplainant(p: Principal, handlingJurisdiction: string): boolean {
-  return p.kind === 'system' || (hasRole(p, Role.COMPLAINT_HANDLER) && p.jurisdiction === handlingJurisdiction);
+  return holds(MASK_RULES.complainant.fullWhen(p), { handling_jurisdiction: handlingJurisdiction });
 }
 
 /** Rule 3 on inspections: findings only with the ENFORCEMENT role. */
 export function seesFindings(p: Principal): boolean {
-  return p.kind === 'system' || hasRole(p, Role.ENFORCEMENT);
+  return holds(MASK_RULES.findings.fullWhen(p), {});
 }
 
 /** Rule 3 on enterprises: the legal representative's ID number in full only inside the owner's jurisdiction. */
 export function seesLegalRepresentativeId(p: Principal, owner: string): boolean {
-  return covers(p, owner);
+  return holds(MASK_RULES.legalRepresentativeId.fullWhen(p), { owner_jurisdiction: owner });
 }
 
 /** Who may read the audit trail of an owner district: its AUDITORs, those of its province, and ZONE's. */

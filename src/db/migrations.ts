@@ -5,6 +5,7 @@ import { Audit1796000000000 } from '../../migrations/1796000000000-Audit';
 import { ChangeLog1796100000000 } from '../../migrations/1796100000000-ChangeLog';
 import { Withdrawals1796200000000 } from '../../migrations/1796200000000-Withdrawals';
 import { Hj212Devices1796300000000 } from '../../migrations/1796300000000-Hj212Devices';
+import { MaskFunctions1796400000000 } from '../../migrations/1796400000000-MaskFunctions';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   ChangeLog1796100000000,
   Withdrawals1796200000000,
   Hj212Devices1796300000000,
+  MaskFunctions1796400000000,
 ];

@@ -13,7 +13,8 @@ import type { HubCache } from '../cache/cache';
 import { CachedCatalogService, CatalogService } from '../modules/catalog';
 import { CreditFeedService } from '../modules/feed/credit-feed.service';
 import { MonitoringService } from '../modules/monitoring/monitoring.service';
-import { Loaders } from './loaders';
+import { compileCreditStatus } from '../modules/credit/credit-status.read';
+import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
 export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
@@ -27,6 +28,8 @@ export function parsePurpose(header: string | string[] | undefined): Purpose | n
 /** The hub's long-lived services, built once at start. */
 export interface Services {
   ds: DataSource;
+  /** The read engine: every dossier read is one statement it compiles (src/read/). */
+  engine: ReadEngine;
   store: RecordStore;
   enterprises: EnterpriseService;
   dossier: DossierService;
@@ -42,7 +45,8 @@ export interface Services {
 export function createServices(ds: DataSource, cache?: HubCache): Services {
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
-  return { ds, store, enterprises: new EnterpriseService(store), dossier: new DossierService(store), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds, store),
+  const engine = new ReadEngine(ds, { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) });
+  return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds, store),
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds) };
 }
 
@@ -52,7 +56,10 @@ export interface HubContext extends ReadContext {
   principal: Principal;
   purpose: Purpose | null;
   maskReport: MaskReport;
-  loaders: Loaders;
+  /** Values the policy kept out of the answer, explained in `extensions.policy.withheld`. */
+  withheld: WithheldNote[];
+  /** The read engine, bound to this request. */
+  read: RequestReader;
   services: Services;
   sql: SqlStats;
   audit: AuditTrail;
@@ -65,16 +72,18 @@ export function todayIso(): string {
 export function buildContext(services: Services, principal: Principal, purpose: Purpose | null, sql: SqlStats, requestId: string = randomUUID()): HubContext {
   // The catalog's sharing terms as of this request: the policy decides every read with them.
   const terms = { rules: services.catalog.sharingRules(), purposeRoles: services.catalog.purposeRoles() };
-  const read: ReadContext = { principal, purpose, terms, maskReport: new Map(), audit: new AuditTrail() };
+  const maskReport: MaskReport = new Map();
+  const withheld: WithheldNote[] = [];
   return {
-    ...read,
-    maskReport: read.maskReport!,
-    audit: read.audit!,
-    requestId,
     principal,
     purpose,
+    terms,
+    maskReport,
+    withheld,
+    audit: new AuditTrail(),
+    requestId,
     services,
     sql,
-    loaders: new Loaders(services.store, read, todayIso),
+    read: services.engine.forRequest({ principal, purpose, terms, requestId, maskReport, withheld, today: todayIso() }),
   };
 }

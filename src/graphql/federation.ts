@@ -33,7 +33,7 @@ export const REFERENCE_RESOLVERS: Record<string, { key: string; resolve: Referen
   Enterprise: {
     key: 'uscc',
     // The key passes the USCC scalar like the `enterprise(uscc:)` argument does: a malformed code is BAD_USER_INPUT.
-    resolve: async (ref, ctx) => ctx.services.enterprises.get(ctx, UsccScalar.parseValue(keyString(ref, 'uscc')) as string),
+    resolve: async (ref, ctx, info) => ctx.services.enterprises.get(ctx, UsccScalar.parseValue(keyString(ref, 'uscc')) as string, info),
   },
   MonitoringStation: {
     key: 'code',

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { NextFunction, Request, Response, Router } from 'express';
+import { execute, parse } from 'graphql';
 import { mintToken, Role } from '../auth/principal';
 import type { Config } from '../config';
 import { Jurisdiction } from '../domain/jurisdictions';
 import { buildContext, Services } from '../graphql/context';
+import { hubSchema } from '../graphql/schema';
 import { PlaygroundExample, playgroundExamples } from './examples';
 
 /**
@@ -191,7 +193,12 @@ export function playgroundRouter(config: Config, services?: Services): Router {
 async function devSampleUscc(services: Services): Promise<string | null> {
   const principal = { kind: 'user' as const, sub: 'playground-dev', org: 'ECO-HUB-DEV', jurisdiction: Jurisdiction.ZONE, roles: DEV_TOKEN_ROLES };
   const ctx = buildContext(services, principal, null, { statements: 0 }, randomUUID());
-  const page = await services.enterprises.list(ctx, { jurisdiction: Jurisdiction.WUJIANG }, { first: 1 });
-  await services.audit.write({ requestId: ctx.requestId, principal, purpose: null, operationName: 'playground.exampleUscc', audit: ctx.audit });
-  return page.edges[0]?.node.uscc ?? null;
+  const result = await execute({
+    schema: await hubSchema(),
+    document: parse('query PlaygroundExampleUscc { enterprises(first: 1, filter: { jurisdiction: WUJIANG }) { edges { node { uscc } } } }'),
+    contextValue: ctx,
+  });
+  if (result.errors?.length) throw result.errors[0];
+  const edges = (result.data as { enterprises: { edges: Array<{ node: { uscc: string } }> } }).enterprises.edges;
+  return edges[0]?.node.uscc ?? null;
 }

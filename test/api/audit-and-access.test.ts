@@ -21,13 +21,21 @@ async function eventsOf(requestId: string) {
 describe('audit log', () => {
   test('a list read writes one event per record type and owner district, with exact counts', async () => {
     const token = await t.token('WUJIANG', ['DOSSIER_READER'], { sub: 'auditee-1' });
-    const r = await t.gql('query ReadPenalties { penalties(first: 100) { totalCount } complaints { totalCount } }', {}, { token, purpose: 'RESEARCH', headers: { 'x-request-id': 'req-audit-1' } });
+    const r = await t.gql('query ReadPenalties { penalties(first: 100) { totalCount edges { node { decisionNo } } } complaints { totalCount edges { node { complainant { name } } } } }', {}, { token, purpose: 'RESEARCH', headers: { 'x-request-id': 'req-audit-1' } });
     expect(r.body.errors).toBeUndefined();
     expect(r.headers['x-request-id']).toBe('req-audit-1');
     expect(await eventsOf('req-audit-1')).toEqual([
       { resource_type: 'COMPLAINT', owner_jurisdiction: 'WUJIANG', record_count: 1, masked: true, denied: false, sub: 'auditee-1', jurisdiction: 'WUJIANG', purpose: 'RESEARCH', operation_name: 'ReadPenalties' },
       ...['JIASHAN', 'QINGPU', 'WUJIANG'].map((o) => ({ resource_type: 'PENALTY', owner_jurisdiction: o, record_count: 2, masked: false, denied: false, sub: 'auditee-1', jurisdiction: 'WUJIANG', purpose: 'RESEARCH', operation_name: 'ReadPenalties' })),
     ]);
+  });
+
+  test('a count alone releases no record, so it writes no record event; a masked field counts as masked only when it was asked for', async () => {
+    const token = await t.token('WUJIANG', ['DOSSIER_READER']);
+    await t.gql('{ penalties { totalCount } }', {}, { token, headers: { 'x-request-id': 'req-audit-count' } });
+    expect(await eventsOf('req-audit-count')).toEqual([]);
+    await t.gql('{ complaints { edges { node { ticketNo } } } }', {}, { token, headers: { 'x-request-id': 'req-audit-unmasked' } });
+    expect(await eventsOf('req-audit-unmasked')).toMatchObject([{ resource_type: 'COMPLAINT', owner_jurisdiction: 'WUJIANG', record_count: 1, masked: false }]);
   });
 
   test('a denied lookup is on the record too', async () => {

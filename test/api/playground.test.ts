@@ -105,7 +105,7 @@ describe('the playground in development on the generated secret', () => {
     const { uscc } = JSON.parse(s.tabs[1].variables!);
     const [first] = await t.db.ds.query(`SELECT uscc FROM enterprise WHERE owner_jurisdiction = 'WUJIANG' ORDER BY uscc LIMIT 1`);
     expect(uscc).toBe(first.uscc);
-    const audit = await t.db.ds.query(`SELECT sub, record_count FROM audit_event WHERE operation_name = 'playground.exampleUscc'`);
+    const audit = await t.db.ds.query(`SELECT sub, record_count FROM audit_event WHERE operation_name = 'PlaygroundExampleUscc'`);
     expect(audit).toEqual([{ sub: 'playground-dev', record_count: 1 }]);
   });
 

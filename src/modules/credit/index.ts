@@ -1,3 +1,4 @@
+import { CREDIT_MODEL } from './credit.record';
 import { createRecordResolver } from '../dossier/record.resolver';
 import { CreditRecord, CreditRecordKind } from './credit-record.entity';
 
@@ -5,6 +6,6 @@ export { CreditRecord, CreditRecordKind };
 export { CreditStatus, CreditListing, creditStatusOf } from './credit-status';
 export { CreditStatusResolver } from './credit-status.resolver';
 export const credit = createRecordResolver({
-  spec: 'credit', type: CreditRecord, typeName: 'CreditRecord', single: 'creditRecord', keyArg: 'recordNo', keyDescription: 'record number',
+  model: () => CREDIT_MODEL, type: CreditRecord, typeName: 'CreditRecord', single: 'creditRecord', keyArg: 'recordNo', keyDescription: 'record number',
   plural: 'creditRecords', statusEnum: CreditRecordKind, statusName: 'kind', dateName: 'Effective date',
 });

@@ -1,11 +1,12 @@
 import { isDistrict, districtsCoveredBy, Jurisdiction } from '../../domain/jurisdictions';
 import { badInput, forbidden } from '../../graphql/errors';
-import { PageArgs, Page, pageRequest } from '../../graphql/pagination';
+import { PageArgs, pageRequest } from '../../graphql/pagination';
 import { SqlParams } from '../../db/sql';
 import { ReadScope } from '../../auth/policy';
 import type { HubContext } from '../../graphql/context';
-import { Conditions, ReadContext, RecordSpec, RecordStore } from './record-store';
-import { SpecName, SPECS } from './specs';
+import { ReadContext, RecordSpec } from './record-store';
+import type { ReadModel } from '../../read/model';
+import type { GraphQLResolveInfo } from 'graphql';
 
 /** The filter every root list of dossier records takes. */
 export interface RecordFilter {
@@ -45,34 +46,29 @@ function isoDate(v: Date | string): string {
 }
 
 /**
- * Reads of the six enterprise-owned record types: by natural key (FORBIDDEN when hidden) and
- * as filtered root lists. The scoping and masking happen in the RecordStore.
+ * Reads of the six enterprise-owned record types: by natural key (FORBIDDEN when hidden) and as
+ * filtered root lists, each one statement of the read engine.
  */
 export class DossierService {
-  constructor(private readonly store: RecordStore) {}
-
-  async get<T>(ctx: HubContext, name: SpecName, key: string): Promise<T | null> {
-    const found = await ctx.loaders.recordByKey(name).load(key);
-    if (!found) return null;
-    if (!found.visible) throw forbiddenRecord(ctx, SPECS[name], key, found);
-    return found.row as T;
+  get<T>(ctx: HubContext, model: ReadModel, key: string, info: GraphQLResolveInfo): Promise<T | null> {
+    return ctx.read.get(model, key, info) as Promise<T | null>;
   }
 
-  list<T>(ctx: ReadContext, name: SpecName, filter: RecordFilter, args: PageArgs): Promise<Page<T>> {
-    const spec = SPECS[name] as RecordSpec<T>;
-    const page = pageRequest(args, spec.recordType, spec.order.columns.length);
+  list(ctx: HubContext, model: ReadModel, filter: RecordFilter, args: PageArgs, info: GraphQLResolveInfo) {
+    const page = pageRequest(args, model.recordType, model.order.columns.length);
     if (filter.from && filter.to && isoDate(filter.from) > isoDate(filter.to)) {
       throw badInput('filter.to', `must not be before filter.from (${isoDate(filter.from)})`);
     }
-    const conditions: Conditions = (q) => {
+    const { dateColumn, dateKind, statusColumn } = model.filters;
+    return ctx.read.list(model, info, (q) => {
       const c = jurisdictionCondition(filter.jurisdiction, q);
-      if (filter.from && spec.dateColumn) c.push(`t.${spec.dateColumn} >= ${q.p(isoDate(filter.from))}::date`);
+      if (filter.from && dateColumn) c.push(`t.${dateColumn} >= ${q.p(isoDate(filter.from))}::date`);
       // `to` is inclusive: the whole day counts.
-      if (filter.to && spec.dateColumn) c.push(`t.${spec.dateColumn} < (${q.p(isoDate(filter.to))}::date + 1)`);
-      if (filter.status && spec.statusColumn) c.push(`t.${spec.statusColumn} = ${q.p(filter.status)}`);
+      if (filter.to && dateColumn) c.push(`t.${dateColumn} < (${q.p(isoDate(filter.to))}::date + 1)`);
+      if (filter.status && statusColumn) c.push(`t.${statusColumn} = ${q.p(filter.status)}`);
       if (filter.uscc) c.push(`t.enterprise_id = (SELECT e.id FROM enterprise e WHERE e.uscc = ${q.p(filter.uscc)})`);
+      void dateKind;
       return c;
-    };
-    return this.store.list(ctx, spec, conditions, page);
+    }, page);
   }
 }

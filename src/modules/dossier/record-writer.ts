@@ -6,7 +6,7 @@ import { District, isDistrict } from '../../domain/jurisdictions';
 import { ErrorCode, forbidden, HubError } from '../../graphql/errors';
 import { appendChanges, ChangeEntry } from '../changes/change-log';
 import { AddProblem, FieldDef, fromColumn, InputProblem, joinPath, readFields, sqlTypeOf, toParam, Values } from './record-fields';
-import { ReadContext, RecordSpec, RecordStore } from './record-store';
+import { ReadContext, RecordStore } from './record-store';
 import { SpecName, SPECS } from './specs';
 
 /**
@@ -48,7 +48,7 @@ export interface RecordState {
 
 /** How a record type is written. */
 export interface WriteSpec {
-  /** The read spec (SPECS) of the same type: reads it back after a write. */
+  /** The name of the record type (as in SPECS and the record models). */
   name: SpecName;
   recordType: RecordType;
   typeName: string;
@@ -194,12 +194,12 @@ export class RecordWriter {
   /**
    * Upserts one record; a rejected record is the GraphQL error of its code (BAD_USER_INPUT with
    * every problem, FORBIDDEN by rule 6, CONFLICT for a stale or clashing version). The record
-   * comes back as the caller may read it (null when its read rights do not cover it).
+   * is read back by the read engine for the `record` field of the result.
    */
-  async upsert<T>(ctx: ReadContext, spec: WriteSpec, input: unknown): Promise<{ status: WriteStatus; key: string; record: T | null }> {
+  async upsert(ctx: ReadContext, spec: WriteSpec, input: unknown): Promise<{ status: WriteStatus; key: string }> {
     const [outcome] = await this.writeBatch(ctx.principal, spec, [input], { pathOf: () => 'input' });
     if (outcome.status === WriteStatus.REJECTED) throw this.rejection(spec, outcome);
-    return { status: outcome.status, key: outcome.key!, record: await this.readBack<T>(ctx, spec, outcome.key!) };
+    return { status: outcome.status, key: outcome.key! };
   }
 
   /** Upserts up to MAX_BATCH records, each accepted or rejected on its own. */
@@ -223,7 +223,7 @@ export class RecordWriter {
    * leaves every list. Withdrawing it again for the same reason changes nothing; an enterprise is
    * withdrawn only once none of its records stands.
    */
-  async withdraw<T>(ctx: ReadContext, spec: WriteSpec, key: string, reason: string): Promise<{ status: WriteStatus; key: string; record: T | null }> {
+  async withdraw(ctx: ReadContext, spec: WriteSpec, key: string, reason: string): Promise<{ status: WriteStatus; key: string }> {
     this.assertMayWrite(ctx.principal);
     const keyField = spec.fields.find((f) => f.name === spec.key)!;
     const status = await this.ds.transaction(async (m) => {
@@ -250,7 +250,7 @@ export class RecordWriter {
       await appendChanges(m, this.changeEntries(spec, ctx.principal, key, before, after));
       return WriteStatus.WITHDRAWN;
     });
-    return { status, key, record: await this.readBack<T>(ctx, spec, key) };
+    return { status, key };
   }
 
   /**
@@ -526,10 +526,5 @@ export class RecordWriter {
       return new HubError(ErrorCode.CONFLICT, `${spec.typeName} ${o.key}: ${o.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { key: o.key, problems: o.problems });
     }
     return inputProblemsError(spec.inputName, o.problems);
-  }
-
-  private async readBack<T>(ctx: ReadContext, spec: WriteSpec, key: string): Promise<T | null> {
-    const found = (await this.store.byKeys<T>(ctx, SPECS[spec.name] as unknown as RecordSpec<T>, [key])).get(key);
-    return found?.visible ? found.row : null;
   }
 }

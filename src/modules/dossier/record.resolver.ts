@@ -1,15 +1,17 @@
 import { DateResolver } from 'graphql-scalars';
-import { Arg, Args, ClassType, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ClassType, Ctx, Field, FieldResolver, Info, InputType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ReadModel } from '../../read/model';
 import { Jurisdiction } from '../../domain/jurisdictions';
 import type { HubContext } from '../../graphql/context';
 import { connectionType, PageArgs } from '../../graphql/pagination';
 import { UsccScalar } from '../../graphql/scalars';
 import { Enterprise } from '../enterprise/enterprise.entity';
 import { EnterpriseRecord } from './sourced-record';
-import { SpecName } from './specs';
 
 export interface RecordResolverOptions<T extends EnterpriseRecord> {
-  spec: SpecName;
+  /** The read engine's model of the type (its `<m>.record.ts`), read lazily: the models refer to each other. */
+  model: () => ReadModel;
   type: ClassType<T>;
   /** GraphQL type name, used for the connection and filter names. */
   typeName: string;
@@ -52,18 +54,19 @@ export function createRecordResolver<T extends EnterpriseRecord>(o: RecordResolv
   @Resolver(() => o.type)
   class RecordResolver {
     @Query(() => o.type, { name: o.single, nullable: true, description: `One ${o.typeName} by ${o.keyDescription}; null when there is none, FORBIDDEN when the policy hides it.` })
-    one(@Arg(o.keyArg, () => String) key: string, @Ctx() ctx: HubContext): Promise<T | null> {
-      return ctx.services.dossier.get<T>(ctx, o.spec, key);
+    one(@Arg(o.keyArg, () => String) key: string, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<T | null> {
+      return ctx.services.dossier.get<T>(ctx, o.model(), key, info);
     }
 
     @Query(() => Connection, { name: o.plural, description: `${o.typeName} records across enterprises, newest first, as far as the caller may see.` })
-    list(@Arg('filter', () => Filter, { nullable: true }) filter: Filter | undefined, @Args() page: PageArgs, @Ctx() ctx: HubContext) {
-      return ctx.services.dossier.list<T>(ctx, o.spec, filter ?? {}, page);
+    list(@Arg('filter', () => Filter, { nullable: true }) filter: Filter | undefined, @Args() page: PageArgs, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo) {
+      return ctx.services.dossier.list(ctx, o.model(), filter ?? {}, page, info);
     }
 
     @FieldResolver(() => Enterprise, { nullable: true, description: 'The enterprise; null when the caller may not see it.' })
-    enterprise(@Root() record: T, @Ctx() ctx: HubContext): Promise<Enterprise | null> {
-      return ctx.loaders.enterpriseById.load(record.enterpriseId);
+    enterprise(@Root() record: T): Enterprise | null {
+      // Built by the read engine into the record's JSON.
+      return (record as unknown as { enterprise: Enterprise | null }).enterprise;
     }
   }
 

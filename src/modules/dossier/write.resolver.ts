@@ -1,5 +1,6 @@
 import { GraphQLScalarType } from 'graphql';
-import { Arg, ClassType, Ctx, Field, Int, Mutation, ObjectType, registerEnumType, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, ClassType, Ctx, Field, FieldResolver, Info, Int, Mutation, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
 import { Jurisdiction } from '../../domain/jurisdictions';
 import type { HubContext } from '../../graphql/context';
 import { UsccScalar } from '../../graphql/scalars';
@@ -19,6 +20,7 @@ import { Permit } from '../permit/permit.entity';
 import { PermitInput } from '../permit/permit.inputs';
 import { MAX_BATCH, RecordOutcome, WriteSpec, WriteStatus } from './record-writer';
 import { WRITE_SPECS } from './write-specs';
+import { RECORD_MODELS } from './record-models';
 
 registerEnumType(WriteStatus, {
   name: 'WriteStatus',
@@ -94,6 +96,16 @@ function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
     record: T | null;
   }
 
+  /** The record after the write, read back through the read engine with the caller's rights and this field's selection. */
+  @Resolver(() => WriteResult)
+  class WriteResultResolver {
+    @FieldResolver(() => o.entity, { nullable: true })
+    async record(@Root() result: { key: string }, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<T | null> {
+      const found = await ctx.read.byKey(RECORD_MODELS[o.spec.name], result.key, info);
+      return found?.visible ? (found.node as T) : null;
+    }
+  }
+
   @Resolver()
   class WriteResolver {
     @Mutation(() => WriteResult, {
@@ -101,7 +113,7 @@ function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
       description: `Inserts or replaces a ${t} by its ${o.spec.key}. Sending the same version again is UNCHANGED; a newer asOf replaces it; an older asOf, or the same asOf with other content, is CONFLICT. Only a DATA_STEWARD of the owner district writes (FORBIDDEN otherwise); every problem of the input comes back at once in extensions.problems.`,
     })
     upsert(@Arg('input', () => o.input) input: object, @Ctx() ctx: HubContext) {
-      return ctx.services.writer.upsert<T>(ctx, o.spec, input);
+      return ctx.services.writer.upsert(ctx, o.spec, input);
     }
 
     @Mutation(() => BatchWriteResult, {
@@ -118,20 +130,20 @@ function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
     })
     // Arguments are declared reason first because type-graphql lists them in reverse: the schema reads (key, reason).
     withdraw(@Arg('reason', () => String) reason: string, @Arg(o.keyArg, () => o.keyType ?? String) key: string, @Ctx() ctx: HubContext) {
-      return ctx.services.writer.withdraw<T>(ctx, o.spec, key, reason);
+      return ctx.services.writer.withdraw(ctx, o.spec, key, reason);
     }
   }
 
-  return WriteResolver;
+  return [WriteResolver, WriteResultResolver];
 }
 
 /** The write resolvers of the seven record types, for the schema's resolver list. */
 export const WRITE_RESOLVERS: Function[] = [
-  createWriteResolver({ spec: WRITE_SPECS.enterprise, entity: Enterprise, input: EnterpriseInput, plural: 'Enterprises', keyArg: 'uscc', keyType: UsccScalar }),
-  createWriteResolver({ spec: WRITE_SPECS.eia, entity: EiaApproval, input: EiaApprovalInput, plural: 'EiaApprovals', keyArg: 'approvalNo' }),
-  createWriteResolver({ spec: WRITE_SPECS.permit, entity: Permit, input: PermitInput, plural: 'Permits', keyArg: 'permitNo' }),
-  createWriteResolver({ spec: WRITE_SPECS.inspection, entity: Inspection, input: InspectionInput, plural: 'Inspections', keyArg: 'inspectionNo' }),
-  createWriteResolver({ spec: WRITE_SPECS.penalty, entity: Penalty, input: PenaltyInput, plural: 'Penalties', keyArg: 'decisionNo' }),
-  createWriteResolver({ spec: WRITE_SPECS.complaint, entity: Complaint, input: ComplaintInput, plural: 'Complaints', keyArg: 'ticketNo' }),
-  createWriteResolver({ spec: WRITE_SPECS.credit, entity: CreditRecord, input: CreditRecordInput, plural: 'CreditRecords', keyArg: 'recordNo' }),
+  ...createWriteResolver({ spec: WRITE_SPECS.enterprise, entity: Enterprise, input: EnterpriseInput, plural: 'Enterprises', keyArg: 'uscc', keyType: UsccScalar }),
+  ...createWriteResolver({ spec: WRITE_SPECS.eia, entity: EiaApproval, input: EiaApprovalInput, plural: 'EiaApprovals', keyArg: 'approvalNo' }),
+  ...createWriteResolver({ spec: WRITE_SPECS.permit, entity: Permit, input: PermitInput, plural: 'Permits', keyArg: 'permitNo' }),
+  ...createWriteResolver({ spec: WRITE_SPECS.inspection, entity: Inspection, input: InspectionInput, plural: 'Inspections', keyArg: 'inspectionNo' }),
+  ...createWriteResolver({ spec: WRITE_SPECS.penalty, entity: Penalty, input: PenaltyInput, plural: 'Penalties', keyArg: 'decisionNo' }),
+  ...createWriteResolver({ spec: WRITE_SPECS.complaint, entity: Complaint, input: ComplaintInput, plural: 'Complaints', keyArg: 'ticketNo' }),
+  ...createWriteResolver({ spec: WRITE_SPECS.credit, entity: CreditRecord, input: CreditRecordInput, plural: 'CreditRecords', keyArg: 'recordNo' }),
 ];

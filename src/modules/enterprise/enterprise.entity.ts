@@ -57,7 +57,5 @@ export class Enterprise extends WithdrawableRecord {
   legalRepresentative?: LegalRepresentative;
 
   @Field(() => Jurisdiction, { description: 'The district the enterprise is registered in (its owner jurisdiction).' })
-  get jurisdiction(): Jurisdiction {
-    return this.ownerJurisdiction;
-  }
+  jurisdiction?: Jurisdiction;
 }

@@ -6,10 +6,10 @@ import { likeEscape } from '../../db/sql';
 import { Jurisdiction } from '../../domain/jurisdictions';
 import { badInput } from '../../graphql/errors';
 import type { HubContext } from '../../graphql/context';
-import { Page, PageArgs, pageRequest } from '../../graphql/pagination';
-import { forbiddenRecord, jurisdictionCondition } from '../dossier/dossier.service';
-import { RecordStore } from '../dossier/record-store';
-import { SPECS } from '../dossier/specs';
+import { PageArgs, pageRequest } from '../../graphql/pagination';
+import type { GraphQLResolveInfo } from 'graphql';
+import { jurisdictionCondition } from '../dossier/dossier.service';
+import { ENTERPRISE_MODEL } from './enterprise.record';
 import { Enterprise } from './enterprise.entity';
 
 @InputType({ description: 'Narrows the enterprise list; all given conditions must hold.' })
@@ -30,28 +30,15 @@ export class EnterpriseFilter {
   penalizedSince?: Date;
 }
 
-/** Enterprise reads: the scoped list with its filters, and the lookup by USCC. */
+/** Enterprise reads: the scoped list with its filters, and the lookup by USCC, both through the read engine. */
 export class EnterpriseService {
-  constructor(private readonly store: RecordStore) {}
-
-  async get(ctx: HubContext, uscc: string): Promise<Enterprise | null> {
-    const found = await ctx.loaders.recordByKey('enterprise').load(uscc);
-    if (!found) return null;
-    if (!found.visible) throw forbiddenRecord(ctx, SPECS.enterprise, uscc, found);
-    return found.row as Enterprise;
+  /** One enterprise as `info`'s field selects it: null when there is none, FORBIDDEN (explained) when hidden. */
+  get(ctx: HubContext, uscc: string, info: GraphQLResolveInfo): Promise<Enterprise | null> {
+    return ctx.read.get(ENTERPRISE_MODEL, uscc, info) as Promise<Enterprise | null>;
   }
 
-  /**
-   * The internal id of an enterprise by USCC, for reads of one record type that the caller may see
-   * without seeing the enterprise itself (credit status for the credit platform). Returns no data.
-   */
-  async idOf(uscc: string): Promise<{ id: string; owner: string } | null> {
-    const rows = await this.store.query('SELECT id, owner_jurisdiction FROM enterprise WHERE uscc = $1', [uscc]);
-    return rows[0] ? { id: String(rows[0].id), owner: String(rows[0].owner_jurisdiction) } : null;
-  }
-
-  list(ctx: HubContext, filter: EnterpriseFilter, args: PageArgs): Promise<Page<Enterprise>> {
-    const page = pageRequest(args, SPECS.enterprise.recordType, 1);
+  list(ctx: HubContext, filter: EnterpriseFilter, args: PageArgs, info: GraphQLResolveInfo) {
+    const page = pageRequest(args, ENTERPRISE_MODEL.recordType, 1);
     if (filter.nameContains !== undefined && (filter.nameContains.length === 0 || filter.nameContains.length > 100)) {
       throw badInput('filter.nameContains', 'must be 1 to 100 characters');
     }
@@ -61,7 +48,7 @@ export class EnterpriseService {
     if (filter.creditLevel !== undefined && !/^[A-Z]{1,8}$/.test(filter.creditLevel)) {
       throw badInput('filter.creditLevel', `must be a level code like GREEN or A, got "${filter.creditLevel}"`);
     }
-    return this.store.list(ctx, SPECS.enterprise, (q) => {
+    return ctx.read.list(ENTERPRISE_MODEL, info, (q) => {
       const c = jurisdictionCondition(filter.jurisdiction, q);
       if (filter.nameContains) c.push(`t.name ILIKE ${q.p('%' + likeEscape(filter.nameContains) + '%')}`);
       if (filter.industryCode) c.push(`t.industry_code LIKE ${q.p(filter.industryCode + '%')}`);

@@ -64,7 +64,7 @@ export class MonitoringResolver {
   }
 
   @FieldResolver(() => Enterprise, { nullable: true, description: 'The discharging enterprise of a pollution-source outlet; null otherwise or when the caller may not see it.' })
-  enterprise(@Root() station: MonitoringStation, @Ctx() ctx: HubContext): Promise<Enterprise | null> {
-    return ctx.services.monitoring.enterpriseOf(ctx, station);
+  enterprise(@Root() station: MonitoringStation, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<Enterprise | null> {
+    return ctx.services.monitoring.enterpriseOf(ctx, station, info);
   }
 }

@@ -9,6 +9,8 @@ import { badInput } from '../../graphql/errors';
 import { encodeCursor, Page, PageArgs, PageRequest, pageRequest } from '../../graphql/pagination';
 import { forbiddenRecord, jurisdictionCondition } from '../dossier/dossier.service';
 import type { Enterprise } from '../enterprise/enterprise.entity';
+import { ENTERPRISE_MODEL } from '../enterprise/enterprise.record';
+import type { GraphQLResolveInfo } from 'graphql';
 import { KeyLookup, ReadContext, RecordSpec, RecordStore } from '../dossier/record-store';
 import {
   AIR_PARAMETER, AIR_PARAMETERS, AqiPollutantCode, AqiReportKind, AssessmentPeriod, HUB_TIME_ZONE, StationKind, Waterbody,
@@ -154,8 +156,10 @@ export class MonitoringService {
   }
 
   /** The enterprise of a pollution-source outlet through the request's enterprise loader (null when hidden or none). */
-  async enterpriseOf(ctx: HubContext, station: MonitoringStation): Promise<Enterprise | null> {
-    return station.enterpriseId ? ctx.loaders.enterpriseById.load(station.enterpriseId) : null;
+  async enterpriseOf(ctx: HubContext, station: MonitoringStation, info: GraphQLResolveInfo): Promise<Enterprise | null> {
+    if (!station.enterpriseId) return null;
+    const found = await ctx.read.byKey(ENTERPRISE_MODEL, station.enterpriseId, info, 'id');
+    return found?.visible ? (found.node as unknown as Enterprise) : null;
   }
 
   /**

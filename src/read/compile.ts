@@ -1,0 +1,433 @@
+import { getNamedType, GraphQLObjectType, isObjectType } from 'graphql';
+import { AccessContext, MASK_RULES, readScope, RecordType, RowCondition } from '../auth/policy';
+import { scopeCondition } from '../auth/scope';
+import { SqlParams } from '../db/sql';
+import { PageRequest, pageRequest } from '../graphql/pagination';
+import { ConnectionOutput, CursorKind, MaskedOutput, Output, ParentOutput, ReadModel, RowOutput } from './model';
+import { DocumentInfo, objectTypeOf, SelectedField, Selection, selectFields, subSelection } from './selection';
+
+/**
+ * The read engine's compiler: from a root field's selection, one SQL statement that finds the
+ * rows of every level (the policy's scope in each WHERE), builds the whole answer as JSON with
+ * the masks as SQL expressions, and writes the audit rows of what it released in a
+ * data-modifying CTE of the same statement, so nothing leaves unaudited and the read costs one
+ * round trip.
+ *
+ * Each level of records is two CTEs: `lN` holds the rows (only the columns the query needs, plus
+ * `__p` the parent's key, `__rn` the row's place in its page, `__v` for lookups by key), `gN`
+ * their JSON, grouped by parent; a parent level joins its children's `gN` by key. Levels are
+ * written bottom-up, so the statement reads top to bottom as: rows, children, JSON, audit.
+ */
+
+/** Who the audit rows name: the request's principal, purpose and operation. */
+export interface AuditStamp {
+  requestId: string;
+  sub: string;
+  org: string | null;
+  jurisdiction: string | null;
+  purpose: string | null;
+  operationName: string | null;
+}
+
+export interface CompileContext {
+  doc: DocumentInfo;
+  access: AccessContext;
+  /** Today's calendar day (YYYY-MM-DD) for validity checks, so one request sees one day. */
+  today: string;
+  /** Where the audit rows are written; null writes none (system reads). */
+  audit: AuditStamp | null;
+  computed: Readonly<Record<string, ComputedCompiler>>;
+}
+
+/** A level of rows already written as a CTE, as its children and computed fields see it. */
+export interface LevelRef {
+  rows: string;
+  model: ReadModel;
+  /** SQL condition on a row (alias given) that the level releases to the caller. */
+  released: (alias: string) => string;
+}
+
+/** What a field contributes to its row's JSON: an expression, and the joins it needs. */
+export interface FieldSql {
+  expr: string;
+  joins: string[];
+}
+
+/** Compiles a computed output (an enterprise's credit status) under a level of parent rows. */
+export type ComputedCompiler = (c: Compiler, parent: LevelRef, field: SelectedField, path: string) => FieldSql;
+
+/** What a root list is asked for: its extra WHERE conditions (alias `t`) and its page. */
+export interface ListSource {
+  kind: 'list';
+  conditions: (q: SqlParams) => string[];
+  page: PageRequest;
+}
+
+/** Records by natural key (or by id). */
+export interface KeysSource {
+  kind: 'keys';
+  column: string;
+  keys: readonly string[];
+  /** The SQL type the keys are compared as (`uuid` for ids, so the primary key's index serves). */
+  keyType: 'text' | 'uuid';
+}
+
+export interface CompiledStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/** Splits long json_build_object argument lists (PostgreSQL takes 100 arguments per call). */
+function jsonObject(pairs: ReadonlyArray<[string, string]>): string {
+  if (pairs.length === 0) return `'{}'::json`;
+  const chunks: string[] = [];
+  for (let i = 0; i < pairs.length; i += 40) {
+    chunks.push(`json_build_object(${pairs.slice(i, i + 40).map(([k, v]) => `'${k}', ${v}`).join(', ')})`);
+  }
+  return chunks.length === 1 ? chunks[0] : `(${chunks.map((c) => `${c}::jsonb`).join(' || ')})::json`;
+}
+
+function literal(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+const MASK_FUNCTIONS: Record<Exclude<MaskedOutput['as'], 'withheld'>, string> = { name: 'hub_mask_name', phone: 'hub_mask_phone', id: 'hub_mask_id' };
+
+export class Compiler {
+  readonly q = new SqlParams();
+  private readonly ctes: string[] = [];
+  private readonly auditRows: string[] = [];
+  /** Masks applied to what the statement released: report field → rule and the SQL that says whether it fired. */
+  private readonly maskFlags = new Map<string, { rule: string; conditions: string[] }>();
+  /** Values withheld from parts of the answer (credit status of an owner the caller may not read), by field. */
+  private readonly withheld = new Map<string, string[]>();
+  private counter = 0;
+  private readonly scopes = new Map<RecordType, string>();
+
+  constructor(readonly cx: CompileContext) {}
+
+  /** A fresh CTE name. */
+  name(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  addCte(name: string, body: string): void {
+    this.ctes.push(`${name} AS (${body})`);
+  }
+
+  /** The scope of a record type as a SQL condition on `alias` (one parameter per type and statement). */
+  scope(recordType: RecordType, alias: string): string {
+    const scope = readScope(this.cx.access, recordType);
+    if (scope.districts.length === 0) return 'false';
+    // Row rules (the public's publicised penalties) go through the one helper that writes them.
+    if (scope.rowRule) return scopeCondition(scope, alias, this.q);
+    let param = this.scopes.get(recordType);
+    if (!param) {
+      param = this.q.p(scope.districts);
+      this.scopes.set(recordType, param);
+    }
+    return `${alias}.owner_jurisdiction = ANY(${param}::varchar[])`;
+  }
+
+  /** Audit rows of a level: `SELECT type, owner, masked, denied` for the rows it released (and the ones it refused). */
+  audit(recordType: RecordType, sql: string): void {
+    this.auditRows.push(sql.replaceAll('$TYPE', literal(recordType)));
+  }
+
+  /** A mask that fired on some released row when `condition` (an aggregate query) is true. */
+  maskFired(report: string, rule: string, condition: string): void {
+    const m = this.maskFlags.get(report) ?? { rule, conditions: [] };
+    m.conditions.push(condition);
+    this.maskFlags.set(report, m);
+  }
+
+  /** A field withheld for some owners (an aggregate query returning their array). */
+  withheldFor(field: string, owners: string): void {
+    this.withheld.set(field, [...(this.withheld.get(field) ?? []), owners]);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Levels
+
+  /**
+   * The rows CTE and JSON CTE of one level. `from` writes the FROM/WHERE part that finds the rows
+   * (its columns are on alias `t`), `extra` the level's bookkeeping columns.
+   */
+  private level(model: ReadModel, sel: Selection, path: string, rowsSql: (cols: string) => string, released: (alias: string) => string): { rows: string; ref: LevelRef; fields: FieldSql[]; keys: string[] } {
+    const rows = this.name('l');
+    const ref: LevelRef = { rows, model, released };
+    const columns = new Set<string>(['id', model.ownerColumn, model.key.column, ...model.order.columns.map((c) => c.column)]);
+    const fieldSql: FieldSql[] = [];
+    const keys: string[] = [];
+    // Children are compiled after the rows CTE is declared, so reserve its place.
+    const placeholder = this.ctes.length;
+    this.ctes.push('');
+    for (const f of sel.values()) {
+      const out = model.outputs.get(f.field.name);
+      if (!out) throw new Error(`${model.typeName}.${f.field.name} has no output in the read model`);
+      keys.push(f.key);
+      fieldSql.push(this.output(out, f, ref, columns, `${path}${f.responseKey}.`));
+    }
+    this.ctes[placeholder] = `${rows} AS (${rowsSql([...columns].map((c) => `t.${c}`).join(', '))})`;
+    this.recordMasks(model, sel, ref);
+    return { rows, ref, fields: fieldSql, keys };
+  }
+
+  /** The masks the selection would show, each recorded for the report and the audit's `masked`. */
+  private recordMasks(model: ReadModel, sel: Selection, ref: LevelRef): void {
+    const conds: string[] = [];
+    const visit = (outputs: ReadonlyMap<string, Output> | readonly RowOutput[], s: Selection): void => {
+      for (const f of s.values()) {
+        const out: Output | undefined = outputs instanceof Map ? outputs.get(f.field.name) : (outputs as readonly RowOutput[]).find((o) => o.name === f.field.name);
+        if (!out) continue;
+        if (out.kind === 'masked') {
+          const full = this.condition(MASK_RULES[out.mask].fullWhen(this.cx.access.principal), 'r');
+          if (full === 'true') continue;
+          const fired = `(NOT ${full} AND r.${out.column} IS NOT NULL)`;
+          conds.push(fired);
+          this.maskFired(out.report, MASK_RULES[out.mask].rule, `(SELECT bool_or(${fired}) FROM ${ref.rows} r WHERE ${ref.released('r')})`);
+        } else if (out.kind === 'object') {
+          visit(out.fields, subSelection(this.cx.doc, f));
+        }
+      }
+    };
+    visit(model.outputs, sel);
+    const masked = conds.length ? conds.join(' OR ') : 'false';
+    this.audit(model.recordType, `SELECT $TYPE AS t, r.${model.ownerColumn} AS o, (${masked}) AS m, false AS d FROM ${ref.rows} r WHERE ${ref.released('r')}`);
+  }
+
+  /** A row condition as SQL on alias `a`. */
+  condition(c: RowCondition, a: string): string {
+    if ('always' in c) return 'true';
+    if ('never' in c) return 'false';
+    return `${a}.${c.column} = ANY(${this.q.p(c.in)}::varchar[])`;
+  }
+
+  /** JSON of one output field of a row (alias `r` in the level's JSON CTE). */
+  private output(out: Output, f: SelectedField, ref: LevelRef, columns: Set<string>, path: string): FieldSql {
+    switch (out.kind) {
+      case 'column':
+      case 'masked':
+      case 'object':
+        return { expr: this.rowValue(out, f, columns), joins: [] };
+      case 'connection':
+        return this.connection(out, f, ref, columns, path);
+      case 'parent':
+        return this.parent(out, f, ref, columns, path);
+      case 'computed': {
+        const compile = this.cx.computed[out.computed];
+        if (!compile) throw new Error(`no compiler for computed output ${out.computed}`);
+        columns.add('id');
+        return compile(this, ref, f, path);
+      }
+    }
+  }
+
+  private rowValue(out: RowOutput, f: SelectedField, columns: Set<string>): string {
+    if (out.kind === 'column') {
+      columns.add(out.column);
+      return out.value === 'decimal' ? `r.${out.column}::text` : `r.${out.column}`;
+    }
+    if (out.kind === 'masked') {
+      columns.add(out.column);
+      const full = MASK_RULES[out.mask].fullWhen(this.cx.access.principal);
+      if ('column' in full) columns.add(full.column);
+      const cond = this.condition(full, 'r');
+      const masked = out.as === 'withheld' ? 'NULL::text' : `${MASK_FUNCTIONS[out.as]}(r.${out.column})`;
+      if (cond === 'true') return `r.${out.column}`;
+      if (cond === 'false') return masked;
+      return `CASE WHEN ${cond} THEN r.${out.column} ELSE ${masked} END`;
+    }
+    const sub = subSelection(this.cx.doc, f);
+    const pairs: Array<[string, string]> = [];
+    for (const s of sub.values()) {
+      const o = out.fields.find((x) => x.name === s.field.name);
+      if (!o) throw new Error(`${out.name}.${s.field.name} has no output in the read model`);
+      pairs.push([s.key, this.rowValue(o, s, columns)]);
+    }
+    return jsonObject(pairs);
+  }
+
+  /** A page of child records under each released parent row. */
+  private connection(out: ConnectionOutput, f: SelectedField, parent: LevelRef, parentColumns: Set<string>, path: string): FieldSql {
+    const model = out.target();
+    parentColumns.add(out.parentColumn);
+    const page = pageRequest(f.args as { first?: number; after?: string }, model.recordType, model.order.columns.length, path);
+    const conn = subSelection(this.cx.doc, f);
+    const where = (alias: string, parentAlias: string) => [
+      `${alias}.${out.childColumn} = ${parentAlias}.${out.parentColumn}`,
+      this.scope(model.recordType, alias),
+      ...(model.withdrawable ? [`${alias}.withdrawn_at IS NULL`] : []),
+    ];
+    const g = this.pageLevel(model, conn, `${path}`, page, (cols) => {
+      const after = page.after ? ` AND ${this.afterCondition(model, page.after, 't')}` : '';
+      return `SELECT p.${out.parentColumn} AS __p, x.* FROM ${parent.rows} p CROSS JOIN LATERAL (
+        SELECT ${cols}, row_number() OVER (ORDER BY ${this.orderBy(model, 't')}) AS __rn FROM ${model.table} t
+        WHERE ${where('t', 'p').join(' AND ')}${after} ORDER BY ${this.orderBy(model, 't')} LIMIT ${page.first + 1}) x
+        WHERE ${parent.released('p')}`;
+    });
+    const total = () => `(SELECT count(*)::int FROM ${model.table} c WHERE ${where('c', 'r').join(' AND ')})`;
+    return { expr: this.connectionJson(conn, g, page, total), joins: g ? [`LEFT JOIN ${g} ON ${g}.__p = r.${out.parentColumn}`] : [] };
+  }
+
+  /** The record a row points at (its enterprise): one row per distinct target, null when hidden. */
+  private parent(out: ParentOutput, f: SelectedField, child: LevelRef, childColumns: Set<string>, path: string): FieldSql {
+    const model = out.target();
+    childColumns.add(out.parentColumn);
+    const sel = subSelection(this.cx.doc, f, objectTypeOf(f));
+    const lv = this.level(model, sel, path, (cols) => `SELECT ${cols} FROM ${model.table} t
+      WHERE t.${out.childColumn} IN (SELECT r.${out.parentColumn} FROM ${child.rows} r WHERE ${child.released('r')}) AND ${this.scope(model.recordType, 't')}`, () => 'true');
+    const g = this.name('g');
+    this.addCte(g, `SELECT r.${out.childColumn} AS __id, ${this.nodeJson(lv.keys, lv.fields)} AS j FROM ${lv.rows} r ${lv.fields.flatMap((x) => x.joins).join(' ')}`);
+    return { expr: `${g}.j`, joins: [`LEFT JOIN ${g} ON ${g}.__id = r.${out.parentColumn}`] };
+  }
+
+  private nodeJson(keys: readonly string[], fields: readonly FieldSql[]): string {
+    return jsonObject(keys.map((k, i) => [k, fields[i].expr]));
+  }
+
+  /**
+   * The rows of a paged level and its JSON CTE grouped by parent (`__p`): edges in order, whether
+   * there is a next page, first and last cursor. Returns the JSON CTE's name.
+   */
+  private pageLevel(model: ReadModel, conn: Selection, path: string, page: PageRequest, rowsSql: (cols: string) => string): string | null {
+    // A count alone needs no rows, and releases none.
+    if (!conn.has('edges') && !conn.has('pageInfo')) return null;
+    const edgesField = conn.get('edges');
+    const edgeSel = edgesField ? subSelection(this.cx.doc, edgesField) : new Map<string, SelectedField>();
+    const nodeField = edgeSel.get('node');
+    const nodeSel = nodeField ? subSelection(this.cx.doc, nodeField) : new Map<string, SelectedField>();
+    const lv = this.level(model, nodeSel, `${path}edges.node.`, (cols) => rowsSql(cols), (a) => `${a}.__rn <= ${page.first}`);
+    const cursor = this.cursorExpr(model, 'r');
+    const n = page.first;
+    const aggs: string[] = ['r.__p'];
+    if (edgesField) {
+      const edge: Array<[string, string]> = [];
+      for (const s of edgeSel.values()) edge.push([s.key, s.field.name === 'cursor' ? cursor : this.nodeJson(lv.keys, lv.fields)]);
+      aggs.push(`json_agg(${jsonObject(edge)} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}) AS edges`);
+    }
+    aggs.push(`count(*) > ${n} AS more`);
+    aggs.push(`(array_agg(${cursor} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}))[1] AS sc`);
+    aggs.push(`(array_agg(${cursor} ORDER BY r.__rn DESC) FILTER (WHERE r.__rn <= ${n}))[1] AS ec`);
+    const g = this.name('g');
+    this.addCte(g, `SELECT ${aggs.join(', ')} FROM ${lv.rows} r ${lv.fields.flatMap((x) => x.joins).join(' ')} GROUP BY r.__p`);
+    return g;
+  }
+
+  /** A connection's JSON from its grouped level `g`; `total` counts what the caller may see. */
+  private connectionJson(conn: Selection, g: string | null, page: PageRequest, total: () => string): string {
+    const pairs: Array<[string, string]> = [];
+    for (const s of conn.values()) {
+      if (s.field.name === 'edges') pairs.push([s.key, `coalesce(${g}.edges, '[]'::json)`]);
+      else if (s.field.name === 'totalCount') pairs.push([s.key, total()]);
+      else if (s.field.name === 'pageInfo') {
+        const info: Array<[string, string]> = [];
+        for (const i of subSelection(this.cx.doc, s).values()) {
+          const v = { hasNextPage: `coalesce(${g}.more, false)`, hasPreviousPage: page.after ? 'true' : 'false', startCursor: `${g}.sc`, endCursor: `${g}.ec` }[i.field.name];
+          if (!v) throw new Error(`PageInfo.${i.field.name} is not known to the read engine`);
+          info.push([i.key, v]);
+        }
+        pairs.push([s.key, jsonObject(info)]);
+      } else throw new Error(`connection field ${s.field.name} is not known to the read engine`);
+    }
+    return jsonObject(pairs);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Roots
+
+  /** A root list: `SELECT data` is the connection's JSON. */
+  rootList(model: ReadModel, type: GraphQLObjectType, conn: Selection, source: ListSource, path: string): string {
+    void type;
+    const page = source.page;
+    // The caller's conditions are written on alias `t`; the count runs in a subquery of its own, under the same alias.
+    const base = () => [this.scope(model.recordType, 't'), ...(model.withdrawable ? ['t.withdrawn_at IS NULL'] : []), ...source.conditions(this.q)];
+    const g = this.pageLevel(model, conn, path, page, (cols) => {
+      const where = base();
+      if (page.after) where.push(this.afterCondition(model, page.after, 't'));
+      return `SELECT 1 AS __p, t.*, row_number() OVER (ORDER BY ${this.orderBy(model, 't')}) AS __rn FROM (
+        SELECT ${cols} FROM ${model.table} t WHERE ${where.join(' AND ')} ORDER BY ${this.orderBy(model, 't')} LIMIT ${page.first + 1}) t`;
+    });
+    const total = () => `(SELECT count(*)::int FROM ${model.table} t WHERE ${base().join(' AND ')})`;
+    return `SELECT ${this.connectionJson(conn, g, page, total)} AS data FROM (SELECT 1 AS __p) r${g ? ` LEFT JOIN ${g} ON ${g}.__p = r.__p` : ''}`;
+  }
+
+  /**
+   * Records by key: `data` is a JSON array of `[key, visible, owner, node]`; a hidden record gives
+   * its key and owner only (for the FORBIDDEN explanation), never a value.
+   */
+  rootKeys(model: ReadModel, sel: Selection, source: KeysSource, path: string): string {
+    const keys = this.q.p(source.keys);
+    const lv = this.level(model, sel, path, (cols) => `SELECT ${cols}, ${this.scope(model.recordType, 't')} AS __v
+      FROM ${model.table} t WHERE t.${source.column} = ANY(${keys}::${source.keyType}[])`, (a) => `${a}.__v`);
+    this.audit(model.recordType, `SELECT $TYPE AS t, r.${model.ownerColumn} AS o, false AS m, true AS d FROM ${lv.rows} r WHERE NOT r.__v`);
+    const g = this.name('g');
+    this.addCte(g, `SELECT r.${source.column}::text AS __k, r.__v, r.${model.ownerColumn} AS __o,
+      CASE WHEN r.__v THEN ${this.nodeJson(lv.keys, lv.fields)} END AS j FROM ${lv.rows} r ${lv.fields.flatMap((x) => x.joins).join(' ')}`);
+    return `SELECT coalesce(json_agg(json_build_array(g.__k, g.__v, g.__o, g.j)), '[]'::json) AS data FROM ${g} g`;
+  }
+
+  /** An anchor level of rows the statement reads but does not release (an enterprise whose credit status is asked for). */
+  anchor(model: ReadModel, column: string, key: string, columns: readonly string[]): LevelRef {
+    const rows = this.name('l');
+    this.addCte(rows, `SELECT ${['id', model.ownerColumn, column, ...columns].map((c) => `t.${c}`).join(', ')} FROM ${model.table} t WHERE t.${column} = ${this.q.p(key)}`);
+    return { rows, model, released: () => 'true' };
+  }
+
+  /**
+   * The whole statement around a root's final SELECT: the CTEs, the audit insert, and the
+   * policy's side notes (which masks fired, what was withheld) next to `data`.
+   */
+  finish(finalSelect: string): CompiledStatement {
+    const ctes = [...this.ctes];
+    const a = this.cx.audit;
+    if (a && this.auditRows.length) {
+      const stamp = [a.requestId, a.sub, a.org, a.jurisdiction, a.purpose, a.operationName?.slice(0, 128) ?? null].map((v) => this.q.p(v));
+      ctes.push(`__audit AS (INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied)
+        SELECT ${stamp.join(', ')}, a.t, a.o, (count(*) FILTER (WHERE NOT a.d))::int, bool_or(a.m), bool_or(a.d)
+        FROM (${this.auditRows.join(' UNION ALL ')}) a GROUP BY a.t, a.o RETURNING 1)`);
+    }
+    const masks = [...this.maskFlags].map(([report, m]) => [`${report}|${m.rule}`, `coalesce(${m.conditions.join(' OR ')}, false)`] as [string, string]);
+    const withheld = [...this.withheld].map(([field, owners]) => [field, owners.length === 1 ? owners[0] : `(${owners.join(' || ')})`] as [string, string]);
+    const meta = jsonObject([['masked', jsonObject(masks)], ['withheld', jsonObject(withheld)]]);
+    const sql = `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT f.data, ${meta} AS meta FROM (${finalSelect}) f`;
+    return { sql, params: this.q.values };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Order and cursors
+
+  orderBy(model: ReadModel, alias: string): string {
+    return model.order.columns.map((c) => `${alias}.${c.column} ${model.order.dir}`).join(', ');
+  }
+
+  /** Keyset condition: the row tuple after the cursor's tuple in the list's direction. */
+  afterCondition(model: ReadModel, values: unknown[], alias: string): string {
+    const cols = model.order.columns.map((c) => `${alias}.${c.column}`).join(', ');
+    const params = model.order.columns.map((c, i) => `${this.q.p(values[i])}::${c.kind}`).join(', ');
+    return `(${cols}) ${model.order.dir === 'ASC' ? '>' : '<'} (${params})`;
+  }
+
+  /** The cursor of a row, as `encodeCursor` writes it: base64url of `[tag, ...values]`. */
+  cursorExpr(model: ReadModel, alias: string): string {
+    const values = model.order.columns.map((c) => cursorValue(c.kind, `${alias}.${c.column}`));
+    return `rtrim(translate(encode(convert_to(json_build_array(${literal(model.recordType)}, ${values.join(', ')})::text, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+  }
+}
+
+function cursorValue(kind: CursorKind, expr: string): string {
+  // Microseconds kept: a cursor must point between two rows, whatever their precision.
+  if (kind === 'timestamptz') return `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  return `${expr}::text`;
+}
+
+/** The object type a root list's connection lists (its `edges.node`). */
+export function nodeTypeOf(connection: GraphQLObjectType): GraphQLObjectType {
+  const edges = connection.getFields().edges;
+  const edge = edges && getNamedType(edges.type);
+  const node = edge && isObjectType(edge) ? getNamedType(edge.getFields().node.type) : undefined;
+  if (!node || !isObjectType(node)) throw new Error(`${connection.name} is not a connection`);
+  return node;
+}
+
+export { selectFields };

@@ -1,0 +1,213 @@
+import DataLoader from 'dataloader';
+import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
+import { getNamedType, isObjectType } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { AccessContext, decide, Decision } from '../auth/policy';
+import type { MaskReport } from '../auth/masking';
+import { isDistrict } from '../domain/jurisdictions';
+import { ErrorCode, forbidden, HubError } from '../graphql/errors';
+import { PageRequest } from '../graphql/pagination';
+import type { SqlParams } from '../db/sql';
+import { AuditStamp, Compiler, ComputedCompiler, nodeTypeOf } from './compile';
+import type { ReadModel } from './model';
+import { DocumentInfo, selectFields, Selection } from './selection';
+
+/** A note on what the policy kept out of an answer (`extensions.policy.withheld`). */
+export interface WithheldNote {
+  field: string;
+  ownerJurisdictions: string[];
+  rule: string;
+  allowedPurposes?: readonly string[];
+  requiredRoles?: readonly string[];
+}
+
+/** What the engine needs of a request: who asks, and where it reports masks and withheld values. */
+export interface EngineRequest extends AccessContext {
+  requestId: string;
+  maskReport: MaskReport;
+  withheld: WithheldNote[];
+  /** Today's calendar day, YYYY-MM-DD. */
+  today: string;
+}
+
+/** A record found by key: its JSON, or the fact that it exists but is hidden (and whose it is). */
+export type Found = { visible: true; node: Record<string, unknown> } | { visible: false; owner: string };
+
+interface StatementResult {
+  data: unknown;
+  meta: { masked: Record<string, boolean>; withheld: Record<string, string[] | null> };
+}
+
+/** One page of a connection as PostgreSQL built it: the selected fields, keyed as the engine writes them. */
+export type ConnectionJson = Record<string, unknown>;
+
+function docOf(info: GraphQLResolveInfo): DocumentInfo {
+  return { schema: info.schema, fragments: info.fragments, variableValues: info.variableValues };
+}
+
+/** The response-key path of a field, for argument errors (`enterprises.edges.node.penalties.`). */
+function pathOf(info: GraphQLResolveInfo): string {
+  const parts: string[] = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) if (typeof p.key === 'string') parts.unshift(p.key);
+  return parts.join('.') + '.';
+}
+
+/**
+ * The read engine: each root read (a list, a lookup by key, a batch of lookups) becomes one SQL
+ * statement that returns the answer as JSON, with scope, masks and audit inside it (compile.ts).
+ * Resolvers below the root only read that JSON.
+ */
+export class ReadEngine {
+  constructor(private readonly ds: DataSource, private readonly computed: Readonly<Record<string, ComputedCompiler>>) {}
+
+  /** Per-request state: the batches of lookups by key. Built with the request's context. */
+  forRequest(req: EngineRequest): RequestReader {
+    return new RequestReader(this, req);
+  }
+
+  compiler(req: EngineRequest, info: GraphQLResolveInfo, audited = true): Compiler {
+    const p = req.principal;
+    const audit: AuditStamp | null = audited && p.kind !== 'system'
+      ? { requestId: req.requestId, sub: p.sub, org: p.org, jurisdiction: p.jurisdiction, purpose: req.purpose, operationName: info.operation.name?.value ?? null }
+      : null;
+    return new Compiler({ doc: docOf(info), access: req, today: req.today, audit, computed: this.computed });
+  }
+
+  async run(req: EngineRequest, c: Compiler, finalSelect: string): Promise<unknown> {
+    const { sql, params } = c.finish(finalSelect);
+    let row: StatementResult;
+    try {
+      [row] = (await this.ds.query(sql, params)) as StatementResult[];
+    } catch (err) {
+      throw readFailure(err);
+    }
+    for (const [key, fired] of Object.entries(row.meta.masked)) {
+      if (!fired) continue;
+      const [report, rule] = key.split('|');
+      req.maskReport.set(report, rule);
+    }
+    for (const [field, owners] of Object.entries(row.meta.withheld)) {
+      for (const owner of owners ?? []) this.noteWithheld(req, field, owner);
+    }
+    return row.data;
+  }
+
+  /** A withheld value, explained as the policy explains a hidden record. */
+  private noteWithheld(req: EngineRequest, field: string, owner: string): void {
+    let note = req.withheld.find((n) => n.field === field);
+    const d: Decision | undefined = isDistrict(owner) ? decide(req, recordTypeOfField(field), owner) : undefined;
+    if (!note) {
+      note = { field, ownerJurisdictions: [], rule: d?.rule ?? 'unknownOwner', ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}), ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}) };
+      req.withheld.push(note);
+    }
+    if (!note.ownerJurisdictions.includes(owner)) note.ownerJurisdictions.push(owner);
+  }
+}
+
+/**
+ * What a failed read statement tells the caller. The audit insert is part of the statement, so a
+ * statement that fails released nothing; when the database refused the write (a read-only
+ * standby, a full disk, a trigger, a lost connection) the caller may try again: SERVICE_UNAVAILABLE
+ * with 503. Mistakes in the statement itself (SQLSTATE class 42) stay internal errors, and values
+ * PostgreSQL cannot take (class 22) are the client's.
+ */
+function readFailure(err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || code.startsWith('42') || code.startsWith('22')) return err;
+  return new HubError(ErrorCode.SERVICE_UNAVAILABLE, 'the read could not be completed and written to the audit log, so its data is withheld; try again', {
+    http: { status: 503, headers: new Map([['retry-after', '5']]) },
+  });
+}
+
+/** The record type a withheld field reads (today only credit status). */
+function recordTypeOfField(field: string) {
+  void field;
+  return 'CREDIT_RECORD' as Parameters<typeof decide>[1];
+}
+
+/** The engine's reads for one request. */
+export class RequestReader {
+  private readonly batches = new Map<string, WeakMap<readonly FieldNode[], DataLoader<string, Found | null>>>();
+
+  constructor(private readonly engine: ReadEngine, private readonly req: EngineRequest) {}
+
+  /**
+   * A root list: the connection `info`'s field returns, under the caller's scope, with `conditions`
+   * (on alias `t`) narrowing it. Returns the connection as PostgreSQL built it.
+   */
+  async list(model: ReadModel, info: GraphQLResolveInfo, conditions: (q: SqlParams) => string[], page: PageRequest): Promise<ConnectionJson> {
+    const c = this.engine.compiler(this.req, info);
+    const connType = getNamedType(info.returnType) as GraphQLObjectType;
+    const conn = selectFields(docOf(info), connType, info.fieldNodes.map((n) => n.selectionSet));
+    nodeTypeOf(connType);
+    const sql = c.rootList(model, connType, conn, { kind: 'list', conditions, page }, pathOf(info));
+    return (await this.engine.run(this.req, c, sql)) as ConnectionJson;
+  }
+
+  /**
+   * A record by natural key (or by `id`), as the field `info` describes selects it. Lookups of the
+   * same field in one request (a router's `_entities`, a list's `enterprise` fields) share one statement.
+   */
+  byKey(model: ReadModel, key: string, info: GraphQLResolveInfo, column: 'key' | 'id' = 'key'): Promise<Found | null> {
+    const name = `${model.typeName}:${column}`;
+    let byNodes = this.batches.get(name);
+    if (!byNodes) {
+      byNodes = new WeakMap();
+      this.batches.set(name, byNodes);
+    }
+    let loader = byNodes.get(info.fieldNodes);
+    if (!loader) {
+      loader = new DataLoader<string, Found | null>((keys) => this.lookup(model, keys, info, column), { maxBatchSize: 1000 });
+      byNodes.set(info.fieldNodes, loader);
+    }
+    return loader.load(key);
+  }
+
+  /** A record by key for a field of the record's type: null when none, FORBIDDEN (explained) when hidden. */
+  async get(model: ReadModel, key: string, info: GraphQLResolveInfo): Promise<Record<string, unknown> | null> {
+    const found = await this.byKey(model, key, info);
+    if (!found) return null;
+    if (!found.visible) throw this.forbidden(model, key, found.owner);
+    return found.node;
+  }
+
+  /** FORBIDDEN for a record that exists but the policy hides, saying which rule decided and what would open it. */
+  forbidden(model: ReadModel, key: string, owner: string): Error {
+    const d = isDistrict(owner) ? decide(this.req, model.recordType, owner) : undefined;
+    return forbidden(`${model.recordType} ${key} belongs to ${owner}, which this principal may not read (${d?.rule ?? 'not a district'})`, {
+      rule: d?.rule ?? 'unknownOwner',
+      recordType: model.recordType,
+      ownerJurisdiction: owner,
+      ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}),
+      ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+    });
+  }
+
+  private async lookup(model: ReadModel, keys: readonly string[], info: GraphQLResolveInfo, column: 'key' | 'id'): Promise<Array<Found | null>> {
+    const c = this.engine.compiler(this.req, info);
+    const type = nodeTypeFor(info, model);
+    const sel: Selection = selectFields(docOf(info), type, info.fieldNodes.map((n) => n.selectionSet));
+    const col = column === 'id' ? 'id' : model.key.column;
+    const sql = c.rootKeys(model, sel, { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info));
+    const rows = (await this.engine.run(this.req, c, sql)) as Array<[string, boolean, string, Record<string, unknown> | null]>;
+    const byKey = new Map<string, Found>();
+    for (const [k, visible, owner, node] of rows) byKey.set(k, visible ? { visible: true, node: node! } : { visible: false, owner });
+    return keys.map((k) => byKey.get(k) ?? null);
+  }
+
+  /** Runs a compiled read whose final SELECT the caller writes (credit status by USCC). */
+  async custom(info: GraphQLResolveInfo, build: (c: Compiler, sel: Selection) => string, type: GraphQLObjectType, audited = true): Promise<unknown> {
+    const c = this.engine.compiler(this.req, info, audited);
+    const sel = selectFields(docOf(info), type, info.fieldNodes.map((n) => n.selectionSet));
+    return this.engine.run(this.req, c, build(c, sel));
+  }
+}
+
+/** The object type a lookup's selection is on: the field's own type, or the model's type inside a union (`_entities`). */
+function nodeTypeFor(info: GraphQLResolveInfo, model: ReadModel): GraphQLObjectType {
+  const own = getNamedType(info.returnType);
+  if (isObjectType(own) && own.name === model.typeName) return own;
+  const t = info.schema.getType(model.typeName);
+  if (!t || !isObjectType(t)) throw new Error(`${model.typeName} is not an object type of the schema`);
+  return t;
+}
