@@ -9,7 +9,8 @@ import { importPrincipal } from '../../src/cli/import';
 import { Db } from '../../src/db/datasource';
 import { District, Jurisdiction } from '../../src/domain/jurisdictions';
 import { withCheckCharacter } from '../../src/domain/uscc';
-import { importFile, ImportOptions } from '../../src/modules/dossier/record-import';
+import { Readable } from 'node:stream';
+import { csvRecords, fileLines, importFile, ImportOptions, MAX_LINE_BYTES, MAX_RECORD_LINES } from '../../src/modules/dossier/record-import';
 import { RecordStore } from '../../src/modules/dossier/record-store';
 import { RecordWriter } from '../../src/modules/dossier/record-writer';
 import { IMPORT_DIALECTS, IMPORT_TYPES, WRITE_SPECS } from '../../src/modules/dossier/write-specs';
@@ -208,6 +209,31 @@ describe('every line accounted for: a bad line is rejected alone, with its line 
       [4, [{ field: 'industryName', message: 'must be text, got a number (12)' }]],
     ]);
     expect(await stored(u)).toEqual([u[0]]);
+  });
+});
+
+describe('reading lines and framing CSV records (no database)', () => {
+  async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+    const out: T[] = [];
+    for await (const x of it) out.push(x);
+    return out;
+  }
+  const lines = (text: string | Buffer[]) => fileLines(Readable.from(typeof text === 'string' ? [Buffer.from(text)] : text));
+
+  test('a quoted field still open after MAX_RECORD_LINES lines: its line is rejected, every line after it read on its own', async () => {
+    const text = ['a,"stray', ...Array.from({ length: MAX_RECORD_LINES + 20 }, (_, i) => `r${i},x`)].join('\n');
+    const records = await all(csvRecords(lines(text)));
+    expect(records).toHaveLength(MAX_RECORD_LINES + 21);
+    expect(records[0]).toMatchObject({ line: 1, column: 2, error: expect.stringContaining(`is not closed within ${MAX_RECORD_LINES} lines`) });
+    expect(records.slice(1).map((r) => r.line)).toEqual(Array.from({ length: MAX_RECORD_LINES + 20 }, (_, i) => i + 2));
+    expect(records.slice(1).every((r) => r.error === undefined)).toBe(true);
+  });
+
+  test('a line over MAX_LINE_BYTES is reported, not held, and the next line keeps its number; chunks may split lines and CRLF anywhere', async () => {
+    const long = Buffer.alloc(MAX_LINE_BYTES + 10, 0x61);
+    const got = await all(lines([Buffer.from('\ufeffh1,h2\r'), Buffer.from('\na,b\r\n'), long, Buffer.from('\nc,'), Buffer.from('d\n')]));
+    expect(got.map((l) => [l.n, l.error ? 'error' : l.text])).toEqual([[1, 'h1,h2'], [2, 'a,b'], [3, 'error'], [4, 'c,d']]);
+    expect(got[2].error).toBe(`is longer than ${MAX_LINE_BYTES} bytes`);
   });
 });
 
