@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import type { QueryLimits } from './graphql/limits';
 import type { RateLimitSettings } from './http/rate-limit';
+import type { Hj212Settings } from './modules/ingest';
 
 /**
  * Every setting of the hub, read from the environment once and validated at start.
@@ -47,6 +48,8 @@ export interface Config {
   expiryIntervalSeconds: number;
   /** TCP port of the HJ 212 data-logger listener; absent means off (HTTP ingest still works). */
   hj212Port?: number;
+  /** HJ 212 defences: connection caps and incomplete-packet timeout of the listener, DataTime skew (HJ212_*). */
+  hj212: Hj212Settings;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +164,21 @@ function defences(env: Env): Pick<Config, 'limits' | 'introspection' | 'rateLimi
   };
 }
 
+/** The HJ 212 ingest defences (docs/hj212-ingest.md); the defaults match HJ212_DEFAULTS in the ingest module. */
+function hj212Settings(env: Env): Hj212Settings {
+  const maxConnections = intVar(env, 'HJ212_MAX_CONNECTIONS', 2000, 1, 100_000);
+  const maxConnectionsPerAddress = intVar(env, 'HJ212_MAX_CONNECTIONS_PER_ADDRESS', 32, 1, 100_000);
+  if (maxConnectionsPerAddress > maxConnections) {
+    throw new ConfigError('HJ212_MAX_CONNECTIONS_PER_ADDRESS', `must not exceed HJ212_MAX_CONNECTIONS (${maxConnections}), got ${maxConnectionsPerAddress}`);
+  }
+  return {
+    maxConnections,
+    maxConnectionsPerAddress,
+    packetTimeoutSeconds: intVar(env, 'HJ212_PACKET_TIMEOUT_SECONDS', 15, 1, 300),
+    futureSkewSeconds: intVar(env, 'HJ212_FUTURE_SKEW_SECONDS', 600, 0, 86_400),
+  };
+}
+
 /** A development secret kept in the data folder, so tokens minted by `npm run token` stay valid across restarts. */
 function devSecret(dataDir: string): string {
   const file = path.join(dataDir, 'dev-jwt-secret');
@@ -208,5 +226,6 @@ export function loadConfig(env: Env = process.env): Config {
     ...defences(env),
     expiryIntervalSeconds: intVar(env, 'HUB_EXPIRY_INTERVAL_SECONDS', 300, 0, 7 * 86400),
     hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
+    hj212: hj212Settings(env),
   };
 }

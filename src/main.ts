@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ port, database: db.kind, ms: Date.now() - started }, 'eco-hub listening');
   const expiry = startCreditExpiryJob(db.ds, { intervalSeconds: config.expiryIntervalSeconds, log });
-  const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log }) : null;
+  const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log, settings: config.hj212 }) : null;
   const lines = [
     '',
     `  Eco-hub is up on http://localhost:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,

@@ -1,4 +1,5 @@
 import { Jurisdiction } from '../../src/domain/jurisdictions';
+import { WRITE_SPECS } from '../../src/modules/dossier/write-specs';
 import { withCheckCharacter } from '../../src/domain/uscc';
 import { newEnterprise, newPenalty } from '../support/factories';
 import { startTestHub, TestHub } from '../support/hub';
@@ -100,7 +101,7 @@ function upsert(type: string, input: Input, token?: string, select = RECORD) {
 }
 function upsertMany(type: string, records: Input[], token?: string) {
   const x = T[type];
-  return t.gql(`mutation($r: [${x.input}!]!) { ${x.batch}(records: $r) { inserted updated unchanged rejected
+  return t.gql(`mutation($r: [${x.input}JSON]!) { ${x.batch}(records: $r) { inserted updated unchanged rejected
     results { index key status code ownerJurisdiction problems { field message } } } }`, { r: records }, { token });
 }
 function withdraw(type: string, key: string, reason: string, token?: string) {
@@ -468,6 +469,100 @@ describe('batch writes', () => {
     const [row] = await t.db.ds.query('SELECT status FROM permit WHERE permit_no = $1', [key]);
     expect(row.status).toBe('SUSPENDED');
     expect((await changes('permit', key)).map((c) => c.op)).toEqual(['INSERTED', 'UPDATED']);
+  });
+
+  test('one bad record of each kind is rejected alone with its index and field; the others are inserted', async () => {
+    const uscc = await wujiangEnterprise();
+    const gone = await wujiangEnterprise();
+    ok(await withdraw('enterprise', gone, '注销', wujiang));
+    const batch = ++n;
+    const key = (i: number) => `吴环罚〔2026〕M${batch}-${i}号`;
+    const records: unknown[] = [
+      penaltyInput(uscc, key(0)),
+      penaltyInput(uscc, key(1), { facts: 12 }), // a number where a String is declared
+      penaltyInput(uscc, key(2), { colour: 'red' }), // an unknown field
+      null, // no record at all
+      penaltyInput(uscc, key(4), { facts: '外排\u0000废水' }), // NUL: PostgreSQL cannot store it
+      penaltyInput(uscc, key(5), { content: '罚款\ud800' }), // a lone surrogate: no UTF-8 for it
+      penaltyInput(uscc, key(6), { facts: '超'.repeat(5001) }), // longer than the field allows
+      penaltyInput(uscc, key(7), { categories: ['FINE', null] }), // a null in a list
+      penaltyInput(uscc, key(0), { facts: '另一版本', asOf: AS_OF }), // the same key twice, same asOf, other content
+      penaltyInput(gone, key(9)), // an enterprise that was withdrawn
+      'not a record',
+      penaltyInput(uscc, key(11), { fineAmount: 200000, categories: 'FINE' }), // a number for a decimal and one value for a list: accepted
+    ];
+    const r = ok(await upsertMany('penalty', records as Input[], wujiang));
+    expect(r).toMatchObject({ inserted: 2, updated: 0, unchanged: 0, rejected: 10 });
+    const rejected = r.results.filter((x: any) => x.status === 'REJECTED').map((x: any) => [x.index, x.code, x.problems.map((q: any) => q.field)]);
+    expect(rejected).toEqual([
+      [1, 'BAD_USER_INPUT', ['records.1.facts']],
+      [2, 'BAD_USER_INPUT', ['records.2.colour']],
+      [3, 'BAD_USER_INPUT', ['records.3']],
+      [4, 'BAD_USER_INPUT', ['records.4.facts']],
+      [5, 'BAD_USER_INPUT', ['records.5.content']],
+      [6, 'BAD_USER_INPUT', ['records.6.facts']],
+      [7, 'BAD_USER_INPUT', ['records.7.categories.1']],
+      [8, 'CONFLICT', ['records.8.asOf']],
+      [9, 'BAD_USER_INPUT', ['records.9.uscc']],
+      [10, 'BAD_USER_INPUT', ['records.10']],
+    ]);
+    const problems = Object.fromEntries(r.results.map((x: any) => [x.index, x.problems[0]?.message]));
+    expect(problems).toMatchObject({
+      1: 'must be text, got a number (12)',
+      2: 'is not a field of PenaltyInput',
+      3: 'must be an object of PenaltyInput fields',
+      4: 'must not contain the NUL character (U+0000), found at character 3',
+      5: 'must be well-formed Unicode text: a lone surrogate U+D800 at character 3',
+      6: 'must be at most 5000 characters, got 5001',
+      9: expect.stringMatching(/was withdrawn/),
+    });
+    expect(await Promise.all([0, 11].map((i) => rowCount('penalty', key(i))))).toEqual([1, 1]);
+    const [row] = await t.db.ds.query('SELECT fine_amount, categories FROM penalty WHERE decision_no = $1', [key(11)]);
+    expect(row).toEqual({ fine_amount: '200000.00', categories: ['FINE'] });
+  });
+
+  test('records written inline in the document are read the same way', async () => {
+    const uscc = await wujiangEnterprise();
+    const good = penaltyInput(uscc, `吴环罚〔2026〕I${++n}号`);
+    const literal = (o: Record<string, unknown>) => `{ ${Object.entries(o).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }`;
+    const res = await t.gql(`mutation($extra: String) { upsertPenalties(records: [${literal(good)}, ${literal({ ...good, decisionNo: `${good.decisionNo}-2`, facts: 7 })}, { decisionNo: $extra }]) {
+      inserted rejected results { index status problems { field } } } }`, { extra: 'K-only' }, { token: wujiang });
+    const r = ok(res);
+    expect(r).toMatchObject({ inserted: 1, rejected: 2 });
+    expect(r.results[1].problems).toEqual([{ field: 'records.1.facts' }]);
+    expect(r.results[2].problems.map((q: any) => q.field)).toContain('records.2.uscc');
+  });
+
+  test('NUL in a single upsert and in a withdrawal reason is BAD_USER_INPUT naming the field', async () => {
+    const uscc = await wujiangEnterprise();
+    const key = `吴环罚〔2026〕${++n}号`;
+    const e = errorOf(await upsert('penalty', penaltyInput(uscc, key, { legalBasis: '第八十三条\u0000' }), wujiang));
+    expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'input.legalBasis', message: expect.stringMatching(/NUL character/) }] });
+    ok(await upsert('penalty', penaltyInput(uscc, key), wujiang));
+    const w = errorOf(await withdraw('penalty', key, '撤销\u0000', wujiang));
+    expect(w.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'reason', message: expect.stringMatching(/NUL character/) }] });
+    const k = errorOf(await withdraw('penalty', `${key}\u0000`, '撤销', wujiang));
+    expect(k.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'decisionNo', message: expect.stringMatching(/NUL character/) }] });
+    expect((await changes('penalty', key)).map((c) => c.op)).toEqual(['INSERTED']);
+  });
+
+  test('the field checks cover what the columns hold, so no value of one record can fail its batch in the database', async () => {
+    const gaps: string[] = [];
+    for (const spec of Object.values(WRITE_SPECS)) {
+      const cols: Array<{ column_name: string; data_type: string; len: number | null }> = await t.db.ds.query(
+        'SELECT column_name, data_type, character_maximum_length AS len FROM information_schema.columns WHERE table_name = $1', [spec.table]);
+      for (const f of spec.fields) {
+        const c = cols.find((x) => x.column_name === f.column);
+        if (!f.column) continue;
+        if (!c) gaps.push(`${spec.table}.${f.column}: no such column`);
+        else if (f.kind === 'text' && (c.len !== null ? !f.maxLength || f.maxLength > c.len : !f.maxLength)) gaps.push(`${spec.table}.${f.column}: maxLength ${f.maxLength} for ${c.data_type}(${c.len})`);
+        else if (f.kind === 'enum' && c.len !== null) {
+          const values = (f.allowed ?? Object.values(f.enum ?? {})) as string[];
+          for (const v of values) if (v.length > c.len) gaps.push(`${spec.table}.${f.column}: ${v} is longer than ${c.len}`);
+        }
+      }
+    }
+    expect(gaps).toEqual([]);
   });
 
   test('more than 1,000 records is BAD_USER_INPUT on `records`; a caller without DATA_STEWARD is FORBIDDEN whole', async () => {

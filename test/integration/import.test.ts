@@ -9,7 +9,8 @@ import { importPrincipal } from '../../src/cli/import';
 import { Db } from '../../src/db/datasource';
 import { District, Jurisdiction } from '../../src/domain/jurisdictions';
 import { withCheckCharacter } from '../../src/domain/uscc';
-import { importFile, ImportOptions } from '../../src/modules/dossier/record-import';
+import { Readable } from 'node:stream';
+import { csvRecords, fileLines, importFile, ImportOptions, MAX_LINE_BYTES, MAX_RECORD_LINES } from '../../src/modules/dossier/record-import';
 import { RecordStore } from '../../src/modules/dossier/record-store';
 import { RecordWriter } from '../../src/modules/dossier/record-writer';
 import { IMPORT_DIALECTS, IMPORT_TYPES, WRITE_SPECS } from '../../src/modules/dossier/write-specs';
@@ -39,10 +40,15 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function file(name: string, text: string): string {
+function file(name: string, text: string | Buffer): string {
   const f = path.join(dir, name);
   fs.writeFileSync(f, text);
   return f;
+}
+
+/** The summary adds up: every row read is inserted, updated, unchanged or rejected. */
+function addsUp(s: { rows: number; inserted: number; updated: number; unchanged: number; rejected: number }): void {
+  expect(s.inserted + s.updated + s.unchanged + s.rejected).toBe(s.rows);
 }
 
 function run(type: string, f: string, o: Partial<ImportOptions> = {}) {
@@ -90,7 +96,7 @@ describe('enterprises from CSV in the hub\'s column names', () => {
     expect(s).toMatchObject({ rows: 6, inserted: 3, updated: 0, unchanged: 0, rejected: 3, rejectsFile: `${f}.rejects.jsonl` });
     const r = rejects(f);
     expect(r.map((x) => [x.line, x.code])).toEqual([[5, 'FORBIDDEN'], [6, 'BAD_USER_INPUT'], [7, 'BAD_USER_INPUT']]);
-    expect(r[2].problems[0]).toMatchObject({ field: '(line)', message: expect.stringMatching(/^not a readable CSV record: Invalid Record Length/) });
+    expect(r[2].problems).toEqual([{ field: '(line)', message: 'has 2 fields, the header has 9' }]);
     expect(r[0].problems).toEqual([{ field: '(record)', message: 'a data steward of WUJIANG may not write records of QINGPU' }]);
     expect(r[1].problems.map((p) => p.field)).toEqual(['uscc', 'name', 'establishedOn']);
     expect(r[1].record).toMatchObject({ address: '吴江区5号', establishedOn: '2010-02-30' });
@@ -112,6 +118,122 @@ describe('enterprises from CSV in the hub\'s column names', () => {
     const f = file('bad-header.csv', `uscc,name,colour\n${usccIn('320509')},某公司,red\n`);
     await expect(run('enterprises', f)).rejects.toThrow('unknown column "colour" for Enterprise');
     expect(await changeCount()).toBe(before);
+  });
+});
+
+describe('every line accounted for: a bad line is rejected alone, with its line number and field', () => {
+  const HEADER = 'uscc,name,industryCode,address,registrationStatus';
+  const row = (uscc: string, name: string, address = `吴江区${name}路1号`) => `${uscc},${name},C1713,${address},ACTIVE`;
+  async function stored(usccs: string[]): Promise<string[]> {
+    const rows: Array<{ uscc: string }> = await db.ds.query('SELECT uscc FROM enterprise WHERE uscc = ANY($1)', [usccs]);
+    return usccs.filter((u) => rows.some((r) => r.uscc === u));
+  }
+
+  test('a NUL byte in a cell rejects that line alone (field named), not its batch; the summary adds up', async () => {
+    const u = [1, 2, 3, 4, 5].map(() => usccIn('320509'));
+    const f = file('nul.csv', [HEADER, row(u[0], '甲公司'), row(u[1], '乙\u0000公司', '吴江区乙路1号'), row(u[2], '丙公司'), row(u[3], '丁公司', '吴江区\u00001号'), row(u[4], '戊公司')].join('\n') + '\n');
+    const before = await changeCount();
+    const s = await run('enterprises', f, { batchSize: 2 });
+    expect(s).toMatchObject({ rows: 5, inserted: 3, rejected: 2 });
+    addsUp(s);
+    const r = rejects(f);
+    expect(r.map((x) => [x.line, x.code, x.problems])).toEqual([
+      [3, 'BAD_USER_INPUT', [{ field: 'name', message: 'must not contain the NUL character (U+0000), found at character 2' }]],
+      [5, 'BAD_USER_INPUT', [{ field: 'address', message: 'must not contain the NUL character (U+0000), found at character 4' }]],
+    ]);
+    expect(r[0].record.name).toBe('乙\u0000公司');
+    expect(await stored(u)).toEqual([u[0], u[2], u[4]]);
+    expect(await changeCount()).toBe(before + 3);
+  });
+
+  test('a stray quote at the start of a cell costs its own line only, reported where it opens; the lines it would swallow are imported', async () => {
+    const u = [1, 2, 3, 4].map(() => usccIn('320509'));
+    // The 5-line file of issue 10: before, the quote swallowed the lines after it ("inserted 1, rejected 3").
+    const f = file('stray-quote.csv', [HEADER, row(u[0], '甲公司'), `${u[1]},"乙公司,C1713,吴江区乙路1号,ACTIVE`, row(u[2], '丙公司'), row(u[3], '丁公司')].join('\n') + '\n');
+    const s = await run('enterprises', f);
+    expect(s).toMatchObject({ rows: 4, inserted: 3, updated: 0, unchanged: 0, rejected: 1 });
+    addsUp(s);
+    const [r] = rejects(f);
+    expect(r).toMatchObject({ line: 3, code: 'BAD_USER_INPUT', record: `${u[1]},"乙公司,C1713,吴江区乙路1号,ACTIVE` });
+    expect(r.problems).toEqual([{ field: 'name', message: expect.stringMatching(/^a quoted field opened on line 3 \(column 2\) is not closed before the end of the file; this line is rejected/) }]);
+    expect(await stored(u)).toEqual([u[0], u[2], u[3]]);
+  });
+
+  test('a stray quote that a later quoted cell seems to close: still its own line only', async () => {
+    const u = [1, 2, 3, 4, 5].map(() => usccIn('320509'));
+    const f = file('stray-quote-closed.csv', [
+      HEADER, row(u[0], '甲公司'), `${u[1]},"乙公司,C1713,吴江区乙路1号,ACTIVE`, row(u[2], '丙公司'), row(u[3], '丁公司', '"吴江区丁路1号,3幢"'), row(u[4], '戊公司'),
+    ].join('\n') + '\n');
+    const s = await run('enterprises', f);
+    expect(s).toMatchObject({ rows: 5, inserted: 4, rejected: 1 });
+    addsUp(s);
+    expect(rejects(f).map((x) => [x.line, x.problems[0].field, x.problems[0].message])).toEqual([
+      [3, 'name', expect.stringContaining('a quoted field opened on line 3 (column 2) is closed on line 5')],
+    ]);
+    const [d] = await db.ds.query('SELECT address FROM enterprise WHERE uscc = $1', [u[3]]);
+    expect(d.address).toBe('吴江区丁路1号,3幢');
+  });
+
+  test('BOM, CRLF and a quoted cell over two lines: the record counts once, lines are numbered as in the file', async () => {
+    const u = [1, 2, 3].map(() => usccIn('320509'));
+    const f = file('crlf.csv', '\ufeff' + [HEADER, row(u[0], '甲公司'), row(u[1], '乙公司', '"吴江区乙路1号\r\n3幢"'), `${u[2]},丙公司,C1713,吴江区丙路1号,SOMETIMES`, ''].join('\r\n'));
+    const s = await run('enterprises', f);
+    expect(s).toMatchObject({ rows: 3, inserted: 2, rejected: 1 });
+    addsUp(s);
+    expect(rejects(f).map((x) => [x.line, x.problems[0].field])).toEqual([[5, 'registrationStatus']]);
+    const [b] = await db.ds.query('SELECT address FROM enterprise WHERE uscc = $1', [u[1]]);
+    expect(b.address).toBe('吴江区乙路1号\n3幢');
+  });
+
+  test('a line that is not UTF-8 (a GBK export) is rejected alone instead of stored as replacement characters', async () => {
+    const u = [1, 2].map(() => usccIn('320509'));
+    const gbk = Buffer.from([0xd2, 0xd2, 0xb9, 0xab, 0xcb, 0xbe]); // 乙公司 in GBK
+    const f = file('gbk.csv', Buffer.concat([Buffer.from(`${HEADER}\n${u[0]},`), gbk, Buffer.from(`,C1713,吴江区1号,ACTIVE\n${row(u[1], '丙公司')}\n`)]));
+    const s = await run('enterprises', f);
+    expect(s).toMatchObject({ rows: 2, inserted: 1, rejected: 1 });
+    addsUp(s);
+    expect(rejects(f)).toMatchObject([{ line: 2, problems: [{ field: '(line)', message: expect.stringMatching(/^is not UTF-8 text/) }] }]);
+    expect(await stored(u)).toEqual([u[1]]);
+  });
+
+  test('JSON Lines: NUL, a lone surrogate and a number for a text, each its record alone; BOM and CRLF read', async () => {
+    const u = [1, 2, 3, 4].map(() => usccIn('320509'));
+    const rec = (uscc: string, o: Record<string, unknown> = {}) => JSON.stringify({ uscc, name: `企业${uscc.slice(-5)}`, industryCode: 'C1713', address: '路1号', registrationStatus: 'ACTIVE', ...o });
+    const f = file('bad-text.jsonl', '\ufeff' + [rec(u[0]), rec(u[1], { name: 'a\u0000b' }), rec(u[2], { address: 'x\ud800y' }), rec(u[3], { industryName: 12 })].join('\r\n') + '\r\n');
+    const s = await run('enterprises', f);
+    expect(s).toMatchObject({ rows: 4, inserted: 1, rejected: 3 });
+    addsUp(s);
+    expect(rejects(f).map((x) => [x.line, x.problems])).toEqual([
+      [2, [{ field: 'name', message: 'must not contain the NUL character (U+0000), found at character 2' }]],
+      [3, [{ field: 'address', message: 'must be well-formed Unicode text: a lone surrogate U+D800 at character 2' }]],
+      [4, [{ field: 'industryName', message: 'must be text, got a number (12)' }]],
+    ]);
+    expect(await stored(u)).toEqual([u[0]]);
+  });
+});
+
+describe('reading lines and framing CSV records (no database)', () => {
+  async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+    const out: T[] = [];
+    for await (const x of it) out.push(x);
+    return out;
+  }
+  const lines = (text: string | Buffer[]) => fileLines(Readable.from(typeof text === 'string' ? [Buffer.from(text)] : text));
+
+  test('a quoted field still open after MAX_RECORD_LINES lines: its line is rejected, every line after it read on its own', async () => {
+    const text = ['a,"stray', ...Array.from({ length: MAX_RECORD_LINES + 20 }, (_, i) => `r${i},x`)].join('\n');
+    const records = await all(csvRecords(lines(text)));
+    expect(records).toHaveLength(MAX_RECORD_LINES + 21);
+    expect(records[0]).toMatchObject({ line: 1, column: 2, error: expect.stringContaining(`is not closed within ${MAX_RECORD_LINES} lines`) });
+    expect(records.slice(1).map((r) => r.line)).toEqual(Array.from({ length: MAX_RECORD_LINES + 20 }, (_, i) => i + 2));
+    expect(records.slice(1).every((r) => r.error === undefined)).toBe(true);
+  });
+
+  test('a line over MAX_LINE_BYTES is reported, not held, and the next line keeps its number; chunks may split lines and CRLF anywhere', async () => {
+    const long = Buffer.alloc(MAX_LINE_BYTES + 10, 0x61);
+    const got = await all(lines([Buffer.from('\ufeffh1,h2\r'), Buffer.from('\na,b\r\n'), long, Buffer.from('\nc,'), Buffer.from('d\n')]));
+    expect(got.map((l) => [l.n, l.error ? 'error' : l.text])).toEqual([[1, 'h1,h2'], [2, 'a,b'], [3, 'error'], [4, 'c,d']]);
+    expect(got[2].error).toBe(`is longer than ${MAX_LINE_BYTES} bytes`);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   QN_RTN,
   splitPackets,
 } from '../../src/domain/standards/hj212';
+import { hashDevicePassword, PasswordGuard, senderOf, WRONG_PW_LIMIT } from '../../src/modules/ingest/device-password';
 
 // The official example of HJ 212-2017 (standards.md §7.1): data segment of 101 characters, CRC 1C80.
 const EXAMPLE_DATA = 'QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&';
@@ -238,5 +239,65 @@ describe('replies', () => {
 
   it('buildPacket reproduces the official example byte for byte', () => {
     expect(buildPacket({ qn: '20160801085857223', st: '32', cn: '1062', pw: '100000', mn: MN, flag: 5, cp: 'RtdInterval=30' })).toBe(EXAMPLE);
+  });
+});
+
+describe('senderOf: what a wrong PW is counted against', () => {
+  it('an IPv4 address as it is, also when the socket reports it IPv4-mapped', () => {
+    expect(senderOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(senderOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('an IPv6 address by its /64, however it is written; nothing known is one sender', () => {
+    expect(senderOf('2001:db8:1:2::a')).toBe('2001:db8:1:2::/64');
+    expect(senderOf('2001:0db8:0001:0002:ffff:0:0:b')).toBe('2001:db8:1:2::/64');
+    expect(senderOf('2001:db8:1:3::a')).toBe('2001:db8:1:3::/64');
+    expect(senderOf(undefined)).toBe('unknown');
+    expect(senderOf('not an address')).toBe('not an address');
+  });
+});
+
+describe('PasswordGuard', () => {
+  let stored: string;
+  beforeAll(async () => {
+    stored = await hashDevicePassword('Gd#212');
+  });
+
+  it('counts wrong PWs per (MN, sender) for a minute, and never refuses the right PW', async () => {
+    let clock = 1_000_000;
+    const guard = new PasswordGuard({ now: () => clock });
+    const mn = 'GUARDTEST000000000000001';
+    const results = [];
+    for (let i = 0; i < WRONG_PW_LIMIT + 2; i++) results.push(await guard.check(stored, mn, '203.0.113.7', `bad00${i}`));
+    expect(results.map((r) => [r.ok, r.failures, r.slowLane])).toEqual([
+      [false, 1, false], [false, 2, false], [false, 3, false], [false, 4, false], [false, 5, false], [false, 6, true], [false, 7, true],
+    ]);
+    expect(guard.failuresOf(mn, '203.0.113.7')).toBe(7);
+    expect(guard.failuresOf(mn, '198.51.100.1')).toBe(0);
+    expect(guard.failuresOf('OTHERDEVICE0000000000001', '203.0.113.7')).toBe(0);
+    // Past the limit the right PW is still checked, and passes.
+    expect(await guard.check(stored, mn, '203.0.113.7', 'Gd#212')).toMatchObject({ ok: true, slowLane: true });
+    clock += 61_000;
+    expect(guard.failuresOf(mn, '203.0.113.7')).toBe(0);
+    expect(await guard.check(stored, mn, '203.0.113.7', 'bad999')).toMatchObject({ ok: false, failures: 1, slowLane: false });
+  });
+
+  it('runs the slow lane one check at a time; senders within the limit are checked at once', async () => {
+    let running = 0;
+    let most = 0;
+    const verify = async (_stored: string, pw: string) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setImmediate(r));
+      running--;
+      return pw === 'right!';
+    };
+    const lane = new PasswordGuard({ limit: 0, verify });
+    const results = await Promise.all(['bad001', 'right!', 'bad002', 'bad003'].map((pw) => lane.check(stored, 'GUARDTEST000000000000002', '192.0.2.1', pw)));
+    expect(results.map((r) => [r.ok, r.slowLane])).toEqual([[false, true], [true, true], [false, true], [false, true]]);
+    expect(most).toBe(1);
+    most = 0;
+    const open = new PasswordGuard({ verify });
+    await Promise.all(['bad001', 'bad002', 'bad003'].map((pw) => open.check(stored, 'GUARDTEST000000000000003', '192.0.2.1', pw)));
+    expect(most).toBe(3);
   });
 });

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 import { ClassType, Field, InputType, Int } from 'type-graphql';
 import { checkUscc } from '../../domain/uscc';
 
@@ -59,6 +60,23 @@ const DECIMAL_RE = /^\d+(\.\d+)?$/;
 const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** numeric(16,2): at most 14 digits before the point. */
 const INTEGER_DIGITS = 14;
+/** int4, the column type of whole numbers: the bounds of a field that sets none. */
+const INT4 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+/** Unknown keys of one record reported one by one; the rest are counted in one problem. */
+const UNKNOWN_KEYS_REPORTED = 10;
+
+/**
+ * What PostgreSQL cannot store of a text, or null: the NUL character (no text type holds it) and
+ * a lone UTF-16 surrogate (no UTF-8 for it; the driver would store U+FFFD in its place). Checked
+ * with the fields, before anything is written, so a batch or an import rejects that record alone.
+ */
+export function unstorableText(s: string): string | null {
+  const nul = s.indexOf('\u0000');
+  if (nul >= 0) return `must not contain the NUL character (U+0000), found at character ${[...s.slice(0, nul)].length + 1}`;
+  const lone = /\p{Cs}/u.exec(s);
+  if (lone) return `must be well-formed Unicode text: a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at character ${[...s.slice(0, lone.index)].length + 1}`;
+  return null;
+}
 
 /** `input` + `validTo` → `input.validTo`; an empty path leaves the name alone (a file's record). */
 export function joinPath(path: string, name: string | number): string {
@@ -78,6 +96,13 @@ function enumValues(f: FieldDef): readonly string[] {
   return f.allowed ?? Object.values(f.enum ?? {}).filter((v): v is string => typeof v === 'string');
 }
 
+/** The JSON type of a value, for "must be text, got a number". */
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v} (${JSON.stringify(v)})`;
+}
+
 function listOfValues(values: readonly string[]): string {
   return values.length > 8 ? `${values.slice(0, 8).join(', ')}, …` : values.join(', ');
 }
@@ -86,7 +111,9 @@ function listOfValues(values: readonly string[]): string {
 function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unknown {
   switch (f.kind) {
     case 'text': {
-      if (typeof v !== 'string') return add(field, 'must be text');
+      if (typeof v !== 'string') return add(field, `must be text, got ${jsonType(v)}`);
+      const unstorable = unstorableText(v);
+      if (unstorable) return add(field, unstorable);
       const s = v.trim();
       if (s === '') return f.required ? add(field, 'must not be empty') : null;
       if (f.maxLength && [...s].length > f.maxLength) return add(field, `must be at most ${f.maxLength} characters, got ${[...s].length}`);
@@ -124,7 +151,9 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
     }
     case 'int': {
       if (typeof v !== 'number' || !Number.isInteger(v)) return add(field, `must be a whole number, got ${JSON.stringify(v)}`);
-      if ((f.min !== undefined && v < f.min) || (f.max !== undefined && v > f.max)) return add(field, `must be between ${f.min} and ${f.max}, got ${v}`);
+      const min = f.min ?? INT4.min;
+      const max = f.max ?? INT4.max;
+      if (v < min || v > max) return add(field, `must be between ${min} and ${max}, got ${v}`);
       return v;
     }
     case 'enum': {
@@ -134,11 +163,12 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
     }
     case 'textList':
     case 'enumList': {
-      if (!Array.isArray(v)) return add(field, 'must be a list');
+      // One value where a list is expected is a list of one, as GraphQL's input coercion has it.
+      const list = Array.isArray(v) ? v : [v];
       const item: FieldDef = { ...f, kind: f.kind === 'textList' ? 'text' : 'enum', required: true };
       const out: string[] = [];
       let ok = true;
-      v.forEach((x, i) => {
+      list.forEach((x, i) => {
         const r = readValue(item, x, joinPath(field, i), add);
         if (r === undefined) ok = false;
         else if (out.includes(r as string)) {
@@ -150,17 +180,23 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
       return ok ? out : undefined;
     }
     case 'steps': {
-      if (!Array.isArray(v)) return add(field, 'must be a list of { step, at }');
+      const list = Array.isArray(v) ? v : [v];
       const out: Array<{ step: string; at: string }> = [];
       let ok = true;
-      v.forEach((x, i) => {
+      list.forEach((x, i) => {
         const itemPath = joinPath(field, i);
-        if (typeof x !== 'object' || x === null) {
+        if (typeof x !== 'object' || x === null || Array.isArray(x)) {
           add(itemPath, 'must be an object { step, at }');
           ok = false;
           return;
         }
         const o = x as Record<string, unknown>;
+        for (const k of Object.keys(o)) {
+          if (k !== 'step' && k !== 'at') {
+            add(joinPath(itemPath, k), 'is not a field of a step (step, at)');
+            ok = false;
+          }
+        }
         const step = readValue({ ...f, kind: 'enum' }, o.step, joinPath(itemPath, 'step'), add);
         const at = o.at === undefined || o.at === null ? add(joinPath(itemPath, 'at'), 'is required') : readValue({ ...f, kind: 'datetime' }, o.at, joinPath(itemPath, 'at'), add);
         if (step === undefined || at === undefined) ok = false;
@@ -189,7 +225,9 @@ export function readFields(fields: readonly FieldDef[], raw: unknown, path: stri
   const input = raw as Record<string, unknown>;
   if (strict) {
     const known = new Set(fields.map((f) => f.name));
-    for (const k of Object.keys(input)) if (!known.has(k)) add(joinPath(path, k), `is not a field of ${typeName}`);
+    const unknown = Object.keys(input).filter((k) => !known.has(k));
+    for (const k of unknown.slice(0, UNKNOWN_KEYS_REPORTED)) add(joinPath(path, k), `is not a field of ${typeName}`);
+    if (unknown.length > UNKNOWN_KEYS_REPORTED) add(path || '(record)', `has ${unknown.length - UNKNOWN_KEYS_REPORTED} more keys that are not fields of ${typeName}`);
   }
   for (const f of fields) {
     const v = input[f.name];
@@ -287,8 +325,8 @@ const KIND_HINT: Partial<Record<FieldKind, string>> = {
  * The GraphQL input type of a record type, built from its fields. Every field is a nullable
  * String (Int for whole numbers, a list for lists), and the description says which are required
  * and which values an enum takes: the hub checks all of it itself, so one error reports every
- * problem of an input, and a batch rejects one bad record instead of failing whole, as GraphQL's
- * own coercion would for a missing field or an unknown enum value.
+ * problem of an input rather than GraphQL's coercion stopping at a missing field or an unknown
+ * enum value. (Batches go further and take their records as JSON: recordJsonScalar.)
  */
 export function recordInputType(name: string, description: string, fields: readonly FieldDef[]): ClassType {
   const cls = { [name]: class {} }[name] as ClassType;
@@ -309,6 +347,26 @@ export function recordInputType(name: string, description: string, fields: reado
   }
   InputType(name, { description })(cls);
   return cls;
+}
+
+/**
+ * The scalar a batch mutation takes its records as: any JSON value, one record of `inputName`'s
+ * fields. GraphQL coerces an input object whole, so one record with a number where a String is
+ * declared, an unknown field or a null would fail the batch as a request error; as a scalar, each
+ * record reaches the hub's own field checks and is accepted or rejected alone, with its index.
+ */
+export function recordJsonScalar(inputName: string, fields: readonly FieldDef[]): GraphQLScalarType {
+  const name = `${inputName}JSON`;
+  return new GraphQLScalarType({
+    name,
+    description: `A ${inputName} as a JSON object (fields ${fields.map((f) => f.name).join(', ')}; see ${inputName} for each). `
+      + 'Checked by the hub field by field, so a bad record of a batch is rejected alone with its index and problems.',
+    parseValue: (v) => v,
+    parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
+    serialize: () => {
+      throw new TypeError(`${name} is an input type`);
+    },
+  });
 }
 
 /**

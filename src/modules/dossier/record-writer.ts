@@ -5,7 +5,7 @@ import { Principal } from '../../auth/principal';
 import { District, isDistrict } from '../../domain/jurisdictions';
 import { ErrorCode, forbidden, HubError } from '../../graphql/errors';
 import { appendChanges, ChangeEntry } from '../changes/change-log';
-import { AddProblem, FieldDef, fromColumn, InputProblem, joinPath, readFields, sqlTypeOf, toParam, Values } from './record-fields';
+import { AddProblem, FieldDef, fromColumn, InputProblem, joinPath, readFields, sqlTypeOf, toParam, unstorableText, Values } from './record-fields';
 import { ReadContext, RecordStore } from './record-store';
 import { SpecName, SPECS } from './specs';
 
@@ -226,15 +226,17 @@ export class RecordWriter {
   async withdraw(ctx: ReadContext, spec: WriteSpec, key: string, reason: string): Promise<{ status: WriteStatus; key: string }> {
     this.assertMayWrite(ctx.principal);
     const keyField = spec.fields.find((f) => f.name === spec.key)!;
+    // No stored key holds what PostgreSQL cannot store; said as such rather than as a database error.
+    const badKey = unstorableText(key);
+    if (badKey) throw inputProblemsError(`withdraw${spec.typeName}`, [{ field: spec.key, message: badKey }]);
     const status = await this.ds.transaction(async (m) => {
       const [row] = await m.query(this.storedSql(spec, `t.${keyField.column} = $1`), [key]);
       if (!row) throw new HubError(ErrorCode.NOT_FOUND, `no ${spec.typeName} with ${spec.key} "${key}" in the hub`, { key });
       const denial = writeDenial(ctx.principal, String(row.owner_jurisdiction));
       if (denial) throw this.denied(spec, String(row.owner_jurisdiction), denial);
       const text = reason.trim();
-      if (text === '' || [...text].length > 500) {
-        throw inputProblemsError(`withdraw${spec.typeName}`, [{ field: 'reason', message: text === '' ? 'must not be empty' : 'must be at most 500 characters' }]);
-      }
+      const problem = unstorableText(text) ?? (text === '' ? 'must not be empty' : [...text].length > 500 ? 'must be at most 500 characters' : null);
+      if (problem) throw inputProblemsError(`withdraw${spec.typeName}`, [{ field: 'reason', message: problem }]);
       if (row.withdrawn_at) {
         if (row.withdrawal_reason === text) return WriteStatus.UNCHANGED;
         throw new HubError(ErrorCode.CONFLICT, `${spec.typeName} ${key} was already withdrawn on ${new Date(row.withdrawn_at).toISOString()} for: ${row.withdrawal_reason}`, {

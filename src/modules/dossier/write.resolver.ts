@@ -18,6 +18,7 @@ import { Penalty } from '../penalty/penalty.entity';
 import { PenaltyInput } from '../penalty/penalty.inputs';
 import { Permit } from '../permit/permit.entity';
 import { PermitInput } from '../permit/permit.inputs';
+import { recordJsonScalar } from './record-fields';
 import { MAX_BATCH, RecordOutcome, WriteSpec, WriteStatus } from './record-writer';
 import { WRITE_SPECS } from './write-specs';
 import { RECORD_MODELS } from './record-models';
@@ -83,6 +84,8 @@ interface WriteResolverOptions<T extends object> {
  */
 function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
   const t = o.spec.typeName;
+  // Batches take their records as JSON, checked by the hub, so that one bad record cannot fail the others.
+  const batchRecord = recordJsonScalar(o.spec.inputName, o.spec.fields);
 
   @ObjectType(`${t}WriteResult`, { description: `The outcome of writing one ${t}.` })
   class WriteResult {
@@ -118,9 +121,9 @@ function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
 
     @Mutation(() => BatchWriteResult, {
       name: `upsert${o.plural}`,
-      description: `Upserts up to ${MAX_BATCH} ${o.plural}, each accepted or rejected on its own (with its index and problems); the accepted ones commit together. The request body is at most 1 MB: records with long texts go in smaller batches, or through \`npm run import\`.`,
+      description: `Upserts up to ${MAX_BATCH} ${o.plural}, each accepted or rejected on its own (with its index and problems), whatever is wrong with it: a value of the wrong type, an unknown field or a null record is that record's problem, as the records are ${o.spec.inputName}JSON. The accepted ones commit together. The request body is at most 1 MB: records with long texts go in smaller batches, or through \`npm run import\`.`,
     })
-    upsertMany(@Arg('records', () => [o.input]) records: object[], @Ctx() ctx: HubContext) {
+    upsertMany(@Arg('records', () => [batchRecord], { nullable: 'items' }) records: unknown[], @Ctx() ctx: HubContext) {
       return ctx.services.writer.upsertMany(ctx, o.spec, records);
     }
 

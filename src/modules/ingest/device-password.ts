@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 
 /**
  * HJ 212 device passwords. A PW is only 6 printable characters, so a plain or fast hash of it
@@ -55,4 +56,96 @@ export async function verifyDevicePassword(stored: string, pw: string): Promise<
     verified.add(memo);
   }
   return ok;
+}
+
+/**
+ * The sender a wrong PW is counted against: its IP address, an IPv4-mapped IPv6 address as IPv4,
+ * and an IPv6 address by its /64 prefix (one host is usually given a whole /64, so counting each
+ * address would let it rotate through them).
+ */
+export function senderOf(address: string | undefined): string {
+  if (!address) return 'unknown';
+  try {
+    const ip = ipaddr.process(address);
+    if (ip.kind() === 'ipv4') return ip.toString();
+    const parts = (ip as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+    return `${parts.join(':')}::/64`;
+  } catch {
+    return address;
+  }
+}
+
+/** Wrong PWs one sender may try on one device per minute before its checks wait in the slow lane. */
+export const WRONG_PW_LIMIT = 5;
+const WINDOW_MS = 60_000;
+const TRACKED_MAX = 10_000;
+
+/**
+ * Counts wrong PWs per (MN, sender) and decides how a PW is checked; it never decides that a PW is
+ * wrong. Counting per sender keeps one sender's wrong PWs from touching another's packets, so a
+ * stranger cannot lock a data logger out; and a correct PW always passes, whatever the counts,
+ * because a logger whose PW was just changed on site (or that shares an address with a guesser)
+ * must not lose its data. What the counts do decide: a sender past the limit for a device has its
+ * further checks run in one hub-wide lane, one scrypt at a time, so guessing from there is slow and
+ * a flood of wrong PWs cannot take the hub's crypto threads from other loggers.
+ */
+export class PasswordGuard {
+  private readonly failures = new Map<string, { since: number; count: number }>();
+  private lane: Promise<unknown> = Promise.resolve();
+
+  private readonly limit: number;
+  private readonly now: () => number;
+  private readonly verify: (stored: string, pw: string) => Promise<boolean>;
+
+  /** `now` and `verify` are for tests (a clock to move, a check to watch). */
+  constructor(o: { limit?: number; now?: () => number; verify?: (stored: string, pw: string) => Promise<boolean> } = {}) {
+    this.limit = o.limit ?? WRONG_PW_LIMIT;
+    this.now = o.now ?? Date.now;
+    this.verify = o.verify ?? verifyDevicePassword;
+  }
+
+  /** Wrong PWs of this sender for this device in the current minute. */
+  failuresOf(mn: string, sender: string): number {
+    const f = this.failures.get(`${mn} ${sender}`);
+    return f && this.now() - f.since <= WINDOW_MS ? f.count : 0;
+  }
+
+  /**
+   * Whether `pw` is the device's: a PW verified before passes at once; otherwise the scrypt runs,
+   * in the slow lane when this sender is past the limit for this device.
+   */
+  async check(stored: string, mn: string, sender: string, pw: string): Promise<{ ok: boolean; failures: number; slowLane: boolean }> {
+    if (knownDevicePassword(stored, pw)) return { ok: true, failures: this.failuresOf(mn, sender), slowLane: false };
+    const slowLane = this.failuresOf(mn, sender) >= this.limit;
+    const ok = slowLane ? await this.inLane(() => this.verify(stored, pw)) : await this.verify(stored, pw);
+    if (ok) return { ok, failures: this.failuresOf(mn, sender), slowLane };
+    return { ok, failures: this.count(`${mn} ${sender}`), slowLane };
+  }
+
+  private count(key: string): number {
+    const now = this.now();
+    let f = this.failures.get(key);
+    if (!f || now - f.since > WINDOW_MS) {
+      this.failures.delete(key);
+      if (this.failures.size >= TRACKED_MAX) this.prune(now);
+      f = { since: now, count: 0 };
+      this.failures.set(key, f);
+    }
+    return ++f.count;
+  }
+
+  /** Drops expired counts; if the map is still full, the oldest (a flood of senders must not grow memory). */
+  private prune(now: number): void {
+    for (const [k, f] of this.failures) if (now - f.since > WINDOW_MS) this.failures.delete(k);
+    for (const k of this.failures.keys()) {
+      if (this.failures.size < TRACKED_MAX) break;
+      this.failures.delete(k);
+    }
+  }
+
+  private inLane<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(task);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
 }

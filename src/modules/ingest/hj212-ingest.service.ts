@@ -4,14 +4,43 @@ import {
 } from '../../domain/standards/hj212';
 import type { Logger } from '../../logger';
 import { DataFlag, ObservationInterval, StationKind } from '../monitoring';
-import { knownDevicePassword, verifyDevicePassword } from './device-password';
+import { PasswordGuard, senderOf } from './device-password';
 import { CODE_2017, CODES_2005, unitOf } from './hj212-parameters';
 
-/** Where packets came from, for the log. */
+/** Where packets came from: for the log, and the sender wrong PWs are counted against. */
 export interface IngestSource {
   transport: 'http' | 'tcp';
+  /** The peer as logged (address, with the port over TCP). */
   remote?: string;
+  /** The peer's IP address; `remote` stands in when absent (HTTP passes the address as `remote`). */
+  address?: string;
 }
+
+/**
+ * The HJ 212 defences an operator may tune (HJ212_* settings, src/config.ts; docs/hj212-ingest.md).
+ * Seconds, as configured; tests may pass fractions.
+ */
+export interface Hj212Settings {
+  /** Connections the TCP listener holds at once. */
+  maxConnections: number;
+  /** Connections one sender address (an IPv6 /64) may hold at once; more are closed on arrival. */
+  maxConnectionsPerAddress: number;
+  /** How long the rest of a packet may take once its first bytes arrived, before the connection is closed. */
+  packetTimeoutSeconds: number;
+  /** How far ahead of the hub's clock a DataTime may be (loggers' clocks drift); later ones are refused. */
+  futureSkewSeconds: number;
+}
+
+/** The defaults, the same as src/config.ts's (a test holds them together). */
+export const HJ212_DEFAULTS: Readonly<Hj212Settings> = {
+  maxConnections: 2000,
+  maxConnectionsPerAddress: 32,
+  packetTimeoutSeconds: 15,
+  futureSkewSeconds: 600,
+};
+
+/** Wrong-PW counts and the slow lane, shared by the HTTP route and the TCP listener of this process. */
+const SHARED_GUARD = new PasswordGuard();
 
 /** What became of one packet; the HTTP JSON summary lists these. */
 export interface PacketOutcome {
@@ -58,9 +87,6 @@ const PRECEDENCE = [ObservationInterval.REAL_TIME, ObservationInterval.MINUTE, O
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 const FLAGS = new Set<string>(Object.values(DataFlag));
 
-/** Wrong PWs checked per MN and minute before further ones are refused unchecked. */
-export const WRONG_PW_LIMIT = 5;
-
 /** Most packets one HTTP body may carry. */
 export const MAX_PACKETS_PER_BODY = 1000;
 
@@ -100,7 +126,16 @@ function replyTargetOf(h: Hj212Error['header']): ReplyTarget | null {
  * never stored; nothing here throws for a bad packet, so one logger cannot stop the listener.
  */
 export class Hj212Ingest {
-  constructor(private readonly ds: DataSource, private readonly log: Logger) {}
+  private readonly settings: Hj212Settings;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly log: Logger,
+    settings: Partial<Hj212Settings> = {},
+    private readonly guard: PasswordGuard = SHARED_GUARD,
+  ) {
+    this.settings = { ...HJ212_DEFAULTS, ...settings };
+  }
 
   /** Handles one packet (one line, `\r\n` optional). */
   async ingest(raw: string, source: IngestSource, index = 0): Promise<PacketOutcome> {
@@ -111,7 +146,7 @@ export class Hj212Ingest {
       Object.assign(out, { qn: packet.qn, mn: packet.mn, cn: packet.cn });
       const device = await this.device(packet.mn);
       if (!device) throw new Rejection(QN_RTN.MN_ERROR, `MN ${packet.mn} is not a registered device`);
-      await this.authenticate(device, packet);
+      await this.authenticate(device, packet, senderOf(source.address ?? source.remote));
       const command = DATA_COMMANDS[packet.cn];
       if (command) {
         await this.store(device, packet, command, out);
@@ -147,25 +182,15 @@ export class Hj212Ingest {
     return out;
   }
 
-  /** Wrong PWs per MN in the current minute: past the limit, PWs are refused without the scrypt. */
-  private readonly failures = new Map<string, { since: number; count: number }>();
-
   /**
-   * Checks the PW. A PW verified before is accepted at once; an unverified one costs a scrypt, so
-   * after WRONG_PW_LIMIT wrong ones for an MN in a minute the rest are refused unchecked: guessing
-   * stays slow, and a flood of bad packets cannot tie up the hub's crypto threads.
+   * Checks the PW against the device's hash. Every PW is checked, and a correct one always passes:
+   * wrong ones are counted per (MN, sender), and past the limit that sender's checks only wait
+   * their turn in the guard's slow lane (PasswordGuard), so a stranger cannot lock a logger out.
    */
-  private async authenticate(device: Device, packet: Hj212Packet): Promise<void> {
-    if (knownDevicePassword(device.pw_hash, packet.pw)) return;
-    const now = Date.now();
-    let f = this.failures.get(packet.mn);
-    if (f && now - f.since > 60_000) this.failures.delete(packet.mn);
-    f = this.failures.get(packet.mn);
-    if (f && f.count >= WRONG_PW_LIMIT) throw new Rejection(QN_RTN.PW_ERROR, `too many wrong PWs for ${packet.mn} in the last minute; not checked`);
-    if (await verifyDevicePassword(device.pw_hash, packet.pw)) return;
-    if (this.failures.size > 10_000) this.failures.clear();
-    this.failures.set(packet.mn, { since: f?.since ?? now, count: (f?.count ?? 0) + 1 });
-    throw new Rejection(QN_RTN.PW_ERROR, `PW does not match device ${packet.mn}`);
+  private async authenticate(device: Device, packet: Hj212Packet, sender: string): Promise<void> {
+    const r = await this.guard.check(device.pw_hash, packet.mn, sender, packet.pw);
+    if (r.ok) return;
+    throw new Rejection(QN_RTN.PW_ERROR, `PW does not match device ${packet.mn} (${r.failures} wrong from this sender in the last minute${r.slowLane ? '; checked in the slow lane' : ''})`);
   }
 
   private async device(mn: string): Promise<Device | null> {
@@ -177,6 +202,12 @@ export class Hj212Ingest {
   private async store(device: Device, packet: Hj212Packet, command: (typeof DATA_COMMANDS)[string], out: PacketOutcome): Promise<void> {
     const { cp } = packet;
     if (!cp.dataTime) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP of CN ${packet.cn} has no DataTime`);
+    const observedAt = dataTimeToDate(cp.dataTime);
+    // A value dated ahead of the clock would stand as the station's latest until that time came.
+    const latest = Date.now() + this.settings.futureSkewSeconds * 1000;
+    if (observedAt.getTime() > latest) {
+      throw new Rejection(QN_RTN.REJECTED, `CP DataTime ${cp.dataTime} is more than ${this.settings.futureSkewSeconds} s ahead of the hub's clock (China Standard Time); check the logger's clock`);
+    }
     const rows = new Map<string, { value: string; unit: string; flag: string }>();
     for (const [given, fields] of Object.entries(cp.items)) {
       const code = packet.flag.version === '2005' ? CODES_2005[given] ?? given : given;
@@ -206,7 +237,7 @@ export class Hj212Ingest {
          SET interval = EXCLUDED.interval, value = EXCLUDED.value, unit = EXCLUDED.unit, flag = EXCLUDED.flag
          WHERE array_position($8::varchar[], observation.interval::varchar) <= array_position($8::varchar[], EXCLUDED.interval::varchar)
        RETURNING 1`,
-      [device.id, dataTimeToDate(cp.dataTime).toISOString(), command.interval, codes, codes.map((c) => rows.get(c)!.value),
+      [device.id, observedAt.toISOString(), command.interval, codes, codes.map((c) => rows.get(c)!.value),
         codes.map((c) => rows.get(c)!.unit), codes.map((c) => rows.get(c)!.flag), PRECEDENCE],
     );
     out.stored = written.length;

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { DataSource } from 'typeorm';
 import type { Logger } from '../../logger';
-import { Hj212Ingest } from './hj212-ingest.service';
+import { senderOf } from './device-password';
+import { HJ212_DEFAULTS, Hj212Ingest, Hj212Settings } from './hj212-ingest.service';
 
 export interface Hj212ListenerOptions {
   port: number;
@@ -12,8 +13,10 @@ export interface Hj212ListenerOptions {
   maxLineBytes?: number;
   /** Refused packets in a row after which the connection is dropped. */
   maxRejectsInRow?: number;
-  /** A connection silent this long is closed. */
+  /** A connection silent this long is closed (30 minutes by default: loggers keep one connection open between uploads). */
   idleMs?: number;
+  /** Connection caps, the incomplete-packet timeout and the DataTime skew; HJ212_DEFAULTS where absent. */
+  settings?: Partial<Hj212Settings>;
 }
 
 export interface Hj212Listener {
@@ -29,18 +32,33 @@ const MAX_QUEUED_LINES = 64;
 /**
  * The TCP side of HJ 212 ingest, as data loggers connect: a stream of packets split on `\r\n`
  * (a packet may arrive in pieces, several may share a chunk), each handled in order and answered
- * on the same socket. A line longer than `maxLineBytes` or a run of refused packets ends that
- * connection; nothing a logger sends stops the listener.
+ * on the same socket. A line longer than `maxLineBytes`, a run of refused packets, or a packet
+ * whose rest does not follow its first bytes within the packet timeout ends that connection; one
+ * sender address holds at most `maxConnectionsPerAddress` connections, so it cannot take the
+ * listener's `maxConnections` from the other loggers. Nothing a logger sends stops the listener.
  */
 export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212Listener> {
-  const ingest = new Hj212Ingest(o.ds, o.log);
+  const settings: Hj212Settings = { ...HJ212_DEFAULTS, ...o.settings };
+  const ingest = new Hj212Ingest(o.ds, o.log, settings);
   const maxLine = o.maxLineBytes ?? MAX_LINE_BYTES;
   const maxRejects = o.maxRejectsInRow ?? 10;
+  const packetTimeoutMs = settings.packetTimeoutSeconds * 1000;
   const sockets = new Map<net.Socket, () => Promise<void>>();
+  /** Open connections per sender (an address, an IPv6 /64). */
+  const perSender = new Map<string, number>();
   let packets = 0;
 
   const server = net.createServer((socket) => {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const sender = senderOf(socket.remoteAddress);
+    const open = perSender.get(sender) ?? 0;
+    if (open >= settings.maxConnectionsPerAddress) {
+      o.log.warn({ event: 'hj212_rejects', remote, sender, reason: `already ${open} connections from this sender` }, 'hj212 connection refused');
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
+    perSender.set(sender, open + 1);
     let buffered: Buffer = Buffer.alloc(0);
     let queue: Promise<void> = Promise.resolve();
     let queued = 0;
@@ -52,10 +70,23 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
       socket.destroy();
     };
 
+    // The clock of an incomplete packet runs from its first bytes, not its last: a sender that
+    // trickles a byte at a time gains nothing. It stops while the hub itself holds the socket
+    // paused, since the rest cannot arrive then.
+    let partial: NodeJS.Timeout | undefined;
+    const watchPartial = () => {
+      if (buffered.length === 0 || socket.isPaused()) {
+        clearTimeout(partial);
+        partial = undefined;
+      } else if (!partial) {
+        partial = setTimeout(() => drop(`an incomplete packet waited more than ${settings.packetTimeoutSeconds} s for its end`), packetTimeoutMs);
+      }
+    };
+
     const handle = async (line: string) => {
       if (socket.destroyed) return;
       try {
-        const r = await ingest.ingest(line, { transport: 'tcp', remote }, packets++);
+        const r = await ingest.ingest(line, { transport: 'tcp', remote, address: socket.remoteAddress }, packets++);
         rejectsInRow = r.status === 'rejected' ? rejectsInRow + 1 : 0;
         if (r.reply && !socket.destroyed) socket.write(r.reply);
         if (rejectsInRow >= maxRejects) drop(`${rejectsInRow} refused packets in a row`);
@@ -76,17 +107,27 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
         queued++;
         queue = queue.then(() => handle(line)).finally(() => {
           queued--;
-          if (queued < MAX_QUEUED_LINES / 2 && socket.isPaused()) socket.resume();
+          if (queued < MAX_QUEUED_LINES / 2 && socket.isPaused()) {
+            socket.resume();
+            watchPartial();
+          }
         });
         // A logger that sends faster than the hub stores waits in TCP, not in our memory.
         if (queued >= MAX_QUEUED_LINES) socket.pause();
       }
-      if (buffered.length > maxLine) drop(`more than ${maxLine} bytes without a line end`);
+      if (buffered.length > maxLine) return drop(`more than ${maxLine} bytes without a line end`);
+      watchPartial();
     });
     socket.on('error', (err) => o.log.debug({ err, remote }, 'hj212 socket error'));
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      clearTimeout(partial);
+      sockets.delete(socket);
+      const left = (perSender.get(sender) ?? 1) - 1;
+      if (left > 0) perSender.set(sender, left);
+      else perSender.delete(sender);
+    });
   });
-  server.maxConnections = 2000;
+  server.maxConnections = settings.maxConnections;
   server.on('error', (err) => o.log.error({ err }, 'hj212 listener error'));
 
   await new Promise<void>((resolve, reject) => {
