@@ -43,7 +43,7 @@ export class Loaders {
   /** One page of a record type for each enterprise; siblings with the same page arguments share one statement. */
   recordsOf<T>(name: SpecName, args: PageArgs, path: string): DataLoader<string, Page<T>> {
     const spec = SPECS[name] as RecordSpec<unknown>;
-    const page = pageRequest(args, spec.recordType, spec.order.columns.length, path);
+    const page = pageRequest(args, spec.recordType, this.store.cursorKinds(spec), path);
     const key = `${name}:${page.first}:${page.afterRaw ?? ''}`;
     let l = this.pages.get(key);
     if (!l) {

@@ -10,6 +10,7 @@ import { migrationsUpToDate } from '../db/datasource';
 import { timeSql } from '../db/sql-stats';
 import type { HubContext } from '../graphql/context';
 import { limitRules, limitsPlugin, parseOptions, requestShapeLimits } from '../graphql/limits';
+import { scalarArgumentsPlugin } from '../graphql/scalars';
 import type { Logger } from '../logger';
 import { corsFor } from './cors';
 import { HubMetrics } from './metrics';
@@ -86,7 +87,7 @@ export function createOperations(config: Config, ds: DataSource, log: Logger): O
     readiness: readinessHandler({ ds, log, migrationsUpToDate, cacheStatus: () => cache.status(), stopping: () => ops.stopping }),
     validationRules: limitRules(config.limits),
     parseOptions: parseOptions(config.limits),
-    apolloPlugins: [limitsPlugin<HubContext>(config.limits), metrics.plugin()],
+    apolloPlugins: [limitsPlugin<HubContext>(config.limits), scalarArgumentsPlugin<HubContext>(), metrics.plugin()],
     stopping: false,
     close: () => store.close(),
   };

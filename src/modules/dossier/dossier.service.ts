@@ -60,7 +60,7 @@ export class DossierService {
 
   list<T>(ctx: ReadContext, name: SpecName, filter: RecordFilter, args: PageArgs): Promise<Page<T>> {
     const spec = SPECS[name] as RecordSpec<T>;
-    const page = pageRequest(args, spec.recordType, spec.order.columns.length);
+    const page = pageRequest(args, spec.recordType, this.store.cursorKinds(spec));
     if (filter.from && filter.to && isoDate(filter.from) > isoDate(filter.to)) {
       throw badInput('filter.to', `must not be before filter.from (${isoDate(filter.from)})`);
     }

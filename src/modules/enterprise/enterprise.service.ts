@@ -51,7 +51,7 @@ export class EnterpriseService {
   }
 
   list(ctx: HubContext, filter: EnterpriseFilter, args: PageArgs): Promise<Page<Enterprise>> {
-    const page = pageRequest(args, SPECS.enterprise.recordType, 1);
+    const page = pageRequest(args, SPECS.enterprise.recordType, ['text']);
     if (filter.nameContains !== undefined && (filter.nameContains.length === 0 || filter.nameContains.length > 100)) {
       throw badInput('filter.nameContains', 'must be 1 to 100 characters');
     }
