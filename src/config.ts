@@ -29,7 +29,7 @@ export interface Config {
   demoSeed: number;
   /** Whether unexpected errors keep their message and stack in responses. */
   exposeErrors: boolean;
-  /** What one request may ask: depth, cost, aliases, root fields, batch, document bytes (HUB_MAX_*). */
+  /** What one request may ask: depth, cost, aliases, root fields, batch, document bytes and tokens, expanded selections, directives (HUB_MAX_*). */
   limits: QueryLimits;
   /** Whether the schema answers introspection (GraphiQL needs it). */
   introspection: boolean;
@@ -149,6 +149,11 @@ function defences(env: Env): Pick<Config, 'limits' | 'introspection' | 'rateLimi
       maxBatch,
       // express.json() accepts bodies up to 1 MB; the document must fit in one.
       maxQueryBytes: intVar(env, 'HUB_MAX_QUERY_BYTES', 32_768, 256, 1_000_000),
+      // GraphiQL's introspection query is about 160 tokens, the largest example about 150.
+      maxTokens: intVar(env, 'HUB_MAX_TOKENS', 5_000, 100, 1_000_000),
+      // The examples expand to at most a few hundred selections; a fragment fan-out to 2^levels.
+      maxSelections: intVar(env, 'HUB_MAX_SELECTIONS', 2_000, 10, 10_000_000),
+      maxDirectives: intVar(env, 'HUB_MAX_DIRECTIVES', 50, 0, 10_000),
     },
     introspection: boolVar(env, 'HUB_INTROSPECTION', true),
     rateLimit: { perMinute, burst: intVar(env, 'HUB_RATE_LIMIT_BURST', 100, 1, 1_000_000) },

@@ -90,6 +90,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
       ApolloServerPluginCacheControlDisabled(), responsePlugin(log), ...ops.apolloPlugins,
     ],
     validationRules: ops.validationRules,
+    parseOptions: ops.parseOptions,
     formatError: formatErrorFactory(config.exposeErrors, (err) => log.error({ err }, 'unexpected error')),
     includeStacktraceInErrorResponses: config.exposeErrors,
     introspection: config.introspection,

@@ -52,8 +52,8 @@ function isDatabaseUnavailable(err: unknown): boolean {
 /**
  * Failures that hostile or malformed input provokes below the resolvers, where no typed error is
  * thrown: text PostgreSQL cannot store (a NUL character), an operation type the schema does not
- * have, a federation representation naming an unknown type. The caller gets a 4xx-class code, not
- * INTERNAL_SERVER_ERROR (test/api/bad-input-corpus.test.ts finds them).
+ * have. The caller gets a 4xx-class code, not INTERNAL_SERVER_ERROR (test/api/bad-input-corpus.test.ts
+ * finds them). Federation representations are checked before @apollo/subgraph sees them (federation.ts).
  */
 function clientCaused(err: unknown): { code: ErrorCode | 'BAD_REQUEST'; message: string } | null {
   const e = err as { code?: string; message?: string } | undefined;
@@ -61,7 +61,6 @@ function clientCaused(err: unknown): { code: ErrorCode | 'BAD_REQUEST'; message:
   if (e.code === '22021' || e.code === '22P05') return { code: ErrorCode.BAD_USER_INPUT, message: 'text arguments may not contain the NUL character (U+0000) or other characters outside UTF-8' };
   const m = /^Schema is not configured to execute (\w+) operation\.$/.exec(e.message ?? '');
   if (m) return { code: 'BAD_REQUEST', message: `the hub has no ${m[1]} operations` };
-  if (/^The _entities resolver tried to load an entity for type "/.test(e.message ?? '')) return { code: ErrorCode.BAD_USER_INPUT, message: 'representations: __typename names no entity type of this subgraph' };
   return null;
 }
 

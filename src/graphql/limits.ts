@@ -1,7 +1,9 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { NextFunction, Request, Response } from 'express';
 import {
   ASTVisitor,
+  DocumentNode,
   FieldNode,
   FragmentDefinitionNode,
   getArgumentValues,
@@ -17,8 +19,13 @@ import {
   isListType,
   isObjectType,
   Kind,
+  Lexer,
   OperationDefinitionNode,
+  SelectionNode,
   SelectionSetNode,
+  Source,
+  TokenKind,
+  TypeInfo,
   ValidationContext,
   ValidationRule,
 } from 'graphql';
@@ -28,10 +35,11 @@ import { DEFAULT_PAGE_SIZE } from './pagination';
 /**
  * What one request may ask of the hub. Each limit stops a different way of making one request
  * expensive: deep nesting, wide fan-out of lists (cost), repeating a field under many aliases,
- * many root fields, many operations in one HTTP request, and a huge document to parse.
+ * many root fields, many operations in one HTTP request, a huge document to parse, a small one
+ * that fragments blow up, and piles of directives.
  */
 export interface QueryLimits {
-  /** Nesting of fields in an operation (introspection's `__schema`/`__type` subtrees are not counted). */
+  /** Nesting of fields in an operation (`__schema`, GraphiQL's introspection, is not counted). */
   maxDepth: number;
   /** Estimated objects an operation may produce (see `operationCost`). */
   maxCost: number;
@@ -43,10 +51,16 @@ export interface QueryLimits {
   maxBatch: number;
   /** Bytes of the query document, checked before it is parsed. */
   maxQueryBytes: number;
+  /** Lexical tokens of the query document: the parser stops at the first one over. */
+  maxTokens: number;
+  /** Field selections of an operation with every fragment written out where it is spread (see `expandedSelections`). */
+  maxSelections: number;
+  /** Directives in an operation, fragments counted where they are spread. */
+  maxDirectives: number;
 }
 
 /** The names clients see in `extensions.limit`, one per limit. */
-export type LimitName = 'depth' | 'cost' | 'aliases' | 'rootFields' | 'batch' | 'queryBytes';
+export type LimitName = 'depth' | 'cost' | 'aliases' | 'rootFields' | 'batch' | 'queryBytes' | 'tokens' | 'selections' | 'directives';
 
 /** A QUERY_TOO_COMPLEX error that names the limit, the maximum, what the request had and by how much it is over. */
 export function tooComplex(limit: LimitName, what: string, max: number, actual: number, operation?: string | null): GraphQLError {
@@ -56,6 +70,14 @@ export function tooComplex(limit: LimitName, what: string, max: number, actual: 
   });
 }
 
+/**
+ * AST nodes the hub's own limit checks have visited since the process started. Every walk below
+ * counts here, so a test can take the difference over one request and show that the work is
+ * bounded by the document, not by what its fragments expand to (issue 10: a 1 KB document of
+ * fragments spreading the next one twice used to cost 2^levels).
+ */
+export const limitVisits = { nodes: 0 };
+
 type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
 
 function fragmentsOf(definitions: ReadonlyArray<{ kind: Kind }>): Map<string, FragmentDefinitionNode> {
@@ -64,98 +86,184 @@ function fragmentsOf(definitions: ReadonlyArray<{ kind: Kind }>): Map<string, Fr
   return map;
 }
 
-const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
-
 /**
- * Depth of a selection set: a root field is depth 1. Introspection subtrees count 0, so GraphiQL's
- * deep introspection query passes under any limit. Fragment cycles (which validation rejects
- * anyway) are cut, so this never loops.
+ * Field selections of a selection set as if every fragment were written out where it is spread:
+ * what a walker that expands fragments (execution's field collection, a planner, an estimate)
+ * could be made to visit. Each fragment is counted once and its count reused at every spread, so
+ * this costs time linear in the document while the number it returns can be 2^levels. Fragment
+ * cycles (which validation refuses) count 0. Saturates at Number.MAX_SAFE_INTEGER.
  */
-export function selectionDepth(set: SelectionSetNode | undefined, fragments: Fragments, visiting: Set<string> = new Set()): number {
-  if (!set) return 0;
-  let max = 0;
-  for (const s of set.selections) {
-    let d = 0;
-    if (s.kind === Kind.FIELD) d = INTROSPECTION_ROOTS.has(s.name.value) ? 0 : 1 + selectionDepth(s.selectionSet, fragments, visiting);
-    else if (s.kind === Kind.INLINE_FRAGMENT) d = selectionDepth(s.selectionSet, fragments, visiting);
-    else {
-      const name = s.name.value;
-      const f = fragments.get(name);
-      if (f && !visiting.has(name)) {
-        visiting.add(name);
-        d = selectionDepth(f.selectionSet, fragments, visiting);
-        visiting.delete(name);
-      }
-    }
-    if (d > max) max = d;
-  }
-  return max;
-}
-
-/** Aliased fields as executed: a fragment's aliases count once per spread. */
-export function aliasCount(set: SelectionSetNode | undefined, fragments: Fragments, memo: Map<string, number> = new Map(), visiting: Set<string> = new Set()): number {
+export function expandedSelections(set: SelectionSetNode | undefined, fragments: Fragments, memo: Map<string, number> = new Map(), visiting: Set<string> = new Set()): number {
   if (!set) return 0;
   let n = 0;
   for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) n += (s.alias ? 1 : 0) + aliasCount(s.selectionSet, fragments, memo, visiting);
-    else if (s.kind === Kind.INLINE_FRAGMENT) n += aliasCount(s.selectionSet, fragments, memo, visiting);
+    limitVisits.nodes++;
+    if (s.kind === Kind.FIELD) n += 1 + expandedSelections(s.selectionSet, fragments, memo, visiting);
+    else if (s.kind === Kind.INLINE_FRAGMENT) n += expandedSelections(s.selectionSet, fragments, memo, visiting);
     else {
       const name = s.name.value;
-      const f = fragments.get(name);
-      if (!f || visiting.has(name)) continue;
-      if (!memo.has(name)) {
+      let count = memo.get(name);
+      if (count === undefined) {
+        const f = fragments.get(name);
+        if (!f || visiting.has(name)) continue;
         visiting.add(name);
-        memo.set(name, aliasCount(f.selectionSet, fragments, memo, visiting));
+        count = expandedSelections(f.selectionSet, fragments, memo, visiting);
         visiting.delete(name);
+        memo.set(name, count);
       }
-      n += memo.get(name)!;
+      n += count;
     }
   }
-  return n;
-}
-
-/** Distinct response keys at the root of an operation, `__typename` aside. */
-export function rootFieldCount(set: SelectionSetNode, fragments: Fragments): number {
-  const keys = new Set<string>();
-  const visit = (s: SelectionSetNode, visiting: Set<string>): void => {
-    for (const sel of s.selections) {
-      if (sel.kind === Kind.FIELD) {
-        if (sel.name.value !== '__typename') keys.add(sel.alias?.value ?? sel.name.value);
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) visit(sel.selectionSet, visiting);
-      else {
-        const f = fragments.get(sel.name.value);
-        if (f && !visiting.has(f.name.value)) visit(f.selectionSet, new Set([...visiting, f.name.value]));
-      }
-    }
-  };
-  visit(set, new Set());
-  return keys.size;
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
 }
 
 /**
- * Depth, alias and root-field limits as graphql-js validation rules: they need only the document,
- * so Apollo runs them once per distinct document (its validated-document cache) and before any
- * resolver. Apollo files validation errors under GRAPHQL_VALIDATION_FAILED; `limitsPlugin` puts
- * the QUERY_TOO_COMPLEX code back.
+ * Distinct response keys at the root of an operation, `__typename` aside. Each fragment is read
+ * once: spreading it again adds no key it has not added already.
  */
-export function limitRules(limits: Pick<QueryLimits, 'maxDepth' | 'maxAliases' | 'maxRootFields'>): ValidationRule[] {
+export function rootFieldCount(set: SelectionSetNode, fragments: Fragments): number {
+  const keys = new Set<string>();
+  const read = new Set<string>();
+  const visit = (s: SelectionSetNode): void => {
+    for (const sel of s.selections) {
+      limitVisits.nodes++;
+      if (sel.kind === Kind.FIELD) {
+        if (sel.name.value !== '__typename') keys.add(sel.alias?.value ?? sel.name.value);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) visit(sel.selectionSet);
+      else if (!read.has(sel.name.value)) {
+        read.add(sel.name.value);
+        const f = fragments.get(sel.name.value);
+        if (f) visit(f.selectionSet);
+      }
+    }
+  };
+  visit(set);
+  return keys.size;
+}
+
+/*
+ * Depth, aliases and directives are counted by @escape.tech/graphql-armor's rules. Each of them
+ * keeps one count per fragment and reuses it at every further spread, so they are linear in the
+ * document (test/api/limits-fanout.test.ts counts their calls on a 30-level fan-out). They are
+ * driven here rather than registered as rules of their own: armor's limit is set out of reach and
+ * its accept callback hands over the count, so the hub compares, names the operation and answers
+ * in its own words (QUERY_TOO_COMPLEX with limit, max and actual) instead of armor's
+ * "Syntax Error: … exceeded" under BAD_USER_INPUT.
+ *
+ * Armor's token limit is not used: its Apollo plugin parses every document a second time through
+ * a proxied lexer and reports a refusal as an unexpected error; graphql-js's own parser option
+ * `maxTokens` does the same within the one parse Apollo makes (`parseOptions`, below).
+ */
+type ArmorCount = 'maxDepth' | 'maxAliases' | 'maxDirectives';
+let armorReported: number | undefined;
+
+function armorCounter(kind: ArmorCount, options: Record<string, unknown>): ValidationRule {
+  const off = { enabled: false };
+  const counting = { ...options, n: Infinity, propagateOnRejection: false, onReject: [], onAccept: [(_ctx: unknown, details: { n: number }) => { armorReported = details.n; }] };
+  const rules = new ApolloArmor({ blockFieldSuggestion: off, maxTokens: off, costLimit: off, maxAliases: off, maxDirectives: off, maxDepth: off, [kind]: counting }).protect().validationRules;
+  if (rules.length !== 1) throw new Error(`graphql-armor gave ${rules.length} rules for ${kind}, expected 1`);
+  return rules[0];
+}
+
+const ARMOR = {
+  // `flattenFragments`: a spread is no level of its own, as in execution. `ignoreIntrospection` spares `__schema` (not `__type`).
+  depth: armorCounter('maxDepth', { ignoreIntrospection: true, flattenFragments: true }),
+  // Every alias counts, `__typename` ones too (armor spares those by default).
+  aliases: armorCounter('maxAliases', { allowList: [] }),
+  directives: armorCounter('maxDirectives', {}),
+};
+
+type ArmorVisitor = { OperationDefinition: { enter(this: unknown, op: OperationDefinitionNode): void } };
+
+function armorCount(visitor: ASTVisitor, operation: OperationDefinitionNode): number {
+  armorReported = undefined;
+  const v = visitor as unknown as ArmorVisitor;
+  v.OperationDefinition.enter.call(v, operation);
+  if (armorReported === undefined) throw new Error('graphql-armor reported no count');
+  return armorReported;
+}
+
+/** What the limits measure of one operation; every number costs time linear in the document. */
+export interface OperationMeasures {
+  name: string | null;
+  selections: number;
+  depth: number;
+  aliases: number;
+  directives: number;
+  rootFields: number;
+}
+
+function measurer(context: ValidationContext, document: DocumentNode): (op: OperationDefinitionNode) => OperationMeasures {
+  const fragments = fragmentsOf(document.definitions);
+  const memo = new Map<string, number>();
+  const depth = ARMOR.depth(context);
+  const aliases = ARMOR.aliases(context);
+  const directives = ARMOR.directives(context);
+  return (op) => ({
+    name: op.name?.value ?? null,
+    selections: expandedSelections(op.selectionSet, fragments, memo),
+    depth: armorCount(depth, op),
+    aliases: armorCount(aliases, op),
+    directives: armorCount(directives, op),
+    rootFields: rootFieldCount(op.selectionSet, fragments),
+  });
+}
+
+/** The measures of each operation of a document, as the limit rules take them (for tests and tools). */
+export function measureDocument(schema: GraphQLSchema, document: DocumentNode): OperationMeasures[] {
+  const context = new ValidationContext(schema, document, new TypeInfo(schema), () => undefined);
+  const measure = measurer(context, document);
+  return document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION).map(measure);
+}
+
+type DocumentLimits = Pick<QueryLimits, 'maxDepth' | 'maxAliases' | 'maxRootFields' | 'maxSelections' | 'maxDirectives'>;
+
+/**
+ * The expanded-selection, depth, alias, directive and root-field limits as one graphql-js
+ * validation rule: they need only the document, so Apollo runs them once per distinct document
+ * (its validated-document cache) and before any resolver. The rule does all its work when the
+ * Document node is entered, before any other rule has looked at a selection; the other rules
+ * (graphql-js's own, OverlappingFieldsCanBeMerged included) stay polynomial on fragment fan-outs
+ * and are held to the token limit. Apollo files validation errors under
+ * GRAPHQL_VALIDATION_FAILED; `limitsPlugin` puts the QUERY_TOO_COMPLEX code back.
+ */
+export function limitRules(limits: DocumentLimits): ValidationRule[] {
   const rule = (context: ValidationContext): ASTVisitor => ({
     Document(doc) {
-      const fragments = fragmentsOf(doc.definitions);
+      const measure = measurer(context, doc);
       for (const d of doc.definitions) {
         if (d.kind !== Kind.OPERATION_DEFINITION) continue;
-        const name = d.name?.value ?? null;
-        const depth = selectionDepth(d.selectionSet, fragments);
-        if (depth > limits.maxDepth) context.reportError(tooComplex('depth', 'query depth', limits.maxDepth, depth, name));
-        const aliases = aliasCount(d.selectionSet, fragments);
-        if (aliases > limits.maxAliases) context.reportError(tooComplex('aliases', 'the number of aliased fields', limits.maxAliases, aliases, name));
-        const roots = rootFieldCount(d.selectionSet, fragments);
-        if (roots > limits.maxRootFields) context.reportError(tooComplex('rootFields', 'the number of root fields', limits.maxRootFields, roots, name));
+        const m = measure(d);
+        const over = (limit: LimitName, what: string, max: number, actual: number) => {
+          if (actual > max) context.reportError(tooComplex(limit, what, max, actual, m.name));
+        };
+        over('selections', 'the number of field selections with fragments expanded', limits.maxSelections, m.selections);
+        over('depth', 'query depth', limits.maxDepth, m.depth);
+        over('aliases', 'the number of aliased fields', limits.maxAliases, m.aliases);
+        over('directives', 'the number of directives', limits.maxDirectives, m.directives);
+        over('rootFields', 'the number of root fields', limits.maxRootFields, m.rootFields);
       }
       return false; // nothing below the document is needed
     },
   });
   return [rule];
+}
+
+/** graphql-js parse options for Apollo's `parseOptions`: the parser refuses a document past `maxTokens` tokens as it reads it. */
+export function parseOptions(limits: Pick<QueryLimits, 'maxTokens'>): { maxTokens: number } {
+  return { maxTokens: limits.maxTokens };
+}
+
+/** Tokens of a document (up to the first lexical error), to tell a client how many it sent. */
+export function tokenCount(source: string): number {
+  const lexer = new Lexer(new Source(source));
+  let n = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) n++;
+  } catch {
+    // a lexical error after the limit: the tokens read so far are what the parser refused
+  }
+  return n;
 }
 
 /**
@@ -176,15 +284,36 @@ interface Selected {
   nodes: Array<FieldNode>;
 }
 
+/** Fields a cost estimate visits at most: a guard under the selection limit, which refuses large expansions first. */
+export const MAX_COST_VISITS = 50_000;
+
+class TooManyVisits extends Error {}
+
+interface CostWalk {
+  schema: GraphQLSchema;
+  fragments: Fragments;
+  variables: VariableValues;
+  visits: number;
+  /** Cost by (type, list multiplier, selections): a fragment spread in many places is costed once. */
+  memo: Map<string, number>;
+  ids: Map<SelectionNode, number>;
+}
+
+function visit(w: CostWalk): void {
+  limitVisits.nodes++;
+  if (++w.visits > MAX_COST_VISITS) throw new TooManyVisits();
+}
+
 /**
- * The fields a selection set selects on `parent`, merged as execution merges them (same type and
- * response key: one field, sub-selections together), fragments expanded. Inline fragments and
- * fragment spreads with a type condition are costed on that type; fields of several possible
- * types are all counted, which can only over-estimate.
+ * The fields a list of selections selects on `parent`, merged as execution merges them (same type
+ * and response key: one field, sub-selections together), fragments expanded. As in execution, a
+ * fragment spread twice in one selection is expanded once. Inline fragments and fragment spreads
+ * with a type condition are costed on that type; fields of several possible types are all
+ * counted, which can only over-estimate.
  */
-function collect(schema: GraphQLSchema, parent: GraphQLNamedType, set: SelectionSetNode | undefined, fragments: Fragments, out: Map<string, Selected> = new Map(), visiting: Set<string> = new Set()): Map<string, Selected> {
-  if (!set) return out;
-  for (const s of set.selections) {
+function collect(w: CostWalk, parent: GraphQLNamedType, selections: readonly SelectionNode[], out: Map<string, Selected> = new Map(), expanded: Set<string> = new Set()): Map<string, Selected> {
+  for (const s of selections) {
+    visit(w);
     if (s.kind === Kind.FIELD) {
       if (s.name.value.startsWith('__')) continue; // __typename and introspection: free
       if (!isObjectType(parent) && !isInterfaceType(parent)) continue;
@@ -195,30 +324,37 @@ function collect(schema: GraphQLSchema, parent: GraphQLNamedType, set: Selection
       if (seen) seen.nodes.push(s);
       else out.set(key, { parent, field, nodes: [s] });
     } else {
-      let inner: SelectionSetNode;
+      let inner: readonly SelectionNode[];
       let typeName: string | undefined;
-      let path = visiting;
       if (s.kind === Kind.INLINE_FRAGMENT) {
-        inner = s.selectionSet;
+        inner = s.selectionSet.selections;
         typeName = s.typeCondition?.name.value;
       } else {
-        const f = fragments.get(s.name.value);
-        if (!f || visiting.has(f.name.value)) continue;
-        inner = f.selectionSet;
+        const f = w.fragments.get(s.name.value);
+        if (!f || expanded.has(f.name.value)) continue;
+        expanded.add(f.name.value);
+        inner = f.selectionSet.selections;
         typeName = f.typeCondition.name.value;
-        path = new Set([...visiting, f.name.value]);
       }
-      const on = typeName ? schema.getType(typeName) : parent;
-      if (on) collect(schema, on, inner, fragments, out, path);
+      const on = typeName ? w.schema.getType(typeName) : parent;
+      if (on) collect(w, on, inner, out, expanded);
     }
   }
   return out;
 }
 
-function mergedSelection(nodes: ReadonlyArray<FieldNode>): SelectionSetNode | undefined {
-  const sets = nodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s);
-  if (sets.length <= 1) return sets[0];
-  return { kind: Kind.SELECTION_SET, selections: sets.flatMap((s) => s.selections) };
+function mergedSelections(nodes: ReadonlyArray<FieldNode>): readonly SelectionNode[] {
+  return nodes.length === 1 ? nodes[0].selectionSet?.selections ?? [] : nodes.flatMap((n) => n.selectionSet?.selections ?? []);
+}
+
+/** A memo key for a list of selections: a spread stands for its fragment wherever it is, any other node for itself. */
+function selectionsKey(w: CostWalk, selections: readonly SelectionNode[]): string {
+  return selections.map((s) => {
+    if (s.kind === Kind.FRAGMENT_SPREAD) return s.name.value;
+    let id = w.ids.get(s);
+    if (id === undefined) w.ids.set(s, (id = w.ids.size));
+    return `#${id}`;
+  }).join(',');
 }
 
 function argumentValues(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: VariableValues): Record<string, unknown> {
@@ -229,28 +365,20 @@ function argumentValues(field: GraphQLField<unknown, unknown>, node: FieldNode, 
   }
 }
 
-/** Fields a cost estimate visits at most: fragments spread inside fragments can expand a small document enormously. */
-export const MAX_COST_VISITS = 50_000;
-
-class TooManyVisits extends Error {}
-
-interface CostWalk {
-  schema: GraphQLSchema;
-  fragments: Fragments;
-  variables: VariableValues;
-  visits: number;
-}
-
-function costOf(w: CostWalk, parent: GraphQLNamedType, set: SelectionSetNode | undefined, listMultiplier: number | null): number {
-  const { schema, fragments, variables } = w;
+function costOf(w: CostWalk, parent: GraphQLNamedType, selections: readonly SelectionNode[], listMultiplier: number | null): number {
+  if (selections.length === 0) return 0;
+  const key = `${parent.name}|${listMultiplier}|${selectionsKey(w, selections)}`;
+  const known = w.memo.get(key);
+  if (known !== undefined) return known;
+  const { variables } = w;
   let total = 0;
-  for (const { parent: on, field, nodes } of collect(schema, parent, set, fragments).values()) {
-    if (++w.visits > MAX_COST_VISITS) throw new TooManyVisits();
+  for (const { parent: on, field, nodes } of collect(w, parent, selections).values()) {
+    visit(w);
     const named = getNamedType(field.type);
     const isList = isListType(getNullableType(field.type));
     const own = FIELD_COSTS[`${on.name}.${field.name}`] ?? (isCompositeType(named) || field.name === 'totalCount' ? 1 : 0);
     const args = argumentValues(field, nodes[0], variables);
-    const children = mergedSelection(nodes);
+    const children = mergedSelections(nodes);
     let cost: number;
     if (field.args.some((a) => a.name === 'first')) {
       // As asked, not capped: each list enforces its own maximum, and the estimate is of the request as sent.
@@ -264,6 +392,7 @@ function costOf(w: CostWalk, parent: GraphQLNamedType, set: SelectionSetNode | u
     }
     total += isList && listMultiplier !== null ? cost * listMultiplier : cost;
   }
+  w.memo.set(key, total);
   return total;
 }
 
@@ -276,7 +405,9 @@ function costOf(w: CostWalk, parent: GraphQLNamedType, set: SelectionSetNode | u
  *   when absent;
  * - a list without `first` counts as long as its longest list argument, otherwise once;
  * - `__typename` and introspection cost nothing;
- * - a document that expands (through fragments) to more than `MAX_COST_VISITS` fields costs Infinity.
+ * - the same selections on the same type are costed once and reused (a fragment spread in many
+ *   places), so the estimate takes time linear in the document; a walk of more than
+ *   `MAX_COST_VISITS` nodes all the same costs Infinity.
  *
  * `enterprises(first: 20) { edges { node { uscc creditStatus { level } } } }` costs
  * 1 + 20 × (1 + 1 + 1) = 61; nesting `penalties(first: 500)` under `enterprises(first: 500)`
@@ -286,7 +417,7 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return 0;
   try {
-    return costOf({ schema, fragments, variables, visits: 0 }, root, operation.selectionSet, null);
+    return costOf({ schema, fragments, variables, visits: 0, memo: new Map(), ids: new Map() }, root, operation.selectionSet.selections, null);
   } catch (err) {
     if (err instanceof TooManyVisits) return Infinity;
     throw err;
@@ -296,9 +427,10 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
 /**
  * The cost limit, as an Apollo plugin: validation rules do not see variables, and `first` often
  * comes in one. Also writes the cost to the `x-query-cost` response header, so clients can see
- * how close they are, and restores QUERY_TOO_COMPLEX on the validation rules' errors.
+ * how close they are, restores QUERY_TOO_COMPLEX on the validation rules' errors, and answers the
+ * parser's token limit (`parseOptions`) in the same words as the other limits.
  */
-export function limitsPlugin<T extends BaseContext>(limits: Pick<QueryLimits, 'maxCost'>): ApolloServerPlugin<T> {
+export function limitsPlugin<T extends BaseContext>(limits: Pick<QueryLimits, 'maxCost' | 'maxTokens'>): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       let cost: number | undefined;
@@ -315,12 +447,21 @@ export function limitsPlugin<T extends BaseContext>(limits: Pick<QueryLimits, 'm
           }
           if (cost > limits.maxCost) throw tooComplex('cost', 'estimated query cost', limits.maxCost, cost, operation.name?.value);
         },
-        async didEncounterErrors({ errors }) {
+        async didEncounterErrors({ errors, source }) {
           for (const e of errors) {
             // Apollo wraps validation errors and overwrites their code; the wrapped error keeps ours.
             const original = e.originalError as { extensions?: Record<string, unknown> } | undefined;
             if (e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && original?.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX) {
               (e.extensions as Record<string, unknown>).code = ErrorCode.QUERY_TOO_COMPLEX;
+            }
+            // The parser stopped at the token limit: say so like the other limits, with the whole count (the document is at most maxQueryBytes).
+            if (e.extensions?.code === 'GRAPHQL_PARSE_FAILED' && source !== undefined) {
+              const tokens = tokenCount(source);
+              if (tokens > limits.maxTokens) {
+                const refusal = tooComplex('tokens', 'the number of tokens in the query document', limits.maxTokens, tokens);
+                e.message = refusal.message;
+                Object.assign(e.extensions as Record<string, unknown>, refusal.extensions);
+              }
             }
           }
         },

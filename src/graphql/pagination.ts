@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, ArgsType, ClassType } from 'type-graphql';
+import { parseDay } from '../domain/calendar';
 import { badInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -36,7 +37,7 @@ export class PageArgs {
 export interface PageRequest {
   first: number;
   /** Decoded cursor values, in the list's sort order. */
-  after: unknown[] | null;
+  after: string[] | null;
   /** The raw cursor, for loader keys. */
   afterRaw: string | null;
 }
@@ -46,7 +47,43 @@ export function encodeCursor(tag: string, values: unknown[]): string {
   return Buffer.from(JSON.stringify([tag, ...values])).toString('base64url');
 }
 
-export function decodeCursor(tag: string, cursor: string, arity: number, field = 'after'): unknown[] {
+/**
+ * What a cursor value stands for in the list's sort order. A decoded cursor comes from the client,
+ * so each value is checked against its kind before it reaches SQL: a forged "date" that is not
+ * one is BAD_USER_INPUT naming the argument, not a database error.
+ */
+export type CursorValueKind = 'text' | 'date' | 'timestamptz' | 'bigint' | 'int' | 'uuid' | 'numeric';
+
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function integerWithin(v: string, digits: number, min: bigint, max: bigint): boolean {
+  if (!new RegExp(`^-?\\d{1,${digits}}$`).test(v)) return false;
+  const n = BigInt(v);
+  return n >= min && n <= max;
+}
+
+/** Whether a cursor value is of its kind, as the list's own SQL cast would take it. */
+const CURSOR_VALUE_CHECKS: Record<CursorValueKind, (v: string) => boolean> = {
+  text: (v) => !v.includes('\u0000'),
+  // A real calendar day, as the hub's date columns hold them.
+  date: (v) => parseDay(v) !== null,
+  // An ISO 8601 instant in UTC, as toISOString() writes it (microseconds allowed).
+  timestamptz: (v) => {
+    const m = INSTANT.exec(v);
+    return !!m && parseDay(m[1]) !== null;
+  },
+  bigint: (v) => integerWithin(v, 19, -(2n ** 63n), 2n ** 63n - 1n),
+  int: (v) => integerWithin(v, 10, -(2n ** 31n), 2n ** 31n - 1n),
+  uuid: (v) => UUID.test(v),
+  numeric: (v) => /^-?\d{1,20}(\.\d{1,20})?$/.test(v),
+};
+
+/**
+ * The sort values a cursor of list `tag` carries, each checked against its kind in `kinds` (one
+ * per sort column). Anything else, including a cursor of another list, is BAD_USER_INPUT naming `field`.
+ */
+export function decodeCursor(tag: string, cursor: string, kinds: readonly CursorValueKind[], field = 'after'): string[] {
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor) || cursor.length > 512) throw new Error('shape');
@@ -56,20 +93,24 @@ export function decodeCursor(tag: string, cursor: string, arity: number, field =
   }
   if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') throw badInput(field, 'is not a cursor this hub issued');
   if (parsed[0] !== tag) throw badInput(field, `is a cursor of another list (${parsed[0]}), not of ${tag}`);
-  if (parsed.length !== arity + 1 || parsed.slice(1).some((v) => typeof v !== 'string')) {
+  const values = parsed.slice(1);
+  if (values.length !== kinds.length || values.some((v) => typeof v !== 'string')) {
     throw badInput(field, 'is not a cursor this hub issued');
   }
-  return parsed.slice(1);
+  values.forEach((v: string, i) => {
+    if (!CURSOR_VALUE_CHECKS[kinds[i]](v)) throw badInput(field, `is not a cursor this hub issued: its value ${i + 1} is not a ${kinds[i]}`);
+  });
+  return values as string[];
 }
 
-/** Validates page arguments: `first` within 0..500, `after` a cursor of this list. */
-export function pageRequest(args: PageArgs, tag: string, arity: number, path = ''): PageRequest {
+/** Validates page arguments: `first` within 0..500, `after` a cursor of this list whose values are of `kinds`. */
+export function pageRequest(args: PageArgs, tag: string, kinds: readonly CursorValueKind[], path = ''): PageRequest {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badInput(`${path}first`, `must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`);
   }
   const afterRaw = args.after ?? null;
-  return { first, after: afterRaw === null ? null : decodeCursor(tag, afterRaw, arity, `${path}after`), afterRaw };
+  return { first, after: afterRaw === null ? null : decodeCursor(tag, afterRaw, kinds, `${path}after`), afterRaw };
 }
 
 /** Builds `XConnection` and `XEdge` GraphQL types for a node type. */

@@ -9,7 +9,8 @@ import type { Config } from '../config';
 import { migrationsUpToDate } from '../db/datasource';
 import { timeSql } from '../db/sql-stats';
 import type { HubContext } from '../graphql/context';
-import { limitRules, limitsPlugin, requestShapeLimits } from '../graphql/limits';
+import { limitRules, limitsPlugin, parseOptions, requestShapeLimits } from '../graphql/limits';
+import { scalarArgumentsPlugin } from '../graphql/scalars';
 import type { Logger } from '../logger';
 import { corsFor } from './cors';
 import { HubMetrics } from './metrics';
@@ -39,6 +40,8 @@ export interface Operations {
   metricsHandler: RequestHandler;
   readiness: RequestHandler;
   validationRules: ValidationRule[];
+  /** graphql-js parse options for Apollo: the token limit, applied while the document is parsed. */
+  parseOptions: { maxTokens: number };
   apolloPlugins: Array<ApolloServerPlugin<HubContext>>;
   /** Set when shutdown begins: /readyz answers 503 from then on. */
   stopping: boolean;
@@ -83,7 +86,8 @@ export function createOperations(config: Config, ds: DataSource, log: Logger): O
     metricsHandler: metrics.handler(config.metricsToken),
     readiness: readinessHandler({ ds, log, migrationsUpToDate, cacheStatus: () => cache.status(), stopping: () => ops.stopping }),
     validationRules: limitRules(config.limits),
-    apolloPlugins: [limitsPlugin<HubContext>(config.limits), metrics.plugin()],
+    parseOptions: parseOptions(config.limits),
+    apolloPlugins: [limitsPlugin<HubContext>(config.limits), scalarArgumentsPlugin<HubContext>(), metrics.plugin()],
     stopping: false,
     close: () => store.close(),
   };

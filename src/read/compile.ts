@@ -252,7 +252,7 @@ export class Compiler {
   private connection(out: ConnectionOutput, f: SelectedField, parent: LevelRef, parentColumns: Set<string>, path: string): FieldSql {
     const model = out.target();
     parentColumns.add(out.parentColumn);
-    const page = pageRequest(f.args as { first?: number; after?: string }, model.recordType, model.order.columns.length, path);
+    const page = pageRequest(f.args as { first?: number; after?: string }, model.recordType, model.order.columns.map((c) => c.kind), path);
     const conn = subSelection(this.cx.doc, f);
     const where = (alias: string, parentAlias: string) => [
       `${alias}.${out.childColumn} = ${parentAlias}.${out.parentColumn}`,

@@ -9,7 +9,7 @@ describe('config: limits and operations', () => {
 
   test('defaults', () => {
     const c = loadConfig(base());
-    expect(c.limits).toEqual({ maxDepth: 12, maxCost: 25000, maxAliases: 30, maxRootFields: 20, maxBatch: 1, maxQueryBytes: 32768 });
+    expect(c.limits).toEqual({ maxDepth: 12, maxCost: 25000, maxAliases: 30, maxRootFields: 20, maxBatch: 1, maxQueryBytes: 32768, maxTokens: 5000, maxSelections: 2000, maxDirectives: 50 });
     expect(c.introspection).toBe(true);
     expect(c.rateLimit).toEqual({ perMinute: 600, burst: 100 });
     expect(c.redisUrl).toBeUndefined();
@@ -40,6 +40,9 @@ describe('config: limits and operations', () => {
     [{ HUB_MAX_ROOT_FIELDS: '0' }, 'HUB_MAX_ROOT_FIELDS'],
     [{ HUB_MAX_BATCH: '5' }, 'HUB_MAX_BATCH'],
     [{ HUB_MAX_QUERY_BYTES: '2000000' }, 'HUB_MAX_QUERY_BYTES'],
+    [{ HUB_MAX_TOKENS: '99' }, 'HUB_MAX_TOKENS'],
+    [{ HUB_MAX_SELECTIONS: 'many' }, 'HUB_MAX_SELECTIONS'],
+    [{ HUB_MAX_DIRECTIVES: '-1' }, 'HUB_MAX_DIRECTIVES'],
     [{ HUB_INTROSPECTION: 'maybe' }, 'HUB_INTROSPECTION'],
     [{ HUB_RATE_LIMIT_PER_MINUTE: '1.5' }, 'HUB_RATE_LIMIT_PER_MINUTE'],
     [{ HUB_RATE_LIMIT_BURST: '0' }, 'HUB_RATE_LIMIT_BURST'],

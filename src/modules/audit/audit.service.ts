@@ -62,7 +62,7 @@ export class AuditService {
   async list(principal: Principal, filter: AuditFilter, args: PageArgs): Promise<Page<AuditEvent>> {
     const allowed = auditableDistricts(principal);
     if (allowed.length === 0) throw forbidden('reading the audit log needs the AUDITOR role of a district, its province or ZONE', { rule: 'audit.auditorOnly', requiredRoles: ['AUDITOR'] });
-    const page = pageRequest(args, TAG, 2);
+    const page = pageRequest(args, TAG, ['timestamptz', 'bigint']);
     if (filter.from && filter.to && filter.from > filter.to) throw badInput('filter.to', 'must not be before filter.from');
     const owners = filter.ownerJurisdiction ? districtsCoveredBy(filter.ownerJurisdiction).filter((d) => allowed.includes(d)) : allowed;
     const q = new SqlParams();

@@ -430,7 +430,7 @@ export class CatalogService {
   async list(ctx: CatalogReadContext, filter: CatalogFilter, args: PageArgs): Promise<Page<CatalogResource>> {
     const f = checkFilter(filter);
     const searching = f.searchText !== undefined;
-    const page = pageRequest(args, searching ? SEARCH_TAG : LIST_TAG, searching ? 2 : 1);
+    const page = pageRequest(args, searching ? SEARCH_TAG : LIST_TAG, searching ? ['numeric', 'text'] : ['text']);
     const where = (q: SqlParams): string[] => {
       const dims = Object.values(dimensionConditions(f, q)).filter((c): c is string => c !== null);
       return [...otherConditions(ctx, f, q), ...dims];

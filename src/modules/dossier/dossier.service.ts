@@ -55,7 +55,7 @@ export class DossierService {
   }
 
   list(ctx: HubContext, model: ReadModel, filter: RecordFilter, args: PageArgs, info: GraphQLResolveInfo) {
-    const page = pageRequest(args, model.recordType, model.order.columns.length);
+    const page = pageRequest(args, model.recordType, model.order.columns.map((c) => c.kind));
     if (filter.from && filter.to && isoDate(filter.from) > isoDate(filter.to)) {
       throw badInput('filter.to', `must not be before filter.from (${isoDate(filter.from)})`);
     }

@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 import { ClassType, Field, InputType, Int } from 'type-graphql';
 import { checkUscc } from '../../domain/uscc';
+import { EARLIEST_DAY, LATEST_DAY, parseDay } from '../../domain/calendar';
 
 /**
  * The fields of a record type as writers send them, declared once per type (in `<m>.inputs.ts`)
@@ -53,9 +54,6 @@ export type Values = Record<string, unknown>;
 /** Reports a problem of a field (the path relative to the record's). */
 export type AddProblem = (field: string, message: string) => void;
 
-/** The earliest and latest calendar days the hub accepts; 2099-12-31 is the 双公示 "long-term". */
-const MIN_DAY = '1900-01-01';
-const MAX_DAY = '2099-12-31';
 const DECIMAL_RE = /^\d+(\.\d+)?$/;
 const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** numeric(16,2): at most 14 digits before the point. */
@@ -83,14 +81,7 @@ export function joinPath(path: string, name: string | number): string {
   return path ? `${path}.${name}` : String(name);
 }
 
-/** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30), or null. */
-export function parseDay(s: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return null;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-  if (d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return null;
-  return s;
-}
+export { parseDay };
 
 function enumValues(f: FieldDef): readonly string[] {
   return f.allowed ?? Object.values(f.enum ?? {}).filter((v): v is string => typeof v === 'string');
@@ -128,7 +119,7 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
     case 'date': {
       if (typeof v !== 'string' || !parseDay(v.trim())) return add(field, `must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
       const s = v.trim();
-      if (s < MIN_DAY || s > MAX_DAY) return add(field, `must be between ${MIN_DAY} and ${MAX_DAY}, got ${s}`);
+      if (s < EARLIEST_DAY || s > LATEST_DAY) return add(field, `must be between ${EARLIEST_DAY} and ${LATEST_DAY}, got ${s}`);
       return s;
     }
     case 'datetime': {
@@ -137,7 +128,7 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
         return add(field, `must be a date and time with its offset, ISO 8601 (2026-03-01T09:30:00+08:00), got ${JSON.stringify(v)}`);
       }
       const iso = new Date(Date.parse(v as string)).toISOString();
-      if (iso.slice(0, 10) < MIN_DAY || iso.slice(0, 10) > MAX_DAY) return add(field, `must be between ${MIN_DAY} and ${MAX_DAY}`);
+      if (iso.slice(0, 10) < EARLIEST_DAY || iso.slice(0, 10) > LATEST_DAY) return add(field, `must be between ${EARLIEST_DAY} and ${LATEST_DAY}`);
       return iso;
     }
     case 'decimal': {

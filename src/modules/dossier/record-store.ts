@@ -3,7 +3,7 @@ import { applyMasks, MaskReport } from '../../auth/masking';
 import { AccessContext, readScope, ReadScope, RecordType } from '../../auth/policy';
 import { scopeCondition } from '../../auth/scope';
 import { SqlParams } from '../../db/sql';
-import { encodeCursor, Page, PageRequest } from '../../graphql/pagination';
+import { CursorValueKind, encodeCursor, Page, PageRequest } from '../../graphql/pagination';
 import type { AuditTrail } from '../audit/audit-trail';
 
 /** How one record type is stored and listed: the generic reads below work from this. */
@@ -170,7 +170,12 @@ export class RecordStore {
     }));
   }
 
-  private sqlType(spec: RecordSpec, column: string): string {
+  /** The kinds of a list's cursor values, from its sort columns' types, for `pageRequest`. */
+  cursorKinds(spec: RecordSpec): CursorValueKind[] {
+    return spec.order.columns.map((c) => this.sqlType(spec, c) as CursorValueKind);
+  }
+
+  private sqlType(spec: RecordSpec, column: string): 'timestamptz' | 'date' | 'uuid' | 'text' {
     const col = this.meta(spec).columns.find((c) => c.databaseName === column);
     const t = String(col?.type ?? 'text');
     if (t === 'timestamptz' || t === 'timestamp with time zone') return 'timestamptz';

@@ -38,7 +38,7 @@ export class EnterpriseService {
   }
 
   list(ctx: HubContext, filter: EnterpriseFilter, args: PageArgs, info: GraphQLResolveInfo) {
-    const page = pageRequest(args, ENTERPRISE_MODEL.recordType, 1);
+    const page = pageRequest(args, ENTERPRISE_MODEL.recordType, ['text']);
     if (filter.nameContains !== undefined && (filter.nameContains.length === 0 || filter.nameContains.length > 100)) {
       throw badInput('filter.nameContains', 'must be 1 to 100 characters');
     }

@@ -32,7 +32,7 @@ export function feedCursor(seq: string): string {
 /** The seq a cursor stands for ('0' for none); a cursor the hub did not issue is BAD_USER_INPUT naming `field`. */
 export function decodeFeedCursor(after: string | null | undefined, field = 'after'): string {
   if (after === null || after === undefined) return '0';
-  const [seq] = decodeCursor(TAG, after, 1, field) as string[];
+  const [seq] = decodeCursor(TAG, after, ['bigint'], field);
   if (!SEQ.test(seq)) throw badInput(field, 'is not a cursor this hub issued');
   return seq;
 }

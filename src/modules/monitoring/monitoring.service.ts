@@ -186,7 +186,7 @@ export class MonitoringService {
 
   /** The scoped station list, in code order. */
   listStations(ctx: ReadContext, filter: StationFilter, args: PageArgs): Promise<Page<MonitoringStation>> {
-    const page = pageRequest(args, STATION_SPEC.recordType, STATION_SPEC.order.columns.length);
+    const page = pageRequest(args, STATION_SPEC.recordType, this.store.cursorKinds(STATION_SPEC));
     return this.store.list(ctx, STATION_SPEC, (q) => {
       const c = jurisdictionCondition(filter.jurisdiction, q);
       if (filter.kind) c.push(`t.kind = ${q.p(filter.kind)}`);
@@ -201,7 +201,7 @@ export class MonitoringService {
       throw badInput(`${path}parameter`, `must be an HJ 212 parameter code like a34004 or w21003, got "${args.parameter}"`);
     }
     if (args.from && args.to && args.to < args.from) throw badInput(`${path}to`, `must not be before ${path}from (${args.from.toISOString()})`);
-    const page = pageRequest(args, OBSERVATION_TAG, 2, path);
+    const page = pageRequest(args, OBSERVATION_TAG, ['timestamptz', 'text'], path);
     return { query: { parameter: args.parameter ?? null, from: args.from ?? null, to: args.to ?? null }, page };
   }
 
