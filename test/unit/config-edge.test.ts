@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -113,5 +113,22 @@ describe('token lifetime settings', () => {
     [{ HUB_JWT_CLOCK_SKEW_SECONDS: '-1' }, 'HUB_JWT_CLOCK_SKEW_SECONDS'],
   ])('%j names %s', (env, variable) => {
     expect(configError(env).variable).toBe(variable);
+  });
+});
+
+describe('every setting is documented', () => {
+  test('each variable src/config.ts reads is in .env.example and in the README configuration table', () => {
+    const root = path.resolve(__dirname, '../..');
+    const source = readFileSync(path.join(root, 'src/config.ts'), 'utf8');
+    const names = new Set([
+      ...[...source.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]),
+      ...[...source.matchAll(/(?:intVar|oneOf|boolVar)\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]),
+    ]);
+    expect(names.size).toBeGreaterThan(30);
+    const example = readFileSync(path.join(root, '.env.example'), 'utf8');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Limits and operations'));
+    const missing = [...names].filter((n) => !new RegExp(`^${n}=`, 'm').test(example) || !table.includes(`\`${n}\``));
+    expect(missing).toEqual([]);
   });
 });
