@@ -70,7 +70,8 @@ export function errorHandler(log: Logger) {
     const message = err.type === 'entity.parse.failed' ? 'request body is not valid JSON'
       : err.type === 'entity.too.large' ? 'request body is larger than 1 MB'
         : err.message;
-    sendError(res, status, status === 404 ? ErrorCode.NOT_FOUND : 'BAD_REQUEST', message);
+    const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : status === 404 ? ErrorCode.NOT_FOUND : 'BAD_REQUEST';
+    sendError(res, status, code, message);
   };
 }
 
