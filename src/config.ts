@@ -24,6 +24,14 @@ export interface Config {
   jwtSecretGenerated: boolean;
   jwtIssuer?: string;
   jwtAudience?: string;
+  /** Longest a token may be valid, `exp − iat` (HUB_JWT_MAX_LIFETIME_SECONDS). */
+  jwtMaxLifetimeSeconds: number;
+  /** How far a token's `iat` may lie ahead of the hub's clock (HUB_JWT_CLOCK_SKEW_SECONDS). */
+  jwtClockSkewSeconds: number;
+  /** Address the HTTP server listens on; absent means every interface (HUB_HOST). */
+  host?: string;
+  /** The hub's public base URL, for every absolute URI it publishes; absent in production until configured (HUB_PUBLIC_URL). */
+  publicUrl?: string;
   /** Number of demo enterprises loaded on the first start of an empty embedded database (0 = none). */
   demoEnterprises: number;
   demoSeed: number;
@@ -194,12 +202,53 @@ function devSecret(dataDir: string): string {
   return secret;
 }
 
+/**
+ * The edge's settings (issue 10): how long tokens may live, where the hub listens, and the base
+ * URL it publishes. Development and test listen on loopback only, so a hub with a generated secret,
+ * stack traces and a playground token is never reachable from the network by default; production
+ * listens on every interface, behind whatever the deployment puts in front of it.
+ */
+function edgeSettings(env: Env, nodeEnv: Config['nodeEnv'], port: number): Pick<Config, 'jwtMaxLifetimeSeconds' | 'jwtClockSkewSeconds' | 'host' | 'publicUrl'> {
+  const host = env.HUB_HOST?.trim() || (nodeEnv === 'production' ? undefined : '127.0.0.1');
+  if (host && isIP(host) === 0 && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+    throw new ConfigError('HUB_HOST', `expected an IP address (0.0.0.0 or :: for every interface) or a host name, got "${host}"`);
+  }
+  return {
+    jwtMaxLifetimeSeconds: intVar(env, 'HUB_JWT_MAX_LIFETIME_SECONDS', 86_400, 60, 31_536_000),
+    jwtClockSkewSeconds: intVar(env, 'HUB_JWT_CLOCK_SKEW_SECONDS', 60, 0, 600),
+    host,
+    publicUrl: publicUrl(env, nodeEnv, port),
+  };
+}
+
+/** HUB_PUBLIC_URL without its trailing slash; in development and test `http://localhost:<PORT>` when unset. */
+function publicUrl(env: Env, nodeEnv: Config['nodeEnv'], port: number): string | undefined {
+  const raw = env.HUB_PUBLIC_URL?.trim();
+  if (!raw) return nodeEnv === 'production' ? undefined : `http://localhost:${port}`;
+  let u: URL | undefined;
+  try {
+    u = new URL(raw);
+  } catch {
+    u = undefined;
+  }
+  if (!u || !/^https?:$/.test(u.protocol) || u.username || u.password || u.search || u.hash || raw.includes('?') || raw.includes('#')) {
+    throw new ConfigError('HUB_PUBLIC_URL', `expected the hub's public base URL like https://data.example.gov.cn or https://example.gov.cn/eco-hub (http or https, no credentials, query or fragment), got "${raw}"`);
+  }
+  return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+}
+
+/**
+ * Reads and validates every setting. Without NODE_ENV, a hub on PostgreSQL (DATABASE_URL) is a
+ * production hub: configured secret, no stack traces, no playground token, every interface. Only
+ * the embedded database defaults to development, the mode of `npm start` on a fresh machine.
+ */
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
   }
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, databaseUrl ? 'production' : 'development');
+  const port = intVar(env, 'PORT', 4000, 0, 65535);
   const dataDir = path.resolve(env.HUB_DATA_DIR || './.data');
   const embedded = !databaseUrl;
   let jwtSecret = env.HUB_JWT_SECRET || '';
@@ -207,7 +256,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!jwtSecret) {
     // Only the embedded or development hub may run on a generated secret.
     if (nodeEnv === 'production' || (!embedded && nodeEnv !== 'development')) {
-      throw new ConfigError('HUB_JWT_SECRET', `is required when NODE_ENV=${nodeEnv}${embedded ? '' : ' with DATABASE_URL set'}`);
+      throw new ConfigError('HUB_JWT_SECRET', env.NODE_ENV
+        ? `is required when NODE_ENV=${nodeEnv}${embedded ? '' : ' with DATABASE_URL set'}`
+        : 'is required on PostgreSQL: with DATABASE_URL set and NODE_ENV unset the hub runs as production (NODE_ENV=development allows a generated secret, on a machine of your own)');
     }
     jwtSecret = devSecret(dataDir);
     jwtSecretGenerated = true;
@@ -215,7 +266,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('HUB_JWT_SECRET', 'must be at least 32 bytes long for HS256');
   }
   return {
-    port: intVar(env, 'PORT', 4000, 0, 65535),
+    port,
     nodeEnv,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databaseUrl,
@@ -225,6 +276,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecretGenerated,
     jwtIssuer: env.HUB_JWT_ISSUER || undefined,
     jwtAudience: env.HUB_JWT_AUDIENCE || undefined,
+    ...edgeSettings(env, nodeEnv, port),
     demoEnterprises: intVar(env, 'HUB_DEMO_ENTERPRISES', 2000, 0, 1_000_000),
     demoSeed: intVar(env, 'HUB_DEMO_SEED', 20201019, 0, 2 ** 31 - 1),
     exposeErrors: nodeEnv === 'development',

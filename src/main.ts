@@ -12,6 +12,12 @@ import { createHub } from './server';
 import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
 import { registerDemoDevices, startHj212Listener } from './modules/ingest';
 
+/** How this machine reaches the listening hub: localhost unless it listens on one other address only. */
+function localName(host: string | undefined): string {
+  if (!host || ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host)) return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** Starts the hub: config → database (migrated, demo data on a fresh embedded one) → HTTP server. */
 async function main(): Promise<void> {
   const started = Date.now();
@@ -51,16 +57,21 @@ async function main(): Promise<void> {
   const hub = await createHub(config, db.ds, log);
   // A catalog that changed at this start retires what was cached from the old one (in Redis: for every instance).
   if (catalogLoadChanged(loaded)) await hub.ops.cache.invalidate(CATALOG_CACHE_TAG);
-  await new Promise<void>((resolve) => hub.httpServer.listen(config.port, resolve));
+  // HUB_HOST: loopback only in development and test, every interface in production (src/config.ts).
+  await new Promise<void>((resolve) => hub.httpServer.listen(config.port, config.host, resolve));
   const address = hub.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ port, database: db.kind, ms: Date.now() - started }, 'eco-hub listening');
+  log.info({ port, host: config.host ?? '(every interface)', database: db.kind, ms: Date.now() - started }, 'eco-hub listening');
+  if (config.nodeEnv === 'development' && config.host !== '127.0.0.1' && config.host !== '::1' && config.host !== 'localhost') {
+    log.warn({ host: config.host ?? '(every interface)' }, 'a development hub (stack traces in answers) listens beyond this machine');
+  }
+  if (!config.publicUrl) log.warn('HUB_PUBLIC_URL is not set: GET /catalog/dcat.jsonld answers 503 until it is');
   const expiry = startCreditExpiryJob(db.ds, { intervalSeconds: config.expiryIntervalSeconds, log });
   const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log, settings: config.hj212 }) : null;
   const lines = [
     '',
-    `  Eco-hub is up on http://localhost:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
-    `  Health: http://localhost:${port}/healthz   Ready: http://localhost:${port}/readyz`,
+    `  Eco-hub is up on http://${localName(config.host)}:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
+    `  Health: http://${localName(config.host)}:${port}/healthz   Ready: http://${localName(config.host)}:${port}/readyz`,
   ];
   if (config.jwtSecretGenerated) {
     lines.push(

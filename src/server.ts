@@ -1,16 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { NextFunction, Request, Response } from 'express';
-import { TokenVerifier } from './auth/principal';
+import express from 'express';
+import { TokenVerifier, tokenSettings } from './auth/principal';
 import type { Config } from './config';
-import { SqlStats, withSqlStats } from './db/sql-stats';
 import { buildContext, createServices, HubContext, parsePurpose } from './graphql/context';
-import { formatErrorFactory } from './graphql/errors';
+import { ErrorCode, formatErrorFactory, UNAVAILABLE_RETRY_AFTER_SECONDS } from './graphql/errors';
 import { createOperations, Operations } from './http/operations';
+import { edgeOf, principalOf, requestContext } from './http/request-context';
+import { errorHandler, notFound } from './http/send-error';
 import { hubSchema } from './graphql/schema';
 import { catalogDcatHandler } from './modules/catalog';
 import { creditFeedRouter } from './modules/feed';
@@ -31,7 +31,8 @@ export interface Hub {
 /**
  * Before a response leaves: writes the request's audit events (if that fails, the data is withheld:
  * no unaudited read leaves the hub), reports what the policy masked, and how many SQL statements
- * the request cost.
+ * the request cost. An answer with a SERVICE_UNAVAILABLE error (the database could not be reached)
+ * is HTTP 503 with `Retry-After`, so clients and balancers retry instead of taking it for a bug.
  */
 function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
   return {
@@ -42,13 +43,20 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
             await ctx.services.audit.write({ requestId: ctx.requestId, principal: ctx.principal, purpose: ctx.purpose, operationName: operationName ?? null, audit: ctx.audit });
           } catch (err) {
             log.error({ err, requestId: ctx.requestId }, 'audit write failed: response withheld');
-            response.http.status = 503;
             if (response.body.kind === 'single') {
               response.body.singleResult.data = null;
-              response.body.singleResult.errors = [{ message: 'the read could not be written to the audit log, so its data is withheld; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } }];
+              response.body.singleResult.errors = [{
+                message: 'the read could not be written to the audit log, so its data is withheld; try again',
+                extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS },
+              }];
             }
             ctx.maskReport.clear();
             ctx.withheld.length = 0;
+          }
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors ?? [] : [];
+          if (errors.some((e) => e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE)) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
           }
           response.http.headers.set('x-sql-statements', String(ctx.sql.statements));
           response.http.headers.set('x-request-id', ctx.requestId);
@@ -65,7 +73,10 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
 }
 
 /**
- * Builds the HTTP side of the hub: /graphql (Apollo Server on express), /healthz and /readyz.
+ * Builds the HTTP side of the hub: /graphql (Apollo Server on express), the playground, the DCAT
+ * export, the credit feed, HJ 212 ingest, /metrics, /healthz and /readyz. One edge serves them
+ * all: the request context (src/http/request-context.ts) verifies the token once, and one error
+ * handler (src/http/send-error.ts) writes every error body outside Apollo.
  * The caller owns the database and closes it after `stop()`.
  */
 export async function createHub(config: Config, ds: DataSource, log: Logger): Promise<Hub> {
@@ -74,12 +85,13 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
   app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
   const ops = createOperations(config, ds, log);
-  // Every route: request id, one log line, metrics, security headers; /metrics before any limit.
-  app.use(ops.requestLog, ops.securityHeaders);
+  const verifier = new TokenVerifier(tokenSettings(config));
+  // Every route: request context (id, SQL counter, purpose, the token verified once), one log line,
+  // metrics, security headers; /metrics before any limit.
+  app.use(requestContext({ verifier, parsePurpose }), ops.requestLog, ops.securityHeaders);
   app.get('/metrics', ops.metricsHandler);
   const services = createServices(ds, ops.cache);
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
-  const verifier = new TokenVerifier({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience });
 
   const apollo = new ApolloServer<HubContext>({
     schema: await hubSchema(),
@@ -102,9 +114,9 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
 
   app.use(['/graphql', '/catalog', '/feeds'], ops.cors, ops.rateLimit);
   app.use(playgroundRouter(config, services)); // GraphiQL from the hub's own files, before /graphql takes GET
-  app.get('/catalog/dcat.jsonld', catalogDcatHandler(services.catalog, verifier));
-  app.use(creditFeedRouter({ ds, verifier, audit: services.audit, log }));
-  app.use(hj212Router({ ds, log }));
+  app.get('/catalog/dcat.jsonld', catalogDcatHandler(services.catalog, config.publicUrl));
+  app.use(creditFeedRouter({ ds, audit: services.audit, log }));
+  app.use(hj212Router({ ds, log, settings: config.hj212 }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -116,33 +128,18 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
     '/graphql',
     express.json({ limit: '1mb' }),
     ops.requestShape,
-    (req: Request, _res: Response, next: NextFunction) => {
-      // Everything the request runs from here on counts its SQL statements in this object.
-      const stats: SqlStats = { statements: 0 };
-      (req as Request & { sqlStats?: SqlStats }).sqlStats = stats;
-      withSqlStats(stats, next);
-    },
     expressMiddleware(apollo, {
+      // The edge context's values; a refused token throws its UNAUTHENTICATED error (401) here.
       context: async ({ req }) => {
-        const principal = await verifier.principalFrom(req.headers.authorization);
-        const given = req.headers['x-request-id'];
-        const requestId: string = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-        const stats = (req as Request & { sqlStats?: SqlStats }).sqlStats ?? { statements: 0 };
-        return buildContext(services, principal, parsePurpose(req.headers['x-purpose']), stats, requestId);
+        const edge = edgeOf(req);
+        return buildContext(services, principalOf(req), edge.purpose, edge.sql, edge.requestId);
       },
     }),
   );
 
-  // Malformed JSON, oversized bodies and the like: a 4xx with a code, never a stack.
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) log.error({ err }, 'unhandled HTTP error');
-    const message = err.type === 'entity.parse.failed' ? 'request body is not valid JSON'
-      : err.type === 'entity.too.large' ? 'request body is larger than 1 MB'
-        : status === 500 ? 'internal error' : err.message;
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
-  });
+  // Unknown paths, malformed JSON, oversized bodies, typed refusals, database outages: one writer, never a stack.
+  app.use(notFound);
+  app.use(errorHandler(log));
 
   return {
     app,

@@ -1,4 +1,5 @@
-import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { decodeJwt, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import type { Config } from '../config';
 import { Jurisdiction } from '../domain/jurisdictions';
 import { unauthenticated } from '../graphql/errors';
 
@@ -43,6 +44,21 @@ export interface TokenSettings {
   secret: string;
   issuer?: string;
   audience?: string;
+  /** Longest a token may be valid (`exp − iat`); 24 hours when not given. */
+  maxLifetimeSeconds?: number;
+  /** How far `iat` may lie ahead of this clock; 60 s when not given. */
+  clockSkewSeconds?: number;
+}
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+/** The token settings of a hub's configuration: one place, for the verifier, the playground and `npm run token`. */
+export function tokenSettings(config: Pick<Config, 'jwtSecret' | 'jwtIssuer' | 'jwtAudience' | 'jwtMaxLifetimeSeconds' | 'jwtClockSkewSeconds'>): TokenSettings {
+  return {
+    secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience,
+    maxLifetimeSeconds: config.jwtMaxLifetimeSeconds, clockSkewSeconds: config.jwtClockSkewSeconds,
+  };
 }
 
 /** Verifies bearer tokens (JWT, HS256) and turns their claims into a principal. */
@@ -74,8 +90,28 @@ export class TokenVerifier {
       if (err instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`token claim "${err.claim}" is not valid: ${err.reason}`);
       throw unauthenticated('token is malformed');
     }
+    assertLifetime(payload, this.settings);
     return principalFromClaims(payload);
   }
+}
+
+/**
+ * A token must say when it was issued and when it expires, and may not be valid for longer than
+ * the configured lifetime: a leaked token is then useful for hours, not forever. `iat` is required
+ * (not `exp − now`) so that a token minted for twenty years cannot pass by being presented late
+ * in its life; an `iat` ahead of the hub's clock by more than the allowed skew is refused, so a
+ * token cannot be post-dated to stretch its lifetime. Checked after the signature, so a forger
+ * learns nothing from these messages. (jose has checked that both are numbers, and `exp` > now.)
+ */
+export function assertLifetime(payload: { exp?: unknown; iat?: unknown }, settings: Pick<TokenSettings, 'maxLifetimeSeconds' | 'clockSkewSeconds'>, now = Math.floor(Date.now() / 1000)): void {
+  const max = settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  const skew = settings.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  const { exp, iat } = payload;
+  if (typeof exp !== 'number') throw unauthenticated('token claim "exp" is missing: every token must expire');
+  if (typeof iat !== 'number') throw unauthenticated('token claim "iat" is missing: every token must say when it was issued');
+  if (iat > now + skew) throw unauthenticated(`token claim "iat" lies ${iat - now} s in the future; at most ${skew} s of clock difference is allowed`);
+  if (exp <= iat) throw unauthenticated('token claim "exp" must come after "iat"');
+  if (exp - iat > max) throw unauthenticated(`token lifetime (exp − iat) is ${exp - iat} s, longer than the ${max} s this hub accepts`);
 }
 
 export function principalFromClaims(payload: Record<string, unknown>): Principal {
@@ -91,7 +127,11 @@ export function principalFromClaims(payload: Record<string, unknown>): Principal
   return Object.freeze({ kind: 'user', sub, org, jurisdiction: jurisdiction as Jurisdiction, roles: Object.freeze([...new Set(roles as Role[])]) });
 }
 
-/** Mints a token: `npm run token` and the tests use it. */
+/**
+ * Mints a token: `npm run token`, the playground and the tests use it. `expiresIn` is relative
+ * ("12h", seconds as a string) or an absolute `exp` (a number, as jose takes it). A lifetime over
+ * the settings' cap is refused here rather than minted into a token the hub would refuse.
+ */
 export async function mintToken(settings: TokenSettings, claims: TokenClaims, expiresIn: string | number = '12h'): Promise<string> {
   let jwt = new SignJWT({ org: claims.org, jurisdiction: claims.jurisdiction, roles: claims.roles })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -100,7 +140,11 @@ export async function mintToken(settings: TokenSettings, claims: TokenClaims, ex
     .setExpirationTime(expiresIn);
   if (settings.issuer) jwt = jwt.setIssuer(settings.issuer);
   if (settings.audience) jwt = jwt.setAudience(settings.audience);
-  return jwt.sign(new TextEncoder().encode(settings.secret));
+  const token = await jwt.sign(new TextEncoder().encode(settings.secret));
+  const { exp, iat } = decodeJwt(token);
+  const max = settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (exp! - iat! > max) throw new RangeError(`a token may be valid for at most ${max} s (HUB_JWT_MAX_LIFETIME_SECONDS); "${expiresIn}" asks for ${exp! - iat!} s`);
+  return token;
 }
 
 export function hasRole(p: Principal, ...roles: Role[]): boolean {

@@ -39,14 +39,39 @@ export function unauthenticated(message: string): HubError {
   return new HubError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 }
 
-/** True for errors that a database outage causes: the caller gets SERVICE_UNAVAILABLE, not a 500. */
-function isDatabaseUnavailable(err: unknown): boolean {
+/**
+ * SQLSTATEs with which PostgreSQL refuses to serve at all, whatever the request: too many
+ * connections (53300), the database missing (3D000), authentication failed (28P01 password,
+ * 28000 role/pg_hba), the server shutting down or starting up (57P01 admin shutdown, 57P02 crash
+ * shutdown, 57P03 cannot connect now). Class 08 (connection exceptions) is matched as a class.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['53300', '3D000', '28P01', '28000', '57P01', '57P02', '57P03']);
+/** Socket errors of a database that cannot be reached (refused, reset, unreachable, name not resolved). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+/** What pg and pg-pool say when a connection cannot be had or is lost (they give no code). */
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Connection closed|is not currently accepting connections/i;
+
+/** Seconds a client is told to wait (`Retry-After`) when the database is away: about as long as /readyz takes to notice. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * True for errors that a database outage causes: the caller gets SERVICE_UNAVAILABLE (HTTP 503,
+ * `Retry-After`), not INTERNAL_SERVER_ERROR, so it knows to retry. Looks through the wrappers
+ * around the driver's error: TypeORM's QueryFailedError (`driverError`), `cause`, AggregateError
+ * (`errors`, a connection tried on several addresses), and graphql-js's NonErrorThrown.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
   // graphql-js wraps a thrown value that is not an Error of its realm (Jest's VM, some drivers) as NonErrorThrown.
-  const wrapped = err as { name?: string; thrownValue?: unknown } | undefined;
-  const e = (wrapped?.name === 'NonErrorThrown' ? wrapped.thrownValue : err) as { code?: string; message?: string } | undefined;
-  if (!e) return false;
-  if (e.code && ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(e.code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message ?? '');
+  const e = err as { name?: string; thrownValue?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  if (e.name === 'NonErrorThrown') return isDatabaseUnavailable(e.thrownValue, depth + 1);
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (code.startsWith('08') && code.length === 5) return true;
+  if (UNAVAILABLE_SQLSTATES.has(code) || UNREACHABLE_CODES.has(code)) return true;
+  // 55000 is a broad class (object not in prerequisite state); only ALLOW_CONNECTIONS false says this.
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message) && (code === '' || code === '55000' || UNREACHABLE_CODES.has(code))) return true;
+  if (isDatabaseUnavailable(e.driverError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1)) return true;
+  return Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1));
 }
 
 /**
@@ -90,7 +115,7 @@ export function formatErrorFactory(expose: boolean, log: (err: unknown) => void)
     if (client) return { message: client.message, locations: formatted.locations, path: formatted.path, extensions: { code: client.code } };
     if (isDatabaseUnavailable(original)) {
       log(original);
-      return { message: 'the database is not reachable; try again shortly', path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+      return { message: 'the database is not reachable; try again shortly', path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS } };
     }
     log(original);
     if (expose) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -29,6 +29,7 @@ import {
   ValidationContext,
   ValidationRule,
 } from 'graphql';
+import { sendError } from '../http/send-error';
 import { ErrorCode } from './errors';
 import { DEFAULT_PAGE_SIZE } from './pagination';
 
@@ -474,7 +475,7 @@ export function limitsPlugin<T extends BaseContext>(limits: Pick<QueryLimits, 'm
 }
 
 function limitResponse(res: Response, status: number, code: string, message: string, extensions: Record<string, unknown>): void {
-  res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
+  sendError(res, status, code, message, extensions); // the hub's one writer of HTTP error bodies
 }
 
 /**

@@ -8,6 +8,8 @@ import type { CacheOutcome } from '../cache/cache';
 import type { SqlStats } from '../db/sql-stats';
 import type { HubContext } from '../graphql/context';
 import { currentRequest } from './request-log';
+import { ErrorCode } from '../graphql/errors';
+import { sendError } from './send-error';
 
 /** The pg pool's own counters (pg.Pool), read when /metrics is scraped. */
 interface PoolCounts {
@@ -129,7 +131,7 @@ export class HubMetrics {
           async didResolveOperation({ operationName }) {
             operation = operationName ?? null;
           },
-          async willSendResponse({ response, contextValue, document }) {
+          async willSendResponse({ response, document }) {
             // Refused before the operation was chosen (validation): name it from the document when it holds one.
             operation ??= singleOperationName(document);
             const errors = response.body.kind === 'single' ? response.body.singleResult.errors ?? [] : [];
@@ -140,10 +142,7 @@ export class HubMetrics {
             metrics.operationDuration.observe({ operation: label, outcome }, seconds);
             for (const e of errors) metrics.errors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
             const info = currentRequest();
-            if (info) {
-              info.operationName = operation ?? undefined;
-              info.sub = contextValue?.principal?.sub;
-            }
+            if (info) info.operationName = operation ?? undefined;
           },
         };
       },
@@ -160,7 +159,7 @@ export class HubMetrics {
       if (expected) {
         const given = Buffer.from(req.headers.authorization ?? '');
         if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-          res.status(401).json({ errors: [{ message: 'the metrics need the configured metrics token as a bearer token', extensions: { code: 'UNAUTHENTICATED' } }] });
+          sendError(res, 401, ErrorCode.UNAUTHENTICATED, 'the metrics need the configured metrics token as a bearer token');
           return;
         }
       }

@@ -2,7 +2,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import type { ValidationRule } from 'graphql';
 import type { DataSource } from 'typeorm';
-import { TokenVerifier } from '../auth/principal';
 import { HubCache } from '../cache/cache';
 import { SharedStore } from '../cache/store';
 import type { Config } from '../config';
@@ -16,7 +15,7 @@ import { corsFor } from './cors';
 import { HubMetrics } from './metrics';
 import { rateLimit, RateLimiter } from './rate-limit';
 import { readinessHandler } from './readiness';
-import { currentRequest, requestLog } from './request-log';
+import { requestLog } from './request-log';
 import { securityHeaders } from './security-headers';
 
 /**
@@ -29,7 +28,7 @@ export interface Operations {
   cache: HubCache;
   metrics: HubMetrics;
   limiter?: RateLimiter;
-  /** First middleware: request id, one log line per request, HTTP metrics. */
+  /** After the request context (src/http/request-context.ts): one log line per request, HTTP metrics. */
   requestLog: RequestHandler;
   securityHeaders: RequestHandler;
   cors: RequestHandler;
@@ -58,7 +57,6 @@ export function createOperations(config: Config, ds: DataSource, log: Logger): O
   const metrics = new HubMetrics({ ds, storeUp: () => store.healthy(), processMetrics: true });
   const cache = new HubCache(store, { ttlSeconds: config.cache.ttlSeconds, onOutcome: metrics.cacheOutcome });
   const limiter = config.rateLimit.perMinute > 0 ? new RateLimiter(store, config.rateLimit, () => metrics.rateLimitBypass.inc()) : undefined;
-  const verifier = new TokenVerifier({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience });
 
   const ops: Operations = {
     store,
@@ -71,11 +69,6 @@ export function createOperations(config: Config, ds: DataSource, log: Logger): O
     rateLimit: limiter
       ? rateLimit({
         limiter,
-        principalOf: (req) => verifier.principalFrom(req.headers.authorization),
-        onPrincipal: (p) => {
-          const info = currentRequest();
-          if (info) info.sub = p.sub;
-        },
         onLimited: () => {
           metrics.rateLimited.inc();
           metrics.errors.inc({ code: 'RATE_LIMITED' });

@@ -3,6 +3,8 @@ import type { Keyv } from 'keyv';
 import type { Principal } from '../auth/principal';
 import { SharedStore } from '../cache/store';
 import { ErrorCode } from '../graphql/errors';
+import { edgeOf } from './request-context';
+import { sendError } from './send-error';
 
 /** The bucket's shape: its refill rate and its size (HUB_RATE_LIMIT_PER_MINUTE, HUB_RATE_LIMIT_BURST). */
 export interface RateLimitSettings {
@@ -132,37 +134,27 @@ export function rateKeyOf(principal: Principal | null, req: Request): string {
   return principal && principal.kind === 'user' ? `sub:${principal.sub}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
-/** What the middleware needs from the hub: the limiter, how to find the principal, and whom to tell. */
+/** What the middleware needs from the hub: the limiter, and whom to tell. */
 export interface RateLimitMiddlewareOptions {
   limiter: RateLimiter;
-  /** The request's principal; rejects for a bad token (the request is then limited by address, and refused later). */
-  principalOf: (req: Request) => Promise<Principal>;
   onLimited?: (req: Request, principal: Principal | null) => void;
-  onPrincipal?: (principal: Principal) => void;
 }
 
 /**
  * Express middleware: 429 with `Retry-After` (seconds) and a RATE_LIMITED error carrying
  * `extensions.retryAfterSeconds`, in the GraphQL error shape, when the caller's bucket is empty.
+ * The principal comes from the request context (verified once, there); a refused token counts
+ * against its address, and the route then answers it UNAUTHENTICATED.
  */
 export function rateLimit(opts: RateLimitMiddlewareOptions) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    let principal: Principal | null = null;
-    try {
-      principal = await opts.principalOf(req);
-      opts.onPrincipal?.(principal);
-    } catch {
-      // A bad token: the GraphQL layer answers UNAUTHENTICATED; here it counts against its address.
-    }
+    const { principal } = edgeOf(req);
     const d = await opts.limiter.take(rateKeyOf(principal, req));
     if (d && !d.allowed) {
       opts.onLimited?.(req, principal);
-      res.setHeader('Retry-After', String(d.retryAfterSeconds));
-      res.status(429).json({
-        errors: [{
-          message: `too many requests: at most ${opts.limiter.settings.perMinute} a minute (bursts of ${opts.limiter.settings.burst}); retry after ${d.retryAfterSeconds} s`,
-          extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: d.retryAfterSeconds },
-        }],
+      const { perMinute, burst } = opts.limiter.settings;
+      sendError(res, 429, ErrorCode.RATE_LIMITED, `too many requests: at most ${perMinute} a minute (bursts of ${burst}); retry after ${d.retryAfterSeconds} s`, {
+        retryAfterSeconds: d.retryAfterSeconds,
       });
       return;
     }

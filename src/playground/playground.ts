@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { execute, parse } from 'graphql';
-import { mintToken, Role } from '../auth/principal';
+import { mintToken, Role, tokenSettings } from '../auth/principal';
 import type { Config } from '../config';
 import { Jurisdiction } from '../domain/jurisdictions';
 import { buildContext, Services } from '../graphql/context';
@@ -48,9 +50,61 @@ export interface PlaygroundSettings {
   devToken: boolean;
 }
 
-/** Whether this hub hands out a development token: only in development and on the generated secret. */
+/**
+ * Whether this hub may hand out a development token at all: only in development and on the
+ * generated secret. Even then, only a browser on the hub's own machine gets it (isLoopbackClient).
+ */
 export function isDevPlayground(config: Config): boolean {
   return config.nodeEnv === 'development' && config.jwtSecretGenerated;
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6'); // IPv4-mapped addresses (::ffff:127.0.0.1) match the IPv4 rule
+
+/** True for 127.0.0.0/8, ::1 and ::ffff:127.x.x.x; false for anything else, a name or nothing. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  const kind = address ? isIP(address) : 0;
+  return kind !== 0 && LOOPBACK.check(address!, kind === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** Who the playground's caller is, as far as the HTTP connection tells. */
+export interface ClientAddress {
+  /** The TCP peer of the connection. */
+  socketAddress: string | undefined;
+  /** Express's `req.ip`: the peer, or with HUB_TRUST_PROXY the client a trusted proxy names. */
+  ip: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+export function clientAddressOf(req: Request): ClientAddress {
+  return { socketAddress: req.socket.remoteAddress, ip: req.ip, headers: req.headers };
+}
+
+/** Every address the forwarding headers name (X-Forwarded-For, X-Real-IP, Forwarded `for=`), as given. */
+function forwardedAddresses(headers: IncomingHttpHeaders): string[] {
+  const list = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  const out = list(headers['x-forwarded-for']).flatMap((v) => v.split(','));
+  out.push(...list(headers['x-real-ip']));
+  for (const element of list(headers.forwarded).flatMap((v) => v.split(/[,;]/))) {
+    const m = /^\s*for\s*=\s*"?([^"]*)"?\s*$/i.exec(element);
+    // for="[::1]:4711" and for=127.0.0.1:80 name an address with a port; `unknown` and `_hidden` name none.
+    if (m) out.push(m[1].replace(/^\[([^\]]*)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1'));
+  }
+  return out.map((a) => a.trim());
+}
+
+/**
+ * Whether a request comes from a browser on the hub's own machine, the only caller that gets the
+ * development token. The connection's peer must be loopback, and so must the client Express
+ * derives under HUB_TRUST_PROXY and every address a forwarding header names: a proxy on the same
+ * machine (its connection is loopback) passes the token on to nobody, whether or not the hub was
+ * told to trust it. A client can forge forwarding headers only to lose the token, never to gain it.
+ */
+export function isLoopbackClient(c: ClientAddress): boolean {
+  if (!isLoopbackAddress(c.socketAddress)) return false;
+  if (!isLoopbackAddress(c.ip ?? c.socketAddress)) return false;
+  return forwardedAddresses(c.headers).every(isLoopbackAddress);
 }
 
 function moduleDir(pkg: string): string {
@@ -128,16 +182,20 @@ function sendText(type: string, body: string) {
   };
 }
 
+/** Lifetime of the development token: 12 hours, or the hub's cap if that is shorter. */
+const DEV_TOKEN_SECONDS = 12 * 3600;
+
 /**
  * The playground's routes: the page at `/playground` and at `GET /graphql` for a browser (an
  * Accept that prefers HTML and no `query` parameter; API clients and GET queries pass through),
- * and its files under `/playground/assets`. In development on the generated secret it mints a
- * 12-hour ZONE reading token into the headers and a real USCC into the dossier example, so
- * `npm start` on a fresh machine opens a playground that answers with data at the first click.
+ * and its files under `/playground/assets`. In development on the generated secret, for a browser
+ * on the hub's own machine, it mints a 12-hour ZONE reading token into the headers and a real USCC
+ * into the dossier example, so `npm start` on a fresh machine opens a playground that answers with
+ * data at the first click; anyone else gets the page without a token.
  */
 export function playgroundRouter(config: Config, services?: Services): Router {
   const r = express.Router();
-  const dev = isDevPlayground(config);
+  const devHub = isDevPlayground(config);
   const staticOptions = { index: false, fallthrough: false, maxAge: '1d' } as const;
 
   r.use(`${ASSETS}/react`, express.static(path.join(moduleDir('react'), 'umd'), staticOptions));
@@ -147,19 +205,20 @@ export function playgroundRouter(config: Config, services?: Services): Router {
   r.get(`${ASSETS}/playground.css`, sendText('text/css', PAGE_CSS));
 
   let sampleUscc: string | null = null;
-  const serve = async (_req: Request, res: Response, next: NextFunction) => {
+  const serve = async (req: Request, res: Response, next: NextFunction) => {
     try {
       let headers = '';
+      const dev = devHub && isLoopbackClient(clientAddressOf(req));
       if (dev) {
         const token = await mintToken(
-          { secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience },
+          tokenSettings(config),
           { sub: 'playground-dev', org: 'ECO-HUB-DEV', jurisdiction: Jurisdiction.ZONE, roles: [...DEV_TOKEN_ROLES] },
-          '12h',
+          `${Math.min(DEV_TOKEN_SECONDS, config.jwtMaxLifetimeSeconds)}s`,
         );
         headers = JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2);
         sampleUscc ??= services ? await devSampleUscc(services) : null;
       }
-      const tabs = playgroundExamples(sampleUscc).map((e: PlaygroundExample) => ({
+      const tabs = playgroundExamples(dev ? sampleUscc : null).map((e: PlaygroundExample) => ({
         query: e.query,
         ...(e.variables ? { variables: JSON.stringify(e.variables, null, 2) } : {}),
         headers,

@@ -351,6 +351,8 @@ describeWithPostgres('database outage (PostgreSQL through a proxy the test cuts)
     const down = await readyWithin(503, 5000);
     expect(down).toMatchObject({ status: 503, body: { status: 'unavailable', database: 'unreachable' } });
     const failed = await ask();
+    expect(failed.status).toBe(503);
+    expect(failed.headers['retry-after']).toBe('5');
     expect(failed.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(failed.body.errors[0].message).toBe('the database is not reachable; try again shortly');
 

@@ -57,8 +57,9 @@ export async function startTestHub(template: TemplateName = 'demo', overrides: R
     hub,
     config,
     token: (jurisdiction, roles, extra = {}) =>
+      // Within the hub's lifetime cap (mintToken refuses more); tests of over-long tokens sign their own.
       mintToken(
-        { secret: extra.secret ?? TEST_SECRET },
+        { secret: extra.secret ?? config.jwtSecret, maxLifetimeSeconds: config.jwtMaxLifetimeSeconds },
         { sub: extra.sub ?? `test-${String(jurisdiction).toLowerCase()}`, org: extra.org ?? `${jurisdiction}-EEB`, jurisdiction: jurisdiction as Jurisdiction, roles: roles as Role[] },
         extra.expiresIn ?? '1h',
       ),

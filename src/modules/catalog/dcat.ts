@@ -1,6 +1,7 @@
-import type { NextFunction, Request, Response } from 'express';
-import { GraphQLError } from 'graphql';
-import type { TokenVerifier } from '../../auth/principal';
+import type { Request, Response } from 'express';
+import { ErrorCode } from '../../graphql/errors';
+import { principalOf } from '../../http/request-context';
+import { sendError } from '../../http/send-error';
 import type { CatalogExportView, CatalogService } from './catalog.service';
 import { CatalogSharingType } from './catalog.codes';
 import type { CatalogCodeType, CatalogResource } from './catalog.type';
@@ -65,8 +66,8 @@ const SCHEMES = {
 
 /**
  * Builds the JSON-LD document for what `view` holds (the principal's share of the catalog).
- * `baseUrl` is the hub's origin as the client reached it: every IRI, and the GraphQL endpoint,
- * hang off it.
+ * `baseUrl` is the hub's configured public base URL (HUB_PUBLIC_URL): every IRI, and the GraphQL
+ * endpoint, hang off it. Never the request's Host header, which the client writes.
  */
 export function buildDcat(view: CatalogExportView, baseUrl: string): JsonLd {
   const base = baseUrl.replace(/\/+$/, '');
@@ -176,21 +177,21 @@ export function buildDcat(view: CatalogExportView, baseUrl: string): JsonLd {
 /**
  * GET /catalog/dcat.jsonld. Without a token it exports what the public may see (the resources open
  * to the public); a valid bearer token of a zone principal exports the whole catalog; a bad token
- * is 401, never silently public.
+ * is 401, never silently public (the request context verified it). Every IRI hangs off `publicUrl`;
+ * a production hub without HUB_PUBLIC_URL refuses with 503 rather than publish IRIs of a host it
+ * would have to take from the request. A database outage reaches the error handler (503).
  */
-export function catalogDcatHandler(catalog: CatalogService, verifier: TokenVerifier) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    try {
-      const principal = await verifier.principalFrom(req.headers.authorization);
-      const doc = buildDcat(await catalog.exportView({ principal }), `${req.protocol}://${req.get('host')}`);
-      res.setHeader('Vary', 'Authorization');
-      res.type('application/ld+json').send(JSON.stringify(doc));
-    } catch (err) {
-      if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED') {
-        res.status(401).json({ errors: [{ message: err.message, extensions: { code: 'UNAUTHENTICATED' } }] });
-        return;
-      }
-      next(err);
+export function catalogDcatHandler(catalog: CatalogService, publicUrl: string | undefined) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const principal = principalOf(req);
+    if (!publicUrl) {
+      sendError(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the DCAT export is not configured on this hub: its operator must set HUB_PUBLIC_URL, the base URL its identifiers are published under', {
+        retryAfterSeconds: 3600,
+      });
+      return;
     }
+    const doc = buildDcat(await catalog.exportView({ principal }), publicUrl);
+    res.setHeader('Vary', 'Authorization');
+    res.type('application/ld+json').send(JSON.stringify(doc));
   };
 }

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Request, Response, Router } from 'express';
-import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
 import { RecordType } from '../../auth/policy';
-import { Principal, TokenVerifier } from '../../auth/principal';
-import { badInput } from '../../graphql/errors';
+import { badInput, unauthenticated } from '../../graphql/errors';
+import { edgeOf, principalOf } from '../../http/request-context';
 import type { Logger } from '../../logger';
 import { AuditService, AuditTrail } from '../audit';
 import {
@@ -14,10 +12,9 @@ import {
 /** Rows per FETCH (PostgreSQL cursor) or per chunk (paged by seq): the most the stream holds in memory. */
 export const STREAM_CHUNK = 1000;
 
-/** What the stream needs of the hub: the database, token checks, the audit log and the logger. */
+/** What the stream needs of the hub: the database, the audit log and the logger (the principal comes from the request context). */
 export interface CreditFeedRouterOptions {
   ds: DataSource;
-  verifier: TokenVerifier;
   audit: AuditService;
   log: Logger;
 }
@@ -41,10 +38,6 @@ function takeCursorSlot(ds: DataSource): boolean {
 
 function releaseCursorSlot(ds: DataSource): void {
   cursorStreams.set(ds, Math.max(0, (cursorStreams.get(ds) ?? 1) - 1));
-}
-
-function fail(res: Response, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
-  res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
 /** Writes, and waits for 'drain' when the socket's buffer is full (or for 'close' if the client left). */
@@ -75,40 +68,56 @@ async function emit(res: Response, rows: FeedRow[], state: StreamState): Promise
   await write(res, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
 }
 
-/** PostgreSQL: one snapshot, one server-side cursor on a dedicated connection, FETCH by chunk. */
-async function streamWithCursor(ds: DataSource, res: Response, state: StreamState): Promise<boolean> {
+/** Sends what is left of the stream; resolves to whether the feed holds more after the last line sent. */
+type FeedStream = (res: Response, state: StreamState) => Promise<boolean>;
+
+/**
+ * PostgreSQL: one snapshot, one server-side cursor on a dedicated connection, FETCH by chunk. The
+ * cursor is declared before the status is sent, so a database that cannot be reached is a 503.
+ */
+async function openCursor(ds: DataSource, after: string): Promise<FeedStream> {
   const qr = ds.createQueryRunner();
   try {
     await qr.connect();
     await qr.startTransaction();
-    await qr.query(`DECLARE credit_feed_stream NO SCROLL CURSOR FOR ${FEED_SELECT} ORDER BY c.seq`, [state.last]);
+    await qr.query(`DECLARE credit_feed_stream NO SCROLL CURSOR FOR ${FEED_SELECT} ORDER BY c.seq`, [after]);
+  } catch (err) {
+    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    await qr.release();
+    throw err;
+  }
+  return async (res, state) => {
+    try {
+      for (;;) {
+        const rows: FeedRow[] = await qr.query(`FETCH FORWARD ${STREAM_CHUNK} FROM credit_feed_stream`);
+        await emit(res, rows, state);
+        if (rows.length < STREAM_CHUNK || state.aborted()) break;
+      }
+      await qr.query('CLOSE credit_feed_stream');
+      // Read committed: this statement sees what committed while the stream ran.
+      const more = await feedHasAfter(qr as Queryable, state.last);
+      await qr.commitTransaction();
+      return more;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  };
+}
+
+/** PGlite, or a busy pool: chunks by seq up to the head as it was when the stream began (read before the status is sent). */
+async function openChunks(ds: DataSource): Promise<FeedStream> {
+  const head = await feedHead(ds);
+  return async (res, state) => {
     for (;;) {
-      const rows: FeedRow[] = await qr.query(`FETCH FORWARD ${STREAM_CHUNK} FROM credit_feed_stream`);
+      const rows = await feedRowsAfter(ds, state.last, STREAM_CHUNK, head);
       await emit(res, rows, state);
       if (rows.length < STREAM_CHUNK || state.aborted()) break;
     }
-    await qr.query('CLOSE credit_feed_stream');
-    // Read committed: this statement sees what committed while the stream ran.
-    const more = await feedHasAfter(qr as Queryable, state.last);
-    await qr.commitTransaction();
-    return more;
-  } catch (err) {
-    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-    throw err;
-  } finally {
-    await qr.release();
-  }
-}
-
-/** PGlite, or a busy pool: chunks by seq up to the head as it was when the stream began. */
-async function streamInChunks(ds: DataSource, res: Response, state: StreamState): Promise<boolean> {
-  const head = await feedHead(ds);
-  for (;;) {
-    const rows = await feedRowsAfter(ds, state.last, STREAM_CHUNK, head);
-    await emit(res, rows, state);
-    if (rows.length < STREAM_CHUNK || state.aborted()) break;
-  }
-  return feedHasAfter(ds, state.last);
+    return feedHasAfter(ds, state.last);
+  };
 }
 
 /**
@@ -116,29 +125,25 @@ async function streamInChunks(ds: DataSource, res: Response, state: StreamState)
  * initial load. Each line is one entry, shaped as the GraphQL `CreditFeedEntry`; the last line is
  * `{"endCursor": …, "hasMore": …}`. A stream without that line was cut: resume from the cursor of
  * the last entry received. Same policy as the `creditFeed` query, but a bearer token is required.
+ * Refusals (401, 403, 400) and a database that cannot be reached (503, `Retry-After`) are thrown to
+ * the hub's error handler, before the 200 is sent.
  */
 export function creditFeedRouter(o: CreditFeedRouterOptions): Router {
   const router = Router();
   router.get('/feeds/credit.ndjson', async (req: Request, res: Response) => {
-    let principal: Principal;
-    let after: string;
+    if (!req.headers.authorization) throw unauthenticated('the credit feed needs a bearer token');
+    const principal = principalOf(req);
+    assertFeedAccess(principal);
+    const raw = req.query.after;
+    if (raw !== undefined && typeof raw !== 'string') throw badInput('after', 'must be given once, as a cursor');
+    const after = decodeFeedCursor(raw === undefined || raw === '' ? null : raw);
+
+    const cursor = takeCursorSlot(o.ds);
+    let stream: FeedStream;
     try {
-      if (!req.headers.authorization) {
-        fail(res, 401, 'UNAUTHENTICATED', 'the credit feed needs a bearer token');
-        return;
-      }
-      principal = await o.verifier.principalFrom(req.headers.authorization);
-      assertFeedAccess(principal);
-      const raw = req.query.after;
-      if (raw !== undefined && typeof raw !== 'string') throw badInput('after', 'must be given once, as a cursor');
-      after = decodeFeedCursor(raw === undefined || raw === '' ? null : raw);
+      stream = cursor ? await openCursor(o.ds, after) : await openChunks(o.ds);
     } catch (err) {
-      if (err instanceof GraphQLError) {
-        const code = String(err.extensions.code);
-        const { http: _http, ...ext } = err.extensions as Record<string, unknown>;
-        fail(res, code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : 400, code, err.message, ext);
-        return;
-      }
+      if (cursor) releaseCursorSlot(o.ds);
       throw err;
     }
 
@@ -151,14 +156,13 @@ export function creditFeedRouter(o: CreditFeedRouterOptions): Router {
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Accel-Buffering', 'no');
-    const cursor = takeCursorSlot(o.ds);
     res.setHeader('X-Feed-Read', cursor ? 'cursor' : 'chunks');
     res.flushHeaders();
     const started = Date.now();
     try {
       let hasMore: boolean;
       try {
-        hasMore = cursor ? await streamWithCursor(o.ds, res, state) : await streamInChunks(o.ds, res, state);
+        hasMore = await stream(res, state);
       } finally {
         if (cursor) releaseCursorSlot(o.ds);
       }
@@ -169,11 +173,9 @@ export function creditFeedRouter(o: CreditFeedRouterOptions): Router {
       res.destroy();
     } finally {
       // Audited after the fact (a stream cannot be withheld once sent): what left, by owner.
-      const given = req.headers['x-request-id'];
-      const requestId = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-      const audit = o.audit.write({ requestId, principal: principal!, purpose: null, operationName: 'creditFeed.ndjson', audit: state.trail });
+      const audit = o.audit.write({ requestId: edgeOf(req).requestId, principal, purpose: null, operationName: 'creditFeed.ndjson', audit: state.trail });
       await audit.catch((err) => o.log.error({ err }, 'credit feed stream: audit write failed'));
-      o.log.info({ sub: principal!.sub, after, last: state.last, ms: Date.now() - started, aborted: closed }, 'credit feed streamed');
+      o.log.info({ sub: principal.sub, after, last: state.last, ms: Date.now() - started, aborted: closed }, 'credit feed streamed');
     }
   });
   return router;

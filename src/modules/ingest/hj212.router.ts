@@ -1,8 +1,10 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { DataSource } from 'typeorm';
+import { ErrorCode } from '../../graphql/errors';
+import { sendError } from '../../http/send-error';
 import type { Logger } from '../../logger';
 import { splitPackets } from '../../domain/standards/hj212';
-import { Hj212Ingest, MAX_PACKETS_PER_BODY, PacketOutcome } from './hj212-ingest.service';
+import { Hj212Ingest, Hj212Settings, MAX_PACKETS_PER_BODY, PacketOutcome } from './hj212-ingest.service';
 
 /** What the JSON summary of a body says. */
 export interface IngestSummary {
@@ -32,9 +34,11 @@ export function summarize(results: PacketOutcome[]): IngestSummary {
  * line. The answer is the reply packets, one per packet that asks for one (or that was refused
  * with an addressable header), in order; with `Accept: application/json`, a summary of every
  * packet instead. Devices authenticate per packet by MN and PW, so no bearer token is involved.
+ * A database that cannot be reached goes to the hub's error handler: 503 with `Retry-After`, so
+ * the sender knows to send the packets again later.
  */
-export function hj212Router(o: { ds: DataSource; log: Logger }): Router {
-  const ingest = new Hj212Ingest(o.ds, o.log);
+export function hj212Router(o: { ds: DataSource; log: Logger; settings?: Partial<Hj212Settings> }): Router {
+  const ingest = new Hj212Ingest(o.ds, o.log, o.settings);
   const router = Router();
   router.post(
     '/ingest/hj212',
@@ -46,7 +50,7 @@ export function hj212Router(o: { ds: DataSource; log: Logger }): Router {
         const count = splitPackets(body).length;
         if (count === 0 || count > MAX_PACKETS_PER_BODY) {
           const message = count === 0 ? 'the body holds no HJ 212 packet (one per line)' : `a body may hold at most ${MAX_PACKETS_PER_BODY} packets, got ${count}`;
-          res.status(count === 0 ? 400 : 413).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+          sendError(res, count === 0 ? 400 : 413, ErrorCode.BAD_USER_INPUT, message);
           return;
         }
         const results = await ingest.ingestBody(body, { transport: 'http', remote: req.ip });
