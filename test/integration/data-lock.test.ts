@@ -56,12 +56,23 @@ function runNode(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-/** A process that takes the lock of `dir` as `command`, says `held` or `refused …`, and stays `stayMs` (forever: until killed). */
+/**
+ * A process that takes the lock of DIR as CMD, says `held` or `refused …`, and stays STAY ms
+ * (forever: until killed). With GO it first says `ready` and waits for that file to appear.
+ */
 const HOLDER = `
+  const fs = require('node:fs');
   const { acquireDataLock } = require('./src/db/data-lock');
-  acquireDataLock(process.env.DIR, { command: process.env.CMD, log: (m) => process.stdout.write('log ' + m + '\\n') }).then(
-    () => { process.stdout.write('held\\n'); const stay = Number(process.env.STAY || 0); setTimeout(() => process.exit(0), stay > 0 ? stay : 2 ** 31 - 1); },
+  const go = process.env.GO;
+  const stay = Number(process.env.STAY || 0);
+  const take = () => acquireDataLock(process.env.DIR, { command: process.env.CMD, log: (m) => process.stdout.write('log ' + m + '\\n') }).then(
+    () => { process.stdout.write('held\\n'); setTimeout(() => process.exit(0), stay > 0 ? stay : 2 ** 31 - 1); },
     (e) => { process.stdout.write('refused ' + e.message + '\\n'); process.exit(e.exitCode || 1); });
+  const wait = () => (fs.existsSync(go) ? take() : setTimeout(wait, 2));
+  if (go) {
+    process.stdout.write('ready\\n');
+    wait();
+  } else take();
 `;
 
 function holderProcess(dir: string, command: string): Promise<{ child: ReturnType<typeof spawn>; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
@@ -181,7 +192,21 @@ describe('the lock file', () => {
   test('four processes racing for one stale lock: exactly one gets the folder', async () => {
     const dir = newDir();
     writeLock(dir, { command: 'import' });
-    const runs = await Promise.all([1, 2, 3, 4].map(() => runNode(['-e', HOLDER], { DIR: dir, CMD: 'seed', STAY: '4000' })));
+    // All four load first, then go at once; the winner stays until the others have answered.
+    const go = path.join(dir, 'go');
+    const contenders = [1, 2, 3, 4].map(() => {
+      const child = spawn(process.execPath, [...TS_NODE, '-e', HOLDER], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DIR: dir, CMD: 'seed', GO: go, STAY: '3000' } });
+      let stdout = '';
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', (b) => {
+        stdout += b;
+        if (stdout.includes('ready\n')) resolve();
+      }));
+      const exited = new Promise<{ code: number | null; stdout: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout })));
+      return { ready, exited };
+    });
+    await Promise.all(contenders.map((c) => c.ready));
+    fs.writeFileSync(go, '');
+    const runs = await Promise.all(contenders.map((c) => c.exited));
     const outs = runs.map((r) => r.stdout);
     expect(outs.filter((o) => /^held$/m.test(o))).toHaveLength(1);
     expect(outs.filter((o) => /^refused the data folder .+ is in use by seed \(pid \d+/m.test(o))).toHaveLength(3);
