@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { importPrincipal } from '../../src/cli/import';
+import { importPrincipal, runningHub } from '../../src/cli/import';
 import { HubBatchWriter } from '../../src/cli/hub-writer';
 import { loadConfig } from '../../src/config';
 import { acquireDataLock, DATA_LOCK_FILE, DataFolderInUseError, DataLockHolder, EXIT_DATA_FOLDER_IN_USE, procStartOf, readDataLock } from '../../src/db/data-lock';
@@ -212,6 +212,20 @@ describe('the lock file', () => {
     expect(outs.filter((o) => /^refused the data folder .+ is in use by seed \(pid \d+/m.test(o))).toHaveLength(3);
     expect(runs.map((r) => r.code).sort()).toEqual([0, EXIT_DATA_FOLDER_IN_USE, EXIT_DATA_FOLDER_IN_USE, EXIT_DATA_FOLDER_IN_USE]);
   }, 60_000);
+
+  test('import looks for a hub in the lock: it waits while the hub starts, and passes over other commands and dead hubs', async () => {
+    const dir = newDir();
+    const file = writeLock(dir, { pid: process.pid, procStart: procStartOf(process.pid), command: 'eco-hub' });
+    const lock = JSON.parse(fs.readFileSync(file, 'utf8')) as DataLockHolder;
+    setTimeout(() => fs.writeFileSync(file, JSON.stringify({ ...lock, url: 'http://127.0.0.1:4000' })), 700);
+    expect((await runningHub(dir, 30_000))?.holder.url).toBe('http://127.0.0.1:4000');
+    fs.writeFileSync(file, JSON.stringify(lock));
+    expect(await runningHub(dir, 100)).toBeNull(); // still not listening after the wait: opening the folder will refuse, naming it
+    for (const other of [{ ...lock, command: 'seed', url: 'http://127.0.0.1:4000' }, { ...lock, pid: deadPid(), url: 'http://127.0.0.1:4000' }]) {
+      fs.writeFileSync(file, JSON.stringify(other));
+      expect(await runningHub(dir, 30_000)).toBeNull();
+    }
+  });
 
   (process.env.DATABASE_URL ? test : test.skip)('on PostgreSQL there is no lock: the server serves many processes', async () => {
     const dir = newDir();
