@@ -229,7 +229,7 @@ async function removeStale(file: string, raw: string): Promise<boolean> {
   const guard = `${file}.takeover`;
   const mine = JSON.stringify({ pid: process.pid, procStart: procStartOf(process.pid), hostname: os.hostname() });
   if (!createExclusive(guard, mine)) {
-    // Another process is taking over; a guard left by one that died in between is removed.
+    // Another process is taking over; a guard left by one that died in between (or unreadable and old) is removed.
     const g = readProcFile(guard);
     const other = g ? parseHolder(JSON.stringify({ startedAt: '', command: '', token: '', ...safeJson(g) })) : null;
     const age = (() => {
@@ -239,7 +239,7 @@ async function removeStale(file: string, raw: string): Promise<boolean> {
         return 0;
       }
     })();
-    if (g !== undefined && (!other || age > UNREADABLE_GRACE_MS || !holderState(other).alive)) removeIfUnchanged(guard, g);
+    if (g !== undefined && (age > UNREADABLE_GRACE_MS || (other !== null && !holderState(other).alive))) removeIfUnchanged(guard, g);
     await sleep(20 + Math.random() * 40);
     return false;
   }
