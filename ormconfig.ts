@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from './src/config';
+import { acquireDataLock } from './src/db/data-lock';
 import { buildDataSource } from './src/db/datasource';
 
 /**
@@ -7,4 +8,9 @@ import { buildDataSource } from './src/db/datasource';
  * PostgreSQL when DATABASE_URL is set, otherwise the embedded database in HUB_DATA_DIR.
  */
 const config = loadConfig();
-export default buildDataSource({ databaseUrl: config.databaseUrl, pgliteDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }).then((db) => db.ds);
+async function dataSource() {
+  // The embedded folder is locked like every other opener's (src/db/data-lock.ts); the lock goes when the CLI exits.
+  if (!config.databaseUrl) await acquireDataLock(config.dataDir, { command: 'typeorm', log: (m) => process.stderr.write(`${m}\n`) });
+  return (await buildDataSource({ databaseUrl: config.databaseUrl, pgliteDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` })).ds;
+}
+export default dataSource();

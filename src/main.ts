@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config';
 import { migrate } from './db/datasource';
+import { DataFolderInUseError, HUB_COMMAND } from './db/data-lock';
 import { openConfiguredDb } from './db/open';
 import { hubSchema } from './graphql/schema';
 import { createLogger } from './logger';
@@ -23,7 +25,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const log = createLogger(config);
-  const db = await openConfiguredDb(config, (level, msg, data) => log[level](data ?? {}, msg));
+  // The embedded folder is locked for as long as this process has it open (see src/db/data-lock.ts).
+  const db = await openConfiguredDb(config, (level, msg, data) => log[level](data ?? {}, msg), { command: HUB_COMMAND, hint: 'stop it first, or give this hub another HUB_DATA_DIR' });
   const applied = await migrate(db.ds);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
@@ -61,6 +64,8 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => hub.httpServer.listen(config.port, config.host, resolve));
   const address = hub.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // The lock tells the writing commands (npm run import) where to send their work while this hub holds the folder.
+  db.lock?.setUrl(loopbackUrl(address, port));
   log.info({ port, host: config.host ?? '(every interface)', database: db.kind, ms: Date.now() - started }, 'eco-hub listening');
   if (config.nodeEnv === 'development' && config.host !== '127.0.0.1' && config.host !== '::1' && config.host !== 'localhost') {
     log.warn({ host: config.host ?? '(every interface)' }, 'a development hub (stack traces in answers) listens beyond this machine');
@@ -111,7 +116,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+/** Where a process on this machine reaches the server: the loopback address of the interface it listens on. */
+function loopbackUrl(address: ReturnType<Server['address']>, port: number): string {
+  const host = typeof address === 'object' && address ? address.address : '';
+  if (host === '' || host === '::' || host === '0.0.0.0' || host === '::ffff:0.0.0.0') return `http://127.0.0.1:${port}`;
+  return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
+}
+
 main().catch((err) => {
+  if (err instanceof DataFolderInUseError) {
+    process.stderr.write(`eco-hub will not start: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`configuration error: ${err.message}\n`);
     process.exit(2);

@@ -20,13 +20,17 @@ export function parseArgs(argv: string[], known: Record<string, 'string' | 'numb
   return out;
 }
 
-/** Runs a command's main, printing a one-line error and exiting non-zero on failure. */
+/**
+ * Runs a command's main, printing a one-line error and exiting non-zero on failure: 1, or the
+ * error's own `exitCode` (75 when another process holds the embedded data folder).
+ */
 export function runCli(main: () => Promise<void>): void {
   main().then(
     () => process.exit(0),
     (err) => {
       process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
+      const code = (err as { exitCode?: unknown } | null)?.exitCode;
+      process.exit(typeof code === 'number' && Number.isInteger(code) && code > 0 ? code : 1);
     },
   );
 }

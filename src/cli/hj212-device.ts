@@ -12,7 +12,10 @@ import { parseArgs, runCli } from './args';
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), { station: 'string', mn: 'string', pw: 'string', demo: 'boolean' });
   if (!args.demo && !(args.station && args.mn && args.pw)) throw new Error('give --station, --mn and --pw, or --demo');
-  const db = await openConfiguredDb(loadConfig());
+  const db = await openConfiguredDb(loadConfig(), undefined, {
+    command: 'hj212:device',
+    hint: 'stop it first, then run this again (the hub registers the demo loggers itself at every start)',
+  });
   try {
     await migrate(db.ds);
     if (args.demo) {

@@ -12,7 +12,10 @@ runCli(async () => {
   const args = parseArgs(process.argv.slice(2), { enterprises: 'number', seed: 'number', 'batch-size': 'number' });
   const enterprises = (args.enterprises as number | undefined) ?? config.demoEnterprises;
   const seed = (args.seed as number | undefined) ?? config.demoSeed;
-  const db = await openConfiguredDb(config);
+  const db = await openConfiguredDb(config, undefined, {
+    command: 'seed',
+    hint: 'stop it first, or seed another folder (HUB_DATA_DIR=<empty folder> npm run seed)',
+  });
   try {
     await migrate(db.ds);
     if (await hasData(db.ds)) throw new Error('the database already holds enterprises; seed an empty database (or remove HUB_DATA_DIR for the embedded one)');

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { AccessContext, decide, Decision } from '../auth/policy';
 import type { MaskReport } from '../auth/masking';
 import { isDistrict } from '../domain/jurisdictions';
-import { ErrorCode, forbidden, HubError, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../graphql/errors';
+import { ErrorCode, forbidden, HubError, isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../graphql/errors';
 import { PageRequest } from '../graphql/pagination';
 import type { SqlParams } from '../db/sql';
 import { AuditStamp, Compiler, ComputedCompiler, nodeTypeOf } from './compile';
@@ -112,6 +112,8 @@ export class ReadEngine {
  * PostgreSQL cannot take (class 22) are the client's.
  */
 function readFailure(err: unknown): unknown {
+  // An unreachable database is answered as such by formatError, like any other statement's.
+  if (isDatabaseUnavailable(err)) return err;
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string' || code.startsWith('42') || code.startsWith('22')) return err;
   return new HubError(ErrorCode.SERVICE_UNAVAILABLE, 'the read could not be completed and written to the audit log, so its data is withheld; try again', {
