@@ -56,6 +56,8 @@ export interface Config {
   expiryIntervalSeconds: number;
   /** TCP port of the HJ 212 data-logger listener; absent means off (HTTP ingest still works). */
   hj212Port?: number;
+  /** How operations are executed: compiled once per document by graphql-jit, or interpreted by graphql-js. */
+  executor: 'jit' | 'graphql-js';
   /** HJ 212 defences: connection caps and incomplete-packet timeout of the listener, DataTime skew (HJ212_*). */
   hj212: Hj212Settings;
 }
@@ -284,5 +286,6 @@ export function loadConfig(env: Env = process.env): Config {
     expiryIntervalSeconds: intVar(env, 'HUB_EXPIRY_INTERVAL_SECONDS', 300, 0, 7 * 86400),
     hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
     hj212: hj212Settings(env),
+    executor: oneOf(env, 'HUB_EXECUTOR', ['jit', 'graphql-js'] as const, 'jit'),
   };
 }

@@ -12,6 +12,7 @@ import { createOperations, Operations } from './http/operations';
 import { edgeOf, principalOf, requestContext } from './http/request-context';
 import { errorHandler, notFound } from './http/send-error';
 import { hubSchema } from './graphql/schema';
+import { jitExecutor } from './graphql/executor';
 import { catalogDcatHandler } from './modules/catalog';
 import { creditFeedRouter } from './modules/feed';
 import { hj212Router } from './modules/ingest';
@@ -94,7 +95,8 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
 
   const apollo = new ApolloServer<HubContext>({
-    schema: await hubSchema(),
+    // Compiled execution (graphql-jit) through Apollo's executor hook, or graphql-js's interpreter.
+    ...(config.executor === 'jit' ? { gateway: jitExecutor(await hubSchema()) } : { schema: await hubSchema() }),
     // Cache control off: the hub sets no cache hints (it caches in keyv), and the default plugin would
     // wrap every field resolver to compute them (docs/performance.md).
     plugins: [
