@@ -4,7 +4,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { TokenVerifier, tokenSettings } from './auth/principal';
+import { Principal, TokenVerifier, tokenSettings } from './auth/principal';
 import type { Config } from './config';
 import { buildContext, createServices, HubContext, parsePurpose } from './graphql/context';
 import { ErrorCode, formatErrorFactory, UNAVAILABLE_RETRY_AFTER_SECONDS } from './graphql/errors';
@@ -17,6 +17,7 @@ import { catalogDcatHandler } from './modules/catalog';
 import { creditFeedRouter } from './modules/feed';
 import { hj212Router } from './modules/ingest';
 import { playgroundRouter } from './playground/playground';
+import { portalRouter } from './portal/portal';
 import type { Logger } from './logger';
 import type { DataSource } from 'typeorm';
 
@@ -74,7 +75,7 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
 }
 
 /**
- * Builds the HTTP side of the hub: /graphql (Apollo Server on express), the playground, the DCAT
+ * Builds the HTTP side of the hub: /graphql (Apollo Server on express), the catalog portal (/), the playground, the DCAT
  * export, the credit feed, HJ 212 ingest, /metrics, /healthz and /readyz. One edge serves them
  * all: the request context (src/http/request-context.ts) verifies the token once, and one error
  * handler (src/http/send-error.ts) writes every error body outside Apollo.
@@ -116,7 +117,12 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
 
   app.use(['/graphql', '/catalog', '/feeds'], ops.cors, ops.rateLimit);
   app.use(playgroundRouter(config, services)); // GraphiQL from the hub's own files, before /graphql takes GET
-  app.get('/catalog/dcat.jsonld', catalogDcatHandler(services.catalog, config.publicUrl));
+  app.use(portalRouter()); // the catalog portal at / and /catalog/resources/<code>, from the hub's own files
+  // The DCAT-AP export; its periods of monitoring data come from what the caller may read of them.
+  const dcat = { catalog: services.catalog, temporalCoverage: (principal: Principal) => services.monitoring.coverageByCatalogResource({ principal, purpose: null }) };
+  app.get('/catalog/dcat.jsonld', catalogDcatHandler(dcat, config.publicUrl, 'jsonld'));
+  app.get('/catalog/dcat.ttl', catalogDcatHandler(dcat, config.publicUrl, 'turtle'));
+  app.get('/catalog/dcat', catalogDcatHandler(dcat, config.publicUrl));
   app.use(creditFeedRouter({ ds, audit: services.audit, log }));
   app.use(hj212Router({ ds, log, settings: config.hj212 }));
 

@@ -182,6 +182,16 @@ function sendText(type: string, body: string) {
   };
 }
 
+/** The longest query a link may carry into the playground, as the hub's default query size cap. */
+const MAX_LINKED_QUERY = 32 * 1024;
+
+/** The query (and variables) a link asks the playground to open, when it gives one of sane size. */
+function linkedQuery(req: Request): { query: string; variables?: string } | null {
+  const { query, variables } = req.query;
+  if (typeof query !== 'string' || query.trim() === '' || query.length > MAX_LINKED_QUERY) return null;
+  return typeof variables === 'string' && variables.length <= MAX_LINKED_QUERY ? { query, variables } : { query };
+}
+
 /** Lifetime of the development token: 12 hours, or the hub's cap if that is shorter. */
 const DEV_TOKEN_SECONDS = 12 * 3600;
 
@@ -223,6 +233,9 @@ export function playgroundRouter(config: Config, services?: Services): Router {
         ...(e.variables ? { variables: JSON.stringify(e.variables, null, 2) } : {}),
         headers,
       }));
+      // `/playground?query=…[&variables=…]` (the portal's "open in playground") opens that query first.
+      const asked = linkedQuery(req);
+      if (asked) tabs.unshift({ ...asked, headers });
       res.set({
         'content-security-policy': PLAYGROUND_CSP,
         'x-content-type-options': 'nosniff',

@@ -1,14 +1,11 @@
 import path from 'node:path';
-import jsonld from 'jsonld';
-import request from 'supertest';
 import { loadCatalogFiles } from '../../src/modules/catalog/catalog-files';
 import type { CatalogResourceEntry } from '../../src/modules/catalog/catalog.schema';
-import { ACCESS_RIGHTS } from '../../src/modules/catalog/dcat';
 import { startTestHub, TestHub } from '../support/hub';
 
 /*
- * The catalog through HTTP: browsing, facets, search, visibility and the DCAT export. Every
- * expectation is computed from the catalog files, so the test follows the catalog as it grows.
+ * The catalog through HTTP: browsing, facets, search and visibility (the DCAT export is dcat.test.ts).
+ * Every expectation is computed from the catalog files, so the test follows the catalog as it grows.
  */
 
 const { catalog } = loadCatalogFiles(path.resolve(__dirname, '../../catalog'));
@@ -343,88 +340,5 @@ describe('pagination', () => {
     expect(big.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     const bad = await t.gql(LIST, { filter: { function: 'monitoring; drop' } }, { token: reader });
     expect(bad.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.function' });
-  });
-});
-
-describe('DCAT export', () => {
-  const DCAT = 'http://www.w3.org/ns/dcat#';
-  const DCT = 'http://purl.org/dc/terms/';
-  const SKOS = 'http://www.w3.org/2004/02/skos/core#';
-
-  type Node = Record<string, any>;
-  const ofType = (nodes: Node[], type: string): Node[] => nodes.filter((n) => (n['@type'] ?? []).includes(type));
-  const ids = (n: Node, p: string): string[] => (n[p] ?? []).map((v: any) => v['@id']);
-
-  async function expanded(token?: string): Promise<{ nodes: Node[]; contentType: string }> {
-    let req = request(t.hub.app).get('/catalog/dcat.jsonld');
-    if (token) req = req.set('authorization', `Bearer ${token}`);
-    const res = await req;
-    expect(res.status).toBe(200);
-    const doc = JSON.parse(res.text);
-    const nodes = (await jsonld.expand(doc)) as Node[];
-    return { nodes, contentType: res.headers['content-type'] };
-  }
-
-  test('the public export is valid JSON-LD: one catalog, one dataset per public resource, themes, periodicity and access rights', async () => {
-    const { nodes, contentType } = await expanded();
-    expect(contentType).toMatch(/^application\/ld\+json/);
-    const [cat, ...more] = ofType(nodes, `${DCAT}Catalog`);
-    expect(more).toHaveLength(0);
-    const datasets = ofType(nodes, `${DCAT}Dataset`);
-    expect(datasets).toHaveLength(PUBLIC.length);
-    expect(ids(cat, `${DCAT}dataset`).sort()).toEqual(datasets.map((d) => d['@id']).sort());
-    expect(datasets.map((d) => d[`${DCT}identifier`][0]['@value']).sort()).toEqual(codes(PUBLIC));
-
-    const cycles = new Map(catalog.dimensions.updateCycles.map((c) => [c.code, c.euFrequencyUri]));
-    for (const d of datasets) {
-      const file = ALL.find((r) => r.code === d[`${DCT}identifier`][0]['@value'])!;
-      expect(ids(d, `${DCT}accrualPeriodicity`)).toEqual([cycles.get(file.updateCycle)]);
-      expect(ids(d, `${DCT}accessRights`)).toEqual([ACCESS_RIGHTS.PUBLIC]);
-      expect(ids(d, `${DCAT}theme`)).toHaveLength(2 + file.elements.length);
-      expect(d[`${DCT}title`].map((x: any) => x['@language']).sort()).toEqual(['en', 'zh']);
-      expect(d[`${DCT}issued`][0]).toEqual({ '@value': file.publishedAt, '@type': 'http://www.w3.org/2001/XMLSchema#date' });
-      expect(ids(d, `${DCAT}distribution`)).toHaveLength(1);
-    }
-
-    // Themes resolve to SKOS concepts of the three dimension schemes.
-    const concepts = new Map(ofType(nodes, `${SKOS}Concept`).map((c) => [c['@id'], c]));
-    for (const d of datasets) for (const theme of ids(d, `${DCAT}theme`)) expect(concepts.get(theme)?.[`${SKOS}notation`]).toBeDefined();
-    expect(ofType(nodes, `${SKOS}ConceptScheme`)).toHaveLength(3);
-
-    const [service, ...others] = ofType(nodes, `${DCAT}DataService`);
-    expect(others).toHaveLength(0);
-    const [endpoint] = ids(service, `${DCAT}endpointURL`);
-    expect(endpoint).toBe(`${t.config.publicUrl}/graphql`); // HUB_PUBLIC_URL (here its test default), never the Host header
-    expect(ids(cat, `${DCAT}service`)).toEqual([service['@id']]);
-    const distributions = ofType(nodes, `${DCAT}Distribution`);
-    expect(distributions).toHaveLength(PUBLIC.length);
-    expect(distributions.map((x) => x['@id']).sort()).toEqual(datasets.flatMap((d) => ids(d, `${DCAT}distribution`)).sort());
-    for (const dist of distributions) {
-      expect(ids(dist, `${DCAT}accessURL`)).toEqual([endpoint]);
-      expect(ids(dist, `${DCAT}accessService`)).toEqual([service['@id']]);
-    }
-  });
-
-  test('with a zone token the export holds the whole catalog; not shared is NON_PUBLIC without a distribution', async () => {
-    const { nodes } = await expanded(reader);
-    const datasets = ofType(nodes, `${DCAT}Dataset`);
-    expect(datasets).toHaveLength(ALL.length);
-    expect(datasets.map((d) => d[`${DCT}identifier`][0]['@value']).sort()).toEqual(codes(ALL));
-    for (const d of datasets) {
-      const file = ALL.find((r) => r.code === d[`${DCT}identifier`][0]['@value'])!;
-      const want = file.sharing.type === 'NOT_SHARED' ? ACCESS_RIGHTS.NON_PUBLIC : file.openToPublic.open ? ACCESS_RIGHTS.PUBLIC : ACCESS_RIGHTS.RESTRICTED;
-      expect({ code: file.code, rights: ids(d, `${DCT}accessRights`) }).toEqual({ code: file.code, rights: [want] });
-      expect(ids(d, `${DCAT}distribution`)).toHaveLength(file.sharing.type === 'NOT_SHARED' ? 0 : 1);
-    }
-    const shared = ALL.filter((r) => r.sharing.type !== 'NOT_SHARED').length;
-    const [service] = ofType(nodes, `${DCAT}DataService`);
-    expect(ids(service, `${DCAT}servesDataset`)).toHaveLength(shared);
-    expect(ofType(nodes, `${DCAT}Distribution`)).toHaveLength(shared);
-  });
-
-  test('a bad token is 401, never the public export', async () => {
-    const res = await request(t.hub.app).get('/catalog/dcat.jsonld').set('authorization', 'Bearer nope');
-    expect(res.status).toBe(401);
-    expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 });

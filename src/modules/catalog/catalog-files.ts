@@ -8,7 +8,7 @@ import { jurisdictionInfo } from '../../domain/jurisdictions';
 import { checkUscc } from '../../domain/uscc';
 import {
   BusinessLineEntry, CatalogResourceEntry, CODE_TABLES, CodeTableFile, CodeTableName, DimensionEntry, DOSSIER_RECORD_TYPES, DossierRecordType, ElementEntry,
-  FormatClassEntry, ProviderEntry, PurposeEntry, RESOURCE_SCHEMA, TABLE_SCHEMAS, TableHeader, UpdateCycleEntry,
+  FormatClassEntry, LICENCE_SCOPES, LicenceEntry, ProviderEntry, PurposeEntry, RESOURCE_SCHEMA, TABLE_SCHEMAS, TableHeader, UpdateCycleEntry,
 } from './catalog.schema';
 
 /**
@@ -34,6 +34,8 @@ export interface Catalog {
   };
   purposes: PurposeEntry[];
   providers: ProviderEntry[];
+  /** One licence for shared data and one for open data (DCAT-AP dct:license). */
+  licences: LicenceEntry[];
   /** Every resource, ordered by code. */
   resources: CatalogResourceEntry[];
 }
@@ -239,6 +241,14 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
   });
   const providers = tables.get('providers') as Loaded<CodeTableFile<ProviderEntry>> | undefined;
   if (providers) checkProviders(providers, report);
+  const licences = tables.get('licences') as Loaded<CodeTableFile<LicenceEntry>> | undefined;
+  if (licences) {
+    // The export picks a distribution's licence by this field, so each scope needs exactly one.
+    reportDuplicates(licences.data.entries.map((e, i) => ({ key: e.appliesTo, src: licences.src, at: ['entries', i, 'appliesTo'] })), 'licence appliesTo', report);
+    for (const scope of LICENCE_SCOPES) {
+      if (!licences.data.entries.some((e) => e.appliesTo === scope)) report(licences.src.rel, licences.src.lineOf(['entries']), `no licence has appliesTo ${scope}; one is needed`);
+    }
+  }
 
   // 4. Check every resource against the tables and the other resources.
   const codeSet = (table: CodeTableName): Set<string> | undefined => {
@@ -299,6 +309,7 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
     },
     purposes: entries<PurposeEntry>('purposes'),
     providers: entries<ProviderEntry>('providers'),
+    licences: entries<LicenceEntry>('licences'),
     resources: resources.map((r) => r.data).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
   };
   return { catalog, problems };

@@ -41,7 +41,7 @@ export const DOSSIER_RECORD_TYPES = [
 export type DossierRecordType = (typeof DOSSIER_RECORD_TYPES)[number];
 
 /** The code tables in catalog/dimensions/, by file name (without .yaml). */
-export const CODE_TABLES = ['functions', 'business-lines', 'elements', 'update-cycles', 'formats', 'purposes', 'providers'] as const;
+export const CODE_TABLES = ['functions', 'business-lines', 'elements', 'update-cycles', 'formats', 'purposes', 'providers', 'licences'] as const;
 export type CodeTableName = (typeof CODE_TABLES)[number];
 
 /** Jurisdictions a provider may belong to: every principal jurisdiction except the credit platform. */
@@ -62,9 +62,13 @@ export interface DimensionEntry {
   description?: string;
 }
 
-/** 业务 (business line); its classification code is the 类+项+目 prefix of its resources' codes. */
+/**
+ * 业务 (business line); its classification code is the 类+项+目 prefix of its resources' codes, and
+ * its EU data themes are the dcat:theme of its resources in the DCAT-AP export.
+ */
 export interface BusinessLineEntry extends DimensionEntry {
   classificationCode: string;
+  euDataThemeUris: string[];
 }
 
 /** 环境要素, with the HJ 212-2017 system (ST) codes it corresponds to, as a cross-reference. */
@@ -79,8 +83,11 @@ export interface UpdateCycleEntry extends DimensionEntry {
   euFrequencyUri: string;
 }
 
+/** A format type, with its EU file type and IANA media type where those tables have one (DCAT-AP dct:format, dcat:mediaType). */
 export interface FormatTypeEntry extends DimensionEntry {
   extensions?: string[];
+  euFileTypeUri?: string;
+  mediaTypeUri?: string;
 }
 
 /** 信息资源格式分类 and its types, with the sharing method types the class allows. */
@@ -102,6 +109,19 @@ export interface ProviderEntry extends DimensionEntry {
   uscc: string;
   jurisdiction: Jurisdiction;
   parent?: string;
+}
+
+/** Which resources a licence covers: those shared among the zone's agencies, or those open to the public. */
+export const LICENCE_SCOPES = ['SHARED', 'OPEN'] as const;
+export type LicenceScope = (typeof LICENCE_SCOPES)[number];
+
+/** 使用许可: the terms a distribution's data is used under (DCAT-AP dct:license). */
+export interface LicenceEntry extends DimensionEntry {
+  description: string;
+  appliesTo: LicenceScope;
+  /** The licence's own identifier (EU licence authority table), when it has one. */
+  uri?: string;
+  licenceTypeUris?: string[];
 }
 
 export interface CodeTableFile<E> extends TableHeader {
@@ -175,6 +195,12 @@ const RESOURCE_CODE: SchemaObject = {
   description: 'a resource code: classification code (6-12 digits) + "/" + sequence (4-6 digits), e.g. 211002/0001',
 };
 
+/** A URI under one of the EU Publications Office authority tables (or another vocabulary) named by its base. */
+function vocabularyUri(base: string, what: string): SchemaObject {
+  return { type: 'string', pattern: `^${base.replace(/[.]/g, '\\.')}[A-Za-z0-9_-]+$`, description: `${what}: a URI under ${base}` };
+}
+const EU_AUTHORITY = 'http://publications.europa.eu/resource/authority/';
+
 const baseEntryProperties: Record<string, SchemaObject> = {
   code: DIMENSION_CODE,
   name: text(),
@@ -214,7 +240,8 @@ export const TABLE_SCHEMAS: Record<CodeTableName, SchemaObject> = {
       pattern: '^[1-3][0-9]{5}$',
       description: 'a classification code of 类 (1 digit) + 项 (2 digits) + 目 (3 digits), e.g. 211002',
     },
-  }, ['classificationCode'])),
+    euDataThemeUris: codeList(vocabularyUri(`${EU_AUTHORITY}data-theme/`, 'an EU data theme')),
+  }, ['classificationCode', 'euDataThemeUris'])),
   elements: tableSchema(entrySchema({
     hj212SystemCodes: codeList({ type: 'string', pattern: '^[0-9]{2}$', description: 'a two-digit HJ 212 ST code' }, 0),
   })),
@@ -233,7 +260,15 @@ export const TABLE_SCHEMAS: Record<CodeTableName, SchemaObject> = {
     types: {
       type: 'array',
       minItems: 1,
-      items: entrySchema({ extensions: codeList({ type: 'string', pattern: '^[a-z0-9]+$', description: 'a lower-case file extension without the dot' }) }),
+      items: entrySchema({
+        extensions: codeList({ type: 'string', pattern: '^[a-z0-9]+$', description: 'a lower-case file extension without the dot' }),
+        euFileTypeUri: vocabularyUri(`${EU_AUTHORITY}file-type/`, 'an EU file type'),
+        mediaTypeUri: {
+          type: 'string',
+          pattern: '^https://www\\.iana\\.org/assignments/media-types/[a-z]+/[A-Za-z0-9.+-]+$',
+          description: 'an IANA media type URI, e.g. https://www.iana.org/assignments/media-types/application/json',
+        },
+      }),
     },
   }, ['methodTypes', 'requiresDataItems', 'types'])),
   purposes: tableSchema(entrySchema({ roles: codeList({ enum: Object.values(Role) }) }, ['roles'])),
@@ -244,6 +279,11 @@ export const TABLE_SCHEMAS: Record<CodeTableName, SchemaObject> = {
     jurisdiction: { enum: PROVIDER_JURISDICTIONS },
     parent: AGENCY_CODE,
   }, ['kind', 'uscc', 'jurisdiction'], AGENCY_CODE)),
+  licences: tableSchema(entrySchema({
+    appliesTo: { enum: [...LICENCE_SCOPES] },
+    uri: vocabularyUri(`${EU_AUTHORITY}licence/`, 'an EU licence'),
+    licenceTypeUris: codeList(vocabularyUri('http://purl.org/adms/licencetype/', 'an ADMS licence type')),
+  }, ['description', 'appliesTo'])),
 };
 
 /** JSON Schema of one resource file in catalog/resources/. */

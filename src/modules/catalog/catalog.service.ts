@@ -106,12 +106,15 @@ function codeRows(catalog: Catalog): Array<Record<string, unknown>> {
   });
   return [
     ...functions.map((e, i) => row('functions', e, i)),
-    ...businessLines.map((e, i) => row('business-lines', e, i, { classificationCode: e.classificationCode })),
+    ...businessLines.map((e, i) => row('business-lines', e, i, { classificationCode: e.classificationCode, euDataThemeUris: e.euDataThemeUris })),
     ...elements.map((e, i) => row('elements', e, i, e.hj212SystemCodes ? { hj212SystemCodes: e.hj212SystemCodes } : {})),
     ...updateCycles.map((e, i) => row('update-cycles', e, i, { order: e.order, euFrequency: e.euFrequency, euFrequencyUri: e.euFrequencyUri })),
     ...formats.map((e, i) => row('formats', e, i, { methodTypes: e.methodTypes, requiresDataItems: e.requiresDataItems })),
     // Format type codes are unique within their class only, so their key carries the class.
-    ...formats.flatMap((cls) => cls.types.map((t, i) => row('format-types', { ...t, code: `${cls.code}/${t.code}` }, i, { class: cls.code, type: t.code, extensions: t.extensions ?? [] }))),
+    ...formats.flatMap((cls) => cls.types.map((t, i) => row('format-types', { ...t, code: `${cls.code}/${t.code}` }, i, {
+      class: cls.code, type: t.code, extensions: t.extensions ?? [], euFileTypeUri: t.euFileTypeUri ?? null, mediaTypeUri: t.mediaTypeUri ?? null,
+    }))),
+    ...catalog.licences.map((e, i) => row('licences', e, i, { appliesTo: e.appliesTo, uri: e.uri ?? null, licenceTypeUris: e.licenceTypeUris ?? [] })),
   ];
 }
 
@@ -551,26 +554,43 @@ export class CatalogService {
     const resources: Array<Record<string, unknown>> = await this.ds.query(
       `SELECT ${RESOURCE_SELECT} FROM ${FROM_RESOURCES} WHERE ${catalogVisibilityCondition(ctx.principal, 't')} ORDER BY t.code`,
     );
-    const codes: Array<{ table_name: string; code: string; name: string; name_en: string }> = await this.ds.query(
-      `SELECT table_name, code, name, name_en FROM catalog_code WHERE table_name IN ('functions', 'business-lines', 'elements') ORDER BY table_name, position`,
+    const codes: Array<{ table_name: string; code: string; name: string; name_en: string; description: string | null; extra: Record<string, unknown> }> = await this.ds.query(
+      `SELECT table_name, code, name, name_en, description, extra FROM catalog_code ORDER BY table_name, position`,
     );
     const providers: Array<{ code: string; name: string; name_en: string; uscc: string; jurisdiction: string }> = await this.ds.query(
       'SELECT code, name, name_en, uscc, jurisdiction FROM catalog_provider ORDER BY position',
     );
-    const table = (name: string): CatalogCodeType[] => codes.filter((c) => c.table_name === name).map((c) => ({ code: c.code, name: c.name, nameEn: c.name_en }));
+    const purposes: Array<{ code: string; name: string; name_en: string; description: string | null }> = await this.ds.query(
+      'SELECT code, name, name_en, description FROM catalog_purpose ORDER BY position',
+    );
+    const table = (name: string): ExportCode[] => codes.filter((c) => c.table_name === name)
+      .map((c) => ({ code: c.code, name: c.name, nameEn: c.name_en, description: c.description, extra: c.extra ?? {} }));
     return {
       visibility: catalogVisibility(ctx.principal),
       resources: resources.map(toResource),
-      dimensions: { functions: table('functions'), businessLines: table('business-lines'), elements: table('elements') },
+      dimensions: {
+        functions: table('functions'), businessLines: table('business-lines'), elements: table('elements'), updateCycles: table('update-cycles'),
+        formatTypes: table('format-types'), licences: table('licences'),
+        purposes: purposes.map((p) => ({ code: p.code, name: p.name, nameEn: p.name_en, description: p.description, extra: {} })),
+      },
       providers: providers.map((p) => ({ code: p.code, name: p.name, nameEn: p.name_en, uscc: p.uscc, jurisdiction: p.jurisdiction as Jurisdiction })),
     };
   }
 }
 
-/** The catalog as one principal may see it, for exports. */
+/** A code table entry as the export reads it: names, and what only its table has (EU URIs, licence scope…) in `extra`. */
+export interface ExportCode extends CatalogCodeType {
+  description: string | null;
+  extra: Record<string, unknown>;
+}
+
+/**
+ * The catalog as one principal may see it, for exports. Plain arrays and objects: the cached
+ * service keeps it as JSON. Format types are keyed `CLASS/TYPE`.
+ */
 export interface CatalogExportView {
   visibility: 'ALL' | 'PUBLIC_ONLY';
   resources: CatalogResource[];
-  dimensions: { functions: CatalogCodeType[]; businessLines: CatalogCodeType[]; elements: CatalogCodeType[] };
+  dimensions: Record<'functions' | 'businessLines' | 'elements' | 'updateCycles' | 'formatTypes' | 'licences' | 'purposes', ExportCode[]>;
   providers: CatalogResource['provider'][];
 }

@@ -214,6 +214,28 @@ export class MonitoringService {
   }
 
   /**
+   * Per catalog resource, the first and last observation time of the stations it covers that the
+   * caller may read (the DCAT export's dct:temporal): two index probes per station on the
+   * (station, time) index, never a scan of the observations. Nothing for a caller who may not read
+   * monitoring data, since a period is derived from the data.
+   */
+  async coverageByCatalogResource(ctx: AccessContext): Promise<Array<{ catalogResourceCode: string; start: Date; end: Date }>> {
+    const q = new SqlParams();
+    const scope = scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q);
+    if (scope === 'false') return [];
+    const rows: Array<{ code: string; start: Date; end: Date }> = await this.ds.query(
+      `SELECT s.catalog_resource_code AS code, min(f.observed_at) AS start, max(l.observed_at) AS "end"
+       FROM monitoring_station s
+       CROSS JOIN LATERAL (SELECT o.observed_at FROM observation o WHERE o.station_id = s.id ORDER BY o.observed_at LIMIT 1) f
+       CROSS JOIN LATERAL (SELECT o.observed_at FROM observation o WHERE o.station_id = s.id ORDER BY o.observed_at DESC LIMIT 1) l
+       WHERE ${scope}
+       GROUP BY s.catalog_resource_code ORDER BY s.catalog_resource_code`,
+      q.values,
+    );
+    return rows.map((r) => ({ catalogResourceCode: r.code, start: new Date(r.start), end: new Date(r.end) }));
+  }
+
+  /**
    * One page of observations for each of many stations in one statement: a LATERAL subquery
    * walks each station's (station, time) index newest first and stops after `first + 1` rows, so
    * a nested list costs one statement however many stations, and no station's history is sorted.
