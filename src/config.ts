@@ -56,6 +56,8 @@ export interface Config {
   expiryIntervalSeconds: number;
   /** TCP port of the HJ 212 data-logger listener; absent means off (HTTP ingest still works). */
   hj212Port?: number;
+  /** Whether repeated read statements run as named prepared statements (off behind a transaction-pooling proxy). */
+  preparedStatements: boolean;
   /** How operations are executed: compiled once per document by graphql-jit, or interpreted by graphql-js. */
   executor: 'jit' | 'graphql-js';
   /** HJ 212 defences: connection caps and incomplete-packet timeout of the listener, DataTime skew (HJ212_*). */
@@ -287,5 +289,6 @@ export function loadConfig(env: Env = process.env): Config {
     hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
     hj212: hj212Settings(env),
     executor: oneOf(env, 'HUB_EXECUTOR', ['jit', 'graphql-js'] as const, 'jit'),
+    preparedStatements: boolVar(env, 'HUB_PREPARED_STATEMENTS', true),
   };
 }

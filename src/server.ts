@@ -92,7 +92,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
   // metrics, security headers; /metrics before any limit.
   app.use(requestContext({ verifier, parsePurpose }), ops.requestLog, ops.securityHeaders);
   app.get('/metrics', ops.metricsHandler);
-  const services = createServices(ds, ops.cache);
+  const services = createServices(ds, ops.cache, { preparedStatements: config.preparedStatements });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
 
   const apollo = new ApolloServer<HubContext>({

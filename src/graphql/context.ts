@@ -15,6 +15,7 @@ import { CreditFeedService } from '../modules/feed/credit-feed.service';
 import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
+import { PreparedQueries } from '../db/prepared';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
 export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
@@ -42,10 +43,10 @@ export interface Services {
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
-export function createServices(ds: DataSource, cache?: HubCache): Services {
+export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean } = {}): Services {
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
-  const engine = new ReadEngine(ds, { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) });
+  const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) });
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds, store),
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds) };
 }

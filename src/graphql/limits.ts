@@ -425,6 +425,34 @@ export function operationCost(schema: GraphQLSchema, operation: OperationDefinit
   }
 }
 
+/** Costs of an operation by what in its variables can change them (Int values, list lengths). */
+const COSTS = new WeakMap<OperationDefinitionNode, Map<string, number>>();
+const COSTS_PER_OPERATION = 200;
+
+/**
+ * The cost of an operation, remembered for the same document and the same variable values that
+ * matter to it: the estimate reads `first` (an Int), the length of list arguments and at most a
+ * Boolean (`@skip`/`@include`), nothing else of the variables, so a client repeating a document
+ * with other keys pays for it once.
+ */
+function memoisedCost(schema: GraphQLSchema, operation: OperationDefinitionNode, document: DocumentNode, coerced: VariableValues): number {
+  const signature = (operation.variableDefinitions ?? []).map((d) => {
+    const v = coerced[d.variable.name.value];
+    return Array.isArray(v) ? `[${v.length}]` : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+  }).join(',');
+  let byVars = COSTS.get(operation);
+  if (!byVars) {
+    byVars = new Map();
+    COSTS.set(operation, byVars);
+  }
+  const hit = byVars.get(signature);
+  if (hit !== undefined) return hit;
+  const cost = operationCost(schema, operation, fragmentsOf(document.definitions), coerced);
+  if (byVars.size >= COSTS_PER_OPERATION) byVars.clear();
+  byVars.set(signature, cost);
+  return cost;
+}
+
 /**
  * The cost limit, as an Apollo plugin: validation rules do not see variables, and `first` often
  * comes in one. Also writes the cost to the `x-query-cost` response header, so clients can see
@@ -440,7 +468,7 @@ export function limitsPlugin<T extends BaseContext>(limits: Pick<QueryLimits, 'm
           if (!operation) return;
           const vars = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           if (vars.errors) return; // execution answers bad variables with BAD_USER_INPUT
-          cost = operationCost(schema, operation, fragmentsOf(document.definitions), vars.coerced);
+          cost = memoisedCost(schema, operation, document, vars.coerced);
           if (cost === Infinity) {
             throw new GraphQLError(`the query expands to more than ${MAX_COST_VISITS} fields through its fragments, too many to estimate its cost`, {
               extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'cost', max: limits.maxCost, http: { status: 400 } },

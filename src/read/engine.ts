@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { getNamedType, isObjectType } from 'graphql';
-import type { DataSource } from 'typeorm';
+import type { PreparedQueries } from '../db/prepared';
 import { AccessContext, decide, Decision } from '../auth/policy';
 import type { MaskReport } from '../auth/masking';
 import { isDistrict } from '../domain/jurisdictions';
@@ -58,7 +58,7 @@ function pathOf(info: GraphQLResolveInfo): string {
  * Resolvers below the root only read that JSON.
  */
 export class ReadEngine {
-  constructor(private readonly ds: DataSource, private readonly computed: Readonly<Record<string, ComputedCompiler>>) {}
+  constructor(private readonly sql: PreparedQueries, private readonly computed: Readonly<Record<string, ComputedCompiler>>) {}
 
   /** Per-request state: the batches of lookups by key. Built with the request's context. */
   forRequest(req: EngineRequest): RequestReader {
@@ -77,7 +77,7 @@ export class ReadEngine {
     const { sql, params } = c.finish(finalSelect);
     let row: StatementResult;
     try {
-      [row] = (await this.ds.query(sql, params)) as StatementResult[];
+      [row] = await this.sql.query<StatementResult>(sql, params);
     } catch (err) {
       throw readFailure(err);
     }

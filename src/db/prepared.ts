@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { Pool, QueryConfig } from 'pg';
+import type { DataSource } from 'typeorm';
+import { currentSqlStats } from './sql-stats';
+
+export interface PreparedOptions {
+  /** A statement text becomes a named (prepared) statement on its second use. */
+  after?: number;
+  /** Distinct statement texts prepared at most; beyond, they run unnamed (each connection keeps its own plans). */
+  maxNamed?: number;
+}
+
+const TRACKED = 10_000;
+
+/**
+ * Runs the read engine's statements as named prepared statements once their text repeats: a
+ * partner's client sends the same few documents again and again, and PostgreSQL then parses and
+ * plans each of them once per pooled connection instead of on every request (a dossier's
+ * statement costs about 3 ms to plan and under 2 ms to run; docs/performance.md). Texts seen
+ * once run unnamed, and at most `maxNamed` are prepared, so a stream of one-off documents cannot
+ * fill the server's memory with plans. Each statement counts in the request's SQL tally.
+ *
+ * Named statements need a session per client: behind a transaction-pooling proxy (PgBouncer in
+ * transaction mode) set HUB_PREPARED_STATEMENTS=false.
+ */
+export class PreparedQueries {
+  private readonly uses = new Map<string, number>();
+  private readonly named = new Set<string>();
+  private readonly after: number;
+  private readonly maxNamed: number;
+
+  constructor(private readonly ds: DataSource, private readonly enabled = true, o: PreparedOptions = {}) {
+    this.after = o.after ?? 2;
+    this.maxNamed = o.maxNamed ?? 500;
+  }
+
+  async query<T = Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]> {
+    const stats = currentSqlStats();
+    if (stats) {
+      stats.statements++;
+      stats.log?.push({ sql: text, params: values });
+    }
+    const config: QueryConfig = { text, values };
+    if (this.enabled) {
+      const name = this.nameOf(text);
+      if (name) config.name = name;
+    }
+    const started = stats?.ms !== undefined ? performance.now() : 0;
+    const pool = this.ds.driver as unknown as { master: Pool };
+    const res = await pool.master.query(config);
+    if (stats?.ms !== undefined) stats.ms += performance.now() - started;
+    return res.rows as T[];
+  }
+
+  private nameOf(text: string): string | undefined {
+    const hash = createHash('sha1').update(text).digest('base64url');
+    if (this.named.has(hash)) return `hub_${hash}`;
+    const n = (this.uses.get(hash) ?? 0) + 1;
+    if (this.uses.size >= TRACKED) this.uses.clear();
+    this.uses.set(hash, n);
+    if (n < this.after || this.named.size >= this.maxNamed) return undefined;
+    this.named.add(hash);
+    return `hub_${hash}`;
+  }
+}
