@@ -119,7 +119,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
   app.use(playgroundRouter(config, services)); // GraphiQL from the hub's own files, before /graphql takes GET
   app.use(portalRouter()); // the catalog portal at / and /catalog/resources/<code>, from the hub's own files
   // The DCAT-AP export; its periods of monitoring data come from what the caller may read of them.
-  const dcat = { catalog: services.catalog, temporalCoverage: (principal: Principal) => services.monitoring.coverageByCatalogResource({ principal, purpose: null }) };
+  const dcat = { catalog: services.catalog, temporalCoverage: (principal: Principal) => services.monitoring.coverageByCatalogResource({ principal, purpose: null, terms: services.catalog.terms() }) };
   app.get('/catalog/dcat.jsonld', catalogDcatHandler(dcat, config.publicUrl, 'jsonld'));
   app.get('/catalog/dcat.ttl', catalogDcatHandler(dcat, config.publicUrl, 'turtle'));
   app.get('/catalog/dcat', catalogDcatHandler(dcat, config.publicUrl));

@@ -19,9 +19,10 @@ export class PurposeOption {
   @Field(() => [Role]) roles: Role[];
 }
 
-@ObjectType({ description: 'What you can read of one record type owned by one district, and what would give you more.' })
+@ObjectType({ description: 'What you can read of one catalog resource\'s data owned by one district, and what would give you more.' })
 export class AccessLineView {
   @Field(() => RecordType) recordType: RecordType;
+  @Field(() => String, { nullable: true, description: 'The catalog resource whose terms decide (for monitoring data, one line per resource).' }) catalogCode: string | null;
   @Field(() => Jurisdiction) ownerJurisdiction: Jurisdiction;
   @Field() canRead: boolean;
   @Field({ description: 'The rule that decided.' }) rule: string;
@@ -51,7 +52,7 @@ export class AuthResolver {
     });
   }
 
-  @Query(() => [AccessLineView], { description: 'For you, per record type and owner district: what you can read now, and what purpose or role would give you more.' })
+  @Query(() => [AccessLineView], { description: 'For you, per catalog resource (each dossier record type, each part of the monitoring data) and owner district: what you can read now, and what purpose or role would give you more.' })
   myAccess(@Ctx() ctx: HubContext): AccessLineView[] {
     return explainAccess(ctx).map((l) => ({ ...l, purposesThatWouldAllow: l.purposesThatWouldAllow.map((o) => ({ purpose: o.purpose, roles: [...o.roles] })), rolesNeeded: [...l.rolesNeeded] }));
   }

@@ -17,7 +17,7 @@ export enum RecordType {
   PENALTY = 'PENALTY',
   COMPLAINT = 'COMPLAINT',
   CREDIT_RECORD = 'CREDIT_RECORD',
-  /** Monitoring stations and their observations (shared unconditionally inside the zone). */
+  /** Monitoring stations, observations and assessments: each part under the catalog resource that governs it (MonitoringTerms). */
   MONITORING = 'MONITORING',
 }
 
@@ -28,9 +28,10 @@ export const DOSSIER_TYPES: readonly RecordType[] = [
 
 export type SharingType = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 
-/** A record type's sharing terms, as its catalog resource states them. */
+/** A catalog resource's sharing terms, as the resource states them: the policy decides every read with one. */
 export interface SharingRule {
-  recordType: RecordType;
+  /** For a dossier resource, the record type it governs. */
+  recordType?: RecordType;
   catalogCode: string;
   sharingType: SharingType;
   purposes: readonly string[];
@@ -38,14 +39,29 @@ export interface SharingRule {
   openToPublic: boolean;
 }
 
+/** Monitoring data, and the resource whose terms govern each part of it (the catalog's `serves`). */
+export interface MonitoringTerms {
+  /** Station records, by the registry resource of their kind. */
+  stations: ReadonlyArray<{ rule: SharingRule; stationKinds: readonly string[] }>;
+  /** Observations, by the resource each station names (its `catalog_resource_code`). */
+  observations: readonly SharingRule[];
+  /** Assessments computed from observations, by the resource that publishes them for a kind of station. */
+  assessments: ReadonlyArray<{ rule: SharingRule; assessment: MonitoringAssessment; stationKinds: readonly string[]; drinkingWaterSource?: boolean }>;
+}
+
+export type MonitoringAssessment = 'WATER_CLASS' | 'AQI';
+
 /** Where the policy reads the catalog's terms: cached by the catalog service, refreshed on reload. */
 export interface SharingTerms {
+  /** The dossier resources, by the record type each governs. */
   rules: ReadonlyMap<RecordType, SharingRule>;
   /** The roles of which a principal must hold one to use a declared purpose. */
   purposeRoles: ReadonlyMap<string, readonly Role[]>;
+  monitoring?: MonitoringTerms;
 }
 
-export const NO_TERMS: SharingTerms = { rules: new Map(), purposeRoles: new Map() };
+export const NO_MONITORING: MonitoringTerms = { stations: [], observations: [], assessments: [] };
+export const NO_TERMS: SharingTerms = { rules: new Map(), purposeRoles: new Map(), monitoring: NO_MONITORING };
 
 /** What the policy needs to know of a request. */
 export interface AccessContext {
@@ -88,47 +104,83 @@ export interface ReadScope {
 
 const DOSSIER_READ_ROLES = [Role.DOSSIER_READER, Role.ADMIN];
 
+/** The rows the public may read of a resource open to the public, where the publication law limits them. */
+const PUBLIC_ROW_RULES: Partial<Record<RecordType, RowRule>> = { [RecordType.PENALTY]: 'PUBLICISED' };
+
+/** What a read of a resource needs besides its terms: dossier records the reading role, monitoring data none. */
+export type Reading = 'RECORDS' | 'MONITORING';
+
 /**
- * Whether the principal may read records of `recordType` owned by `owner`, and why.
- * Rules: (1) owner district, its province and ZONE read in full, with the reading role;
- * (2) other jurisdictions read as the catalog's sharing type allows; (4) the credit platform reads
- * credit records only; (5) the public reads publicised penalties only.
+ * Whether the principal may read data of a catalog resource owned by `owner`, and why. One rule
+ * for every resource the catalog lists, dossier records and monitoring data alike:
+ * (1) owner district, its province and ZONE read in full (dossier records with the reading role);
+ * (2) other jurisdictions read as the resource's sharing type allows (conditional: a declared
+ * purpose it lists, with a role that purpose needs); (4) the credit platform reads credit records
+ * only; (5) the public reads the resources open to the public, with the publication law's row
+ * rules (a penalty while its publicity lasts). Without terms (no rule) nothing crosses a border.
  */
-export function decide(access: AccessContext, recordType: RecordType, owner: District): Decision {
+export function decideRule(access: AccessContext, rule: SharingRule | undefined, owner: District, reading: Reading): Decision {
   const p = access.principal;
   if (p.kind === 'system') return { allowed: true, rule: 'system' };
 
   if (p.kind === 'public' || !p.jurisdiction) {
-    return recordType === RecordType.PENALTY
-      ? { allowed: true, rule: 'public.publicised', rowRule: 'PUBLICISED' }
-      : { allowed: false, rule: 'public.notOpen' };
+    if (!rule?.openToPublic) return { allowed: false, rule: 'public.notOpen' };
+    const rowRule = rule.recordType ? PUBLIC_ROW_RULES[rule.recordType] : undefined;
+    return rowRule ? { allowed: true, rule: 'public.publicised', rowRule } : { allowed: true, rule: 'public.open' };
   }
 
   if (p.jurisdiction === Jurisdiction.CREDIT_YRD) {
-    if (recordType !== RecordType.CREDIT_RECORD) return { allowed: false, rule: 'creditPlatform.creditOnly' };
+    if (rule?.recordType !== RecordType.CREDIT_RECORD) return { allowed: false, rule: 'creditPlatform.creditOnly' };
     return hasRole(p, Role.CREDIT_FEED) ? { allowed: true, rule: 'creditPlatform' } : { allowed: false, rule: 'role.required', requiredRoles: [Role.CREDIT_FEED] };
   }
 
-  // The monitoring network is shared with every agency of the zone, whatever its role.
-  if (recordType === RecordType.MONITORING) return { allowed: true, rule: 'sharing.unconditional' };
-
-  if (!hasRole(p, ...DOSSIER_READ_ROLES)) return { allowed: false, rule: 'role.required', requiredRoles: DOSSIER_READ_ROLES };
+  if (reading === 'RECORDS' && !hasRole(p, ...DOSSIER_READ_ROLES)) return { allowed: false, rule: 'role.required', requiredRoles: DOSSIER_READ_ROLES };
 
   if (districtsCoveredBy(p.jurisdiction).includes(owner)) return { allowed: true, rule: 'owner' };
 
-  const terms = access.terms ?? NO_TERMS;
-  const sharing = terms.rules.get(recordType);
-  if (!sharing || sharing.sharingType === 'NOT_SHARED') return { allowed: false, rule: 'sharing.notShared' };
-  if (sharing.sharingType === 'UNCONDITIONAL') return { allowed: true, rule: 'sharing.unconditional' };
+  if (!rule || rule.sharingType === 'NOT_SHARED') return { allowed: false, rule: 'sharing.notShared' };
+  if (rule.sharingType === 'UNCONDITIONAL') return { allowed: true, rule: 'sharing.unconditional' };
 
   // Conditional: a declared purpose the resource lists, and a role that purpose needs.
-  const allowedPurposes = sharing.purposes;
+  const terms = access.terms ?? NO_TERMS;
+  const allowedPurposes = rule.purposes;
   if (!access.purpose || !allowedPurposes.includes(access.purpose)) {
     return { allowed: false, rule: 'sharing.conditional', allowedPurposes };
   }
   const needed = terms.purposeRoles.get(access.purpose) ?? [];
   if (!hasRole(p, ...needed)) return { allowed: false, rule: 'sharing.conditional.role', allowedPurposes, requiredRoles: needed };
   return { allowed: true, rule: 'sharing.conditional', allowedPurposes };
+}
+
+/** Whether the principal may read dossier records of `recordType` owned by `owner`, and why (`decideRule` with the type's resource). */
+export function decide(access: AccessContext, recordType: RecordType, owner: District): Decision {
+  return decideRule(access, (access.terms ?? NO_TERMS).rules.get(recordType), owner, 'RECORDS');
+}
+
+/** The owner districts `decideRule` allows for a resource. */
+export function allowedDistricts(access: AccessContext, rule: SharingRule | undefined, reading: Reading): District[] {
+  return DISTRICTS.filter((d) => decideRule(access, rule, d, reading).allowed);
+}
+
+/** The monitoring terms of the catalog in force (none without a catalog: nothing is readable). */
+export function monitoringTerms(access: AccessContext): MonitoringTerms {
+  return access.terms?.monitoring ?? NO_MONITORING;
+}
+
+/** The rule governing a station's records: its kind's registry resource. */
+export function stationRule(access: AccessContext, kind: string): SharingRule | undefined {
+  return monitoringTerms(access).stations.find((s) => s.stationKinds.includes(kind))?.rule;
+}
+
+/** The rule governing a station's observations: the resource the station names. */
+export function observationRule(access: AccessContext, catalogCode: string): SharingRule | undefined {
+  return monitoringTerms(access).observations.find((r) => r.catalogCode === catalogCode);
+}
+
+/** The rule governing an assessment of a station: the resource publishing it for such stations. */
+export function assessmentRule(access: AccessContext, assessment: MonitoringAssessment, kind: string, drinkingWaterSource: boolean): SharingRule | undefined {
+  return monitoringTerms(access).assessments.find((a) => a.assessment === assessment && a.stationKinds.includes(kind)
+    && (a.drinkingWaterSource === undefined || a.drinkingWaterSource === drinkingWaterSource))?.rule;
 }
 
 /** The read scope of one record type: the owner districts `decide` allows. */
@@ -223,9 +275,11 @@ export function writeDenial(p: Principal, owner: string): string | null {
   return null;
 }
 
-/** One line of `myAccess`: what the caller reads of one record type owned by one district, and what would give more. */
+/** One line of `myAccess`: what the caller reads of one resource's data owned by one district, and what would give more. */
 export interface AccessLine {
   recordType: RecordType;
+  /** The catalog resource whose terms decided (monitoring lines: one per resource). */
+  catalogCode: string | null;
   ownerJurisdiction: District;
   canRead: boolean;
   rule: string;
@@ -258,8 +312,23 @@ export function explainAccess(access: AccessContext): AccessLine[] {
         if (recordType === RecordType.INSPECTION && !seesFindings(p)) masked.push('findings');
       }
       lines.push({
-        recordType, ownerJurisdiction: owner, canRead: d.allowed, rule: d.rule,
+        recordType, catalogCode: terms.rules.get(recordType)?.catalogCode ?? null, ownerJurisdiction: owner, canRead: d.allowed, rule: d.rule,
         purposesThatWouldAllow: purposes, rolesNeeded: d.allowed ? [] : d.requiredRoles ?? [], maskedFields: masked,
+      });
+    }
+  }
+  // Monitoring data: one line per resource that governs some of it, and owner district.
+  const m = monitoringTerms(access);
+  const rules = [...m.stations.map((x) => x.rule), ...m.observations, ...m.assessments.map((x) => x.rule)];
+  for (const rule of rules.filter((r, i) => rules.findIndex((x) => x.catalogCode === r.catalogCode) === i)) {
+    for (const owner of DISTRICTS) {
+      const d = decideRule(access, rule, owner, 'MONITORING');
+      const purposes = d.rule.startsWith('sharing.conditional') && !d.allowed
+        ? (d.allowedPurposes ?? []).map((purpose) => ({ purpose, roles: terms.purposeRoles.get(purpose) ?? [] }))
+        : [];
+      lines.push({
+        recordType: RecordType.MONITORING, catalogCode: rule.catalogCode, ownerJurisdiction: owner, canRead: d.allowed, rule: d.rule,
+        purposesThatWouldAllow: purposes, rolesNeeded: d.allowed ? [] : d.requiredRoles ?? [], maskedFields: [],
       });
     }
   }

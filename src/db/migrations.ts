@@ -6,6 +6,7 @@ import { ChangeLog1796100000000 } from '../../migrations/1796100000000-ChangeLog
 import { Withdrawals1796200000000 } from '../../migrations/1796200000000-Withdrawals';
 import { Hj212Devices1796300000000 } from '../../migrations/1796300000000-Hj212Devices';
 import { MaskFunctions1796400000000 } from '../../migrations/1796400000000-MaskFunctions';
+import { CatalogStatus1796500000000 } from '../../migrations/1796500000000-CatalogStatus';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   Withdrawals1796200000000,
   Hj212Devices1796300000000,
   MaskFunctions1796400000000,
+  CatalogStatus1796500000000,
 ];

@@ -72,7 +72,7 @@ export function todayIso(): string {
 
 export function buildContext(services: Services, principal: Principal, purpose: Purpose | null, sql: SqlStats, requestId: string = randomUUID()): HubContext {
   // The catalog's sharing terms as of this request: the policy decides every read with them.
-  const terms = { rules: services.catalog.sharingRules(), purposeRoles: services.catalog.purposeRoles() };
+  const terms = services.catalog.terms();
   const maskReport: MaskReport = new Map();
   const withheld: WithheldNote[] = [];
   return {

@@ -7,7 +7,7 @@ import { Jurisdiction } from '../domain/jurisdictions';
 import { CreditRecordKind } from '../modules/credit/credit-record.entity';
 import { Role } from '../auth/principal';
 import { RecordType } from '../auth/policy';
-import { CatalogSharingType } from '../modules/catalog/catalog.codes';
+import { CatalogResourceStatus, CatalogSharingType } from '../modules/catalog/catalog.codes';
 import { CreditFeedOp } from '../modules/feed/credit-feed.types';
 import {
   AqiPollutantCode, AqiReportKind, AssessmentPeriod, ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode,
@@ -46,6 +46,7 @@ export function registerEnums(): void {
     [AqiPollutantCode, 'AqiPollutant', 'Pollutants of the AQI (HJ 633); o3_8h is the daily maximum 8-h moving mean of ozone, named as the AqiInput fields.'],
     [CreditFeedOp, 'CreditFeedOp', 'What a credit change did: LISTED (put on the serious-dishonesty list), UPDATED, REMOVED (taken off it: expiry or decision), EVALUATED (a credit evaluation result).'],
     [CatalogSharingType, 'SharingType', 'Sharing type of a catalog resource (共享类型): 无条件共享, 有条件共享 or 不予共享.'],
+    [CatalogResourceStatus, 'CatalogResourceStatus', 'Whether the hub serves a catalog resource yet: SERVED at its entry point, or PLANNED (catalogued, not yet served).'],
   ];
   for (const [e, name, description] of enums) registerEnumType(e, { name, description });
 }

@@ -15,10 +15,28 @@ import { DocumentInfo, selectFields, Selection } from './selection';
 /** A note on what the policy kept out of an answer (`extensions.policy.withheld`). */
 export interface WithheldNote {
   field: string;
+  /** The catalog resource whose terms withheld it, where it is not the field's record type's. */
+  catalogCode?: string;
   ownerJurisdictions: string[];
   rule: string;
   allowedPurposes?: readonly string[];
   requiredRoles?: readonly string[];
+}
+
+/**
+ * Records a value the policy kept out of an answer: one note per field, listing the owners it was
+ * withheld for and, from the decision, what would open it (`extensions.policy.withheld`).
+ */
+export function noteWithheld(req: { withheld: WithheldNote[] }, field: string, owner: string, d: Decision | undefined, catalogCode?: string): void {
+  let note = req.withheld.find((n) => n.field === field);
+  if (!note) {
+    note = {
+      field, ownerJurisdictions: [], rule: d?.rule ?? 'unknownOwner', ...(catalogCode ? { catalogCode } : {}),
+      ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}), ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+    };
+    req.withheld.push(note);
+  }
+  if (!note.ownerJurisdictions.includes(owner)) note.ownerJurisdictions.push(owner);
 }
 
 /** What the engine needs of a request: who asks, and where it reports masks and withheld values. */
@@ -94,13 +112,7 @@ export class ReadEngine {
 
   /** A withheld value, explained as the policy explains a hidden record. */
   private noteWithheld(req: EngineRequest, field: string, owner: string): void {
-    let note = req.withheld.find((n) => n.field === field);
-    const d: Decision | undefined = isDistrict(owner) ? decide(req, recordTypeOfField(field), owner) : undefined;
-    if (!note) {
-      note = { field, ownerJurisdictions: [], rule: d?.rule ?? 'unknownOwner', ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}), ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}) };
-      req.withheld.push(note);
-    }
-    if (!note.ownerJurisdictions.includes(owner)) note.ownerJurisdictions.push(owner);
+    noteWithheld(req, field, owner, isDistrict(owner) ? decide(req, recordTypeOfField(field), owner) : undefined);
   }
 }
 

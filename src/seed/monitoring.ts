@@ -140,7 +140,8 @@ export const MONITORING_STATIONS: readonly StationDef[] = [
 /** Catalog resources the station data is shared under, by business line (catalog/dimensions/business-lines.yaml). */
 function catalogResource(s: StationDef): string {
   if (s.kind === StationKind.AIR) return '211001/0001';
-  if (s.kind === StationKind.POLLUTION_SOURCE) return '211004/0001';
+  // An outlet's data is shared under the resource of what it emits: waste water, flue gas or VOC.
+  if (s.kind === StationKind.POLLUTION_SOURCE) return s.source?.outlet === 'BOILER' ? '211004/0002' : s.source?.outlet === 'VOC' ? '211004/0003' : '211004/0001';
   return s.drinking ? '211003/0001' : '211002/0001';
 }
 

@@ -105,17 +105,26 @@ describe('explaining the rules', () => {
   });
 
   test('myAccess says what the caller reads and what would give it more', async () => {
-    const r = await t.gql('{ myAccess { recordType ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields } }', {}, { token: await t.token('WUJIANG', ['DOSSIER_READER']) });
+    const r = await t.gql('{ myAccess { recordType catalogCode ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields } }', {}, { token: await t.token('WUJIANG', ['DOSSIER_READER']) });
     const line = (type: string, owner: string) => r.body.data.myAccess.find((l: any) => l.recordType === type && l.ownerJurisdiction === owner);
-    expect(r.body.data.myAccess).toHaveLength(21);
+    // Seven dossier types and each monitoring resource the catalog binds to data, per district.
+    expect(r.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING')).toHaveLength(21);
     expect(line('INSPECTION', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
     expect(line('INSPECTION', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner', maskedFields: ['findings'] });
     expect(line('COMPLAINT', 'WUJIANG')).toMatchObject({ canRead: true, maskedFields: ['complainant'] });
     expect(line('ENTERPRISE', 'JIASHAN')).toMatchObject({ canRead: true, rule: 'sharing.unconditional', maskedFields: ['legalRepresentative.idNumber'] });
     const pub = await t.gql('{ myAccess { recordType ownerJurisdiction canRead rule } }');
-    expect(pub.body.data.myAccess.filter((l: any) => l.canRead).map((l: any) => l.recordType)).toEqual(['PENALTY', 'PENALTY', 'PENALTY']);
-    const noRole = await t.gql('{ myAccess { canRead rolesNeeded } }', {}, { token: await t.token('WUJIANG', ['CATALOG_READER']) });
-    expect(noRole.body.data.myAccess.every((l: any) => !l.canRead && l.rolesNeeded.includes('DOSSIER_READER'))).toBe(true);
+    // The public reads what the catalog opens to it: EIA approvals and permits, and penalties while publicised.
+    expect(pub.body.data.myAccess.filter((l: any) => l.canRead && l.recordType !== 'MONITORING').map((l: any) => `${l.recordType} ${l.rule}`)).toEqual([
+      ...Array(3).fill('EIA_APPROVAL public.open'), ...Array(3).fill('PERMIT public.open'), ...Array(3).fill('PENALTY public.publicised'),
+    ]);
+    // Monitoring lines: a catalog reader reads the unconditional resources everywhere, the wastewater data (conditional) in its own district only.
+    const monitoringLine = (code: string, owner: string) => r.body.data.myAccess.find((l: any) => l.catalogCode === code && l.ownerJurisdiction === owner);
+    expect(monitoringLine('211002/0001', 'QINGPU')).toMatchObject({ recordType: 'MONITORING', canRead: true, rule: 'sharing.unconditional' });
+    expect(monitoringLine('211004/0001', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
+    expect(monitoringLine('211004/0001', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner' });
+    const noRole = await t.gql('{ myAccess { recordType canRead rolesNeeded } }', {}, { token: await t.token('WUJIANG', ['CATALOG_READER']) });
+    expect(noRole.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING').every((l: any) => !l.canRead && l.rolesNeeded.includes('DOSSIER_READER'))).toBe(true);
   });
 
   test('creditStatus by USCC serves the credit platform, which reads nothing else', async () => {

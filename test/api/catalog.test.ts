@@ -230,6 +230,18 @@ describe('search', () => {
     const r = await t.gql(SEARCH, { q: '水'.repeat(101) }, { token: reader });
     expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
   });
+  test.each([
+    ['function', 'NOPE', 'functions'], ['businessLine', 'SURFACE_WATERS', 'business-lines'], ['element', 'WIND', 'elements'], ['provider', 'SUZHOU-EEB', 'providers'],
+  ] as const)('an unknown %s code is BAD_USER_INPUT naming the argument and listing the valid codes, in lists and facets alike', async (key, code, table) => {
+    const valid = table === 'providers'
+      ? catalog.providers.map((p) => p.code).sort()
+      : (table === 'functions' ? catalog.dimensions.functions : table === 'business-lines' ? catalog.dimensions.businessLines : catalog.dimensions.elements).map((d) => d.code).sort();
+    for (const q of [`query($f: CatalogFilter) { catalogResources(filter: $f) { totalCount } }`, `query($f: CatalogFilter) { catalogFacets(filter: $f) { total } }`]) {
+      const r = await t.gql(q, { f: { [key]: code } }, { token: reader });
+      expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `filter.${key}`, validCodes: valid });
+      expect(r.body.errors[0].message).toBe(`filter.${key}: unknown code "${code}"; one of ${valid.join(', ')}`);
+    }
+  });
 });
 
 describe('visibility', () => {

@@ -78,8 +78,9 @@ describe('what the export says', () => {
       expect(ids(d, `${DCT}language`)).toEqual([`${EU}language/ZHO`]);
       expect(d[`${DCT}title`].map((x: any) => x['@language']).sort()).toEqual(['en', 'zh']);
       expect(d[`${DCT}issued`][0]).toEqual({ '@value': file.publishedAt, '@type': 'http://www.w3.org/2001/XMLSchema#date' });
-      // The public gets no period: it is derived from monitoring data the public may not read.
-      expect(d[`${DCT}temporal`]).toBeUndefined();
+      // A period only where it is derived from monitoring data the public may read: observations open to it.
+      const servesObservations = (file.serves ?? []).some((x) => x.data === 'OBSERVATIONS');
+      if (!servesObservations) expect(d[`${DCT}temporal`]).toBeUndefined();
       const [dist] = ids(d, `${DCAT}distribution`).map((id) => byId.get(id)!);
       expect(ids(dist, `${DCT}license`)).toEqual([open.uri]);
       const rights = byId.get(ids(dist, `${DCT}rights`)[0])!;
@@ -115,16 +116,17 @@ describe('what the export says', () => {
       for (const dist of dists) {
         expect({ code: file.code, licence: ids(dist, `${DCT}license`) }).toEqual({ code: file.code, licence: [file.openToPublic.open ? open : zoneTerms['@id']] });
         // Served through GraphQL: JSON from the endpoint; described only: the file's own format, obtained as the page says.
-        const viaApi = file.entryPoint !== 'catalogResources';
+        const viaApi = file.status === 'SERVED';
         expect(ids(dist, `${DCAT}accessURL`)).toEqual([viaApi ? `${t.config.publicUrl}/graphql` : d['@id']]);
         if (viaApi) expect(ids(dist, `${DCT}format`)).toEqual([`${EU}file-type/JSON`]);
       }
-      // The hub's own terms: sharing type, dimensions, entry point.
+      // The hub's own terms: sharing type, dimensions, status and entry point (none while PLANNED).
       expect(ids(d, `${hub}sharingType`)).toEqual([`${t.config.publicUrl}/catalog/dimensions/sharing-types/${file.sharing.type}`]);
       expect(ids(d, `${hub}function`)).toEqual([`${t.config.publicUrl}/catalog/dimensions/functions/${file.function}`]);
       expect(ids(d, `${hub}element`)).toHaveLength(file.elements.length);
       expect(ids(d, `${hub}purpose`)).toHaveLength(file.sharing.conditions?.purposes.length ?? 0);
-      expect(values(d, `${hub}entryPoint`)).toEqual([file.entryPoint]);
+      expect(values(d, `${hub}status`)).toEqual([file.status]);
+      expect(values(d, `${hub}entryPoint`)).toEqual(file.entryPoint ? [file.entryPoint] : []);
       // Spatial coverage: the owner districts, by their administrative division codes.
       const places = ids(d, `${DCT}spatial`).map((id) => byId.get(id)!);
       expect(places.map((p) => values(p, `${DCT}identifier`)[0]).sort())
@@ -144,9 +146,12 @@ describe('what the export says', () => {
 
   test('agency: monitoring resources carry the period of the data the caller may read', async () => {
     const { byId } = await exported(agency);
+    // A Wujiang catalog reader reads the observations of unconditional resources everywhere, of conditional ones (no purpose) in Wujiang only.
+    const unconditional = ALL.filter((r) => r.sharing.type === 'UNCONDITIONAL').map((r) => r.code);
     const periods: Array<{ code: string; first: Date; last: Date }> = await t.db.ds.query(
       `SELECT s.catalog_resource_code AS code, min(o.observed_at) AS first, max(o.observed_at) AS last
-       FROM monitoring_station s JOIN observation o ON o.station_id = s.id GROUP BY 1 ORDER BY 1`,
+       FROM monitoring_station s JOIN observation o ON o.station_id = s.id
+       WHERE s.catalog_resource_code = ANY($1) OR s.owner_jurisdiction = 'WUJIANG' GROUP BY 1 ORDER BY 1`, [unconditional],
     );
     expect(periods.length).toBeGreaterThan(0);
     for (const p of periods) {

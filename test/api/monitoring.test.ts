@@ -23,11 +23,14 @@ type Obs = [string, string, string, string, string, string];
 
 const UNITS: Record<string, string> = { a21005: 'mg/m³', w01001: '无量纲' };
 
+/** The catalog resource each fixture station's observations are shared under, by kind (as the demo data files them). */
+const RESOURCE_OF_KIND: Record<string, string> = { AIR: '211001/0001', SURFACE_WATER: '211002/0001', POLLUTION_SOURCE: '211004/0001' };
+
 async function insertStation(code: string, kind: string, owner: string, extra: { waterbody?: string; target?: string; enterpriseId?: string } = {}): Promise<void> {
   await t.db.ds.query(
     `INSERT INTO monitoring_station (code, name, kind, owner_jurisdiction, waterbody, target_class, enterprise_id, catalog_resource_code, source_system, source_record_id, source_as_of)
-     VALUES ($1, $1, $2, $3, $4, $5, $6, '211002/0001', 'TEST', $1, now())`,
-    [code, kind, owner, extra.waterbody ?? null, extra.target ?? null, extra.enterpriseId ?? null],
+     VALUES ($1, $1, $2, $3, $4, $5, $6, $7, 'TEST', $1, now())`,
+    [code, kind, owner, extra.waterbody ?? null, extra.target ?? null, extra.enterpriseId ?? null, RESOURCE_OF_KIND[kind]],
   );
 }
 
@@ -231,15 +234,19 @@ describe('waterQuality over stored data', () => {
     }]);
   });
 
-  test('an unknown station is null; an air station is BAD_USER_INPUT; the public is FORBIDDEN', async () => {
+  test('an unknown station is null; an air station is BAD_USER_INPUT; the public reads the open water class, the credit platform is FORBIDDEN', async () => {
     const unknown = await t.gql(Q, { code: 'NOPE', from: '2026-06-01', to: '2026-06-03' }, { token: catalogReader });
     expect(unknown.body.errors).toBeUndefined();
     expect(unknown.body.data.waterQuality).toBeNull();
     const air = await t.gql(Q, { code: 'T-A-01', from: '2026-06-01', to: '2026-06-03' }, { token: catalogReader });
     expect(firstError(air).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stationCode' });
+    // The water class is open to the public (211002/0003); the credit platform reads no monitoring data.
     const pub = await t.gql(Q, { code: 'T-W-RIVER', from: '2026-06-01', to: '2026-06-03' });
-    expect(firstError(pub).extensions).toMatchObject({ code: 'FORBIDDEN', recordType: 'MONITORING', ownerJurisdiction: 'WUJIANG' });
-    expect(pub.body.data.waterQuality).toBeNull();
+    expect(pub.body.errors).toBeUndefined();
+    expect(pub.body.data.waterQuality.map((p: any) => p.waterClass)).toEqual(['IV']);
+    const platform = await t.gql(Q, { code: 'T-W-RIVER', from: '2026-06-01', to: '2026-06-03' }, { token: await t.token('CREDIT_YRD', ['CREDIT_FEED']) });
+    expect(firstError(platform).extensions).toMatchObject({ code: 'FORBIDDEN', recordType: 'MONITORING', catalogCode: '211002/0004', ownerJurisdiction: 'WUJIANG', rule: 'creditPlatform.creditOnly' });
+    expect(platform.body.data.waterQuality).toBeNull();
   });
 
   test('ranges: to before from, and more than 366 days, are BAD_USER_INPUT', async () => {
@@ -302,14 +309,18 @@ describe('airQuality over stored data', () => {
     expect(firstError(hours).message).toContain('744');
   });
 
-  test('unknown station null, water section BAD_USER_INPUT, the public FORBIDDEN', async () => {
+  test('unknown station null, water section BAD_USER_INPUT, the public reads the open AQI, the credit platform is FORBIDDEN', async () => {
     const unknown = await t.gql(Q, { code: 'NOPE', from: '2026-06-01', to: '2026-06-01' }, { token: catalogReader });
     expect(unknown.body.data.airQuality).toBeNull();
     const water = await t.gql(Q, { code: 'T-W-RIVER', from: '2026-06-01', to: '2026-06-01' }, { token: catalogReader });
     expect(firstError(water).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stationCode' });
+    // The daily AQI is open to the public (211001/0002); the credit platform reads no monitoring data.
     const pub = await t.gql(Q, { code: 'T-A-01', from: '2026-06-01', to: '2026-06-01' });
-    expect(firstError(pub).extensions).toMatchObject({ code: 'FORBIDDEN', recordType: 'MONITORING', ownerJurisdiction: 'JIASHAN' });
-    expect(pub.body.data.airQuality).toBeNull();
+    expect(pub.body.errors).toBeUndefined();
+    expect(pub.body.data.airQuality).toHaveLength(1);
+    const platform = await t.gql(Q, { code: 'T-A-01', from: '2026-06-01', to: '2026-06-01' }, { token: await t.token('CREDIT_YRD', ['CREDIT_FEED']) });
+    expect(firstError(platform).extensions).toMatchObject({ code: 'FORBIDDEN', recordType: 'MONITORING', ownerJurisdiction: 'JIASHAN', rule: 'creditPlatform.creditOnly' });
+    expect(platform.body.data.airQuality).toBeNull();
   });
 });
 
@@ -327,10 +338,13 @@ describe('stations: scoping, lookups and nested observations', () => {
     expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['AIR', 'SURFACE_WATER', 'POLLUTION_SOURCE']));
   });
 
-  test('the public sees no station; any agency of the zone sees all three districts', async () => {
+  test('the public sees the stations of the registries open to it; any agency of the zone sees all three districts', async () => {
     const pub = await t.gql(LIST, { first: 500 });
-    expect(pub.body.data.monitoringStations).toMatchObject({ totalCount: 0, edges: [] });
-    // Monitoring is shared unconditionally: a Wujiang agency without dossier roles still reads Qingpu's and Jiashan's stations.
+    // Air stations (211001/0005) and surface-water sections (211002/0004) are open to the public; pollution-source outlets (211004/0004) are not.
+    const [{ open }] = await t.db.ds.query(`SELECT count(*)::int AS open FROM monitoring_station WHERE kind IN ('AIR', 'SURFACE_WATER')`);
+    expect(pub.body.data.monitoringStations.totalCount).toBe(open);
+    expect(new Set(pub.body.data.monitoringStations.edges.map((e: any) => e.node.kind))).toEqual(new Set(['AIR', 'SURFACE_WATER']));
+    // The station registries are shared unconditionally: a Wujiang agency without dossier roles still reads Qingpu's and Jiashan's stations.
     const all = await t.gql(LIST, { first: 500 }, { token: catalogReader });
     expect(all.body.data.monitoringStations.totalCount).toBe(demo.stations + fixtureStations);
     expect(new Set(all.body.data.monitoringStations.edges.map((e: any) => e.node.ownerJurisdiction))).toEqual(new Set(['QINGPU', 'WUJIANG', 'JIASHAN']));
@@ -346,15 +360,34 @@ describe('stations: scoping, lookups and nested observations', () => {
     expect(lakes.body.data.monitoringStations.edges.every((e: any) => e.node.kind === 'SURFACE_WATER')).toBe(true);
   });
 
-  test('lookup by code: the row, null when unknown, FORBIDDEN for the public', async () => {
+  test('lookup by code: the row, null when unknown, FORBIDDEN (with the resource) where the registry is closed', async () => {
     const q = `query($code: String!) { monitoringStation(code: $code) { code kind waterbody targetClass catalogResourceCode } }`;
     const ok = await t.gql(q, { code: 'T-W-RIVER' }, { token: catalogReader });
     expect(ok.body.data.monitoringStation).toEqual({ code: 'T-W-RIVER', kind: 'SURFACE_WATER', waterbody: 'RIVER', targetClass: 'III', catalogResourceCode: '211002/0001' });
     const none = await t.gql(q, { code: 'NOPE' }, { token: catalogReader });
     expect(none.body.errors).toBeUndefined();
     expect(none.body.data.monitoringStation).toBeNull();
-    const pub = await t.gql(q, { code: 'T-W-RIVER' });
-    expect(firstError(pub).extensions).toMatchObject({ code: 'FORBIDDEN', recordType: 'MONITORING', ownerJurisdiction: 'WUJIANG' });
+    expect((await t.gql(q, { code: 'T-W-RIVER' })).body.data.monitoringStation.code).toBe('T-W-RIVER');
+    const pub = await t.gql(q, { code: 'T-P-01' });
+    expect(firstError(pub).extensions).toMatchObject({ code: 'FORBIDDEN', recordType: 'MONITORING', catalogCode: '211004/0004', ownerJurisdiction: 'WUJIANG', rule: 'public.notOpen' });
+  });
+
+  test('an outlet\'s observations are conditional (ENFORCEMENT): another district reads them only with the purpose and its role', async () => {
+    const [outlet] = await t.db.ds.query(`SELECT s.code, count(o.*)::int AS n FROM monitoring_station s JOIN observation o ON o.station_id = s.id
+      WHERE s.catalog_resource_code = '211004/0001' AND s.owner_jurisdiction <> 'WUJIANG' GROUP BY s.code ORDER BY s.code LIMIT 1`);
+    const q = `query($code: String!) { monitoringStation(code: $code) { code observations(first: 500) { totalCount edges { node { value } } } } }`;
+    const plain = await t.gql(q, { code: outlet.code }, { token: catalogReader });
+    expect(plain.body.data.monitoringStation.observations).toEqual({ totalCount: 0, edges: [] });
+    expect(plain.body.extensions.policy.withheld).toEqual([{
+      field: 'MonitoringStation.observations', catalogCode: '211004/0001', ownerJurisdictions: [expect.stringMatching(/QINGPU|JIASHAN/)],
+      rule: 'sharing.conditional', allowedPurposes: ['ENFORCEMENT', 'EMERGENCY'],
+    }]);
+    const noRole = await t.gql(q, { code: outlet.code }, { token: catalogReader, purpose: 'ENFORCEMENT' });
+    expect(noRole.body.data.monitoringStation.observations.totalCount).toBe(0);
+    expect(noRole.body.extensions.policy.withheld[0].rule).toBe('sharing.conditional.role');
+    const enforcer = await t.gql(q, { code: outlet.code }, { token: await t.token('WUJIANG', ['ENFORCEMENT']), purpose: 'ENFORCEMENT' });
+    expect(enforcer.body.data.monitoringStation.observations.totalCount).toBe(outlet.n);
+    expect(enforcer.body.extensions?.policy).toBeUndefined();
   });
 
   test('a pollution-source outlet shows its enterprise only to a caller the dossier policy lets see it', async () => {
@@ -401,10 +434,13 @@ describe('stations: scoping, lookups and nested observations', () => {
     const twenty = await t.gql(q, { first: 20 }, { token: catalogReader });
     expect(two.body.errors).toBeUndefined();
     expect(twenty.body.data.monitoringStations.edges).toHaveLength(20);
-    const withData = twenty.body.data.monitoringStations.edges.filter((e: any) => e.node.observations.edges.length > 0);
-    expect(withData.length).toBeGreaterThanOrEqual(18);
-    // The station page and one batch of observations for all stations (monitoring reads are not audited).
-    expect(two.statements).toBe(2);
+    // A Wujiang catalog reader reads the observations of every station but other districts' outlets (conditional).
+    const readable = twenty.body.data.monitoringStations.edges.map((e: any) => e.node.code).filter((c: string) => !/^P-(QP|JS)-/.test(c));
+    const withData = twenty.body.data.monitoringStations.edges.filter((e: any) => e.node.observations.edges.length > 0).map((e: any) => e.node.code);
+    expect(withData.length).toBeGreaterThanOrEqual(readable.length - 2);
+    for (const code of withData) expect(readable).toContain(code);
+    // The station page, one batch of observations for all stations, and the audit insert.
+    expect(two.statements).toBe(3);
     expect(twenty.statements).toBe(two.statements);
   });
 });

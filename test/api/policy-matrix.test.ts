@@ -13,6 +13,7 @@ import { startTestHub, TestHub } from '../support/hub';
 const { catalog } = loadCatalogFiles(path.resolve(__dirname, '../../catalog'));
 if (!catalog) throw new Error('the catalog must be valid for this test');
 const sharing = new Map(catalog.resources.filter((r) => r.recordType).map((r) => [r.recordType!, r.sharing]));
+const openToPublic = new Map(catalog.resources.filter((r) => r.recordType).map((r) => [r.recordType!, r.openToPublic.open]));
 const purposeRoles = new Map(catalog.purposes.map((p) => [p.code, p.roles as string[]]));
 
 const LISTS: Array<[string, string, string]> = [
@@ -30,7 +31,7 @@ interface Who { jurisdiction: Jurisdiction | null; roles: string[] }
 
 /** The policy in words: who reads records of `type` owned by `owner`. */
 function mayRead(who: Who, purpose: string | null, type: string, owner: District): boolean {
-  if (!who.jurisdiction) return type === 'PENALTY'; // rule 5 (publicised only: checked on the rows)
+  if (!who.jurisdiction) return openToPublic.get(type as never) === true; // rule 5: what the catalog opens to the public (penalties while publicised: checked on the rows)
   if (who.jurisdiction === 'CREDIT_YRD') return type === 'CREDIT_RECORD' && who.roles.includes('CREDIT_FEED'); // rule 4
   if (!who.roles.includes('DOSSIER_READER')) return false;
   if (districtsCoveredBy(who.jurisdiction).includes(owner)) return true; // rule 1

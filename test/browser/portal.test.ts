@@ -367,13 +367,16 @@ if (!available && process.env.CI) {
     await context.close();
   });
 
-  test('the public sees no monitoring data on a public monitoring resource, and is told why', async () => {
+  test('the public reads a monitoring resource open to it, drawn from the API under the public view', async () => {
     const { context, page, problems } = await open();
     const classResource = ALL.find((r) => r.entryPoint === 'waterQuality' && r.businessLine === 'SURFACE_WATER' && r.openToPublic.open)!;
     await page.goto(`${origin}/catalog/resources/${encodeURIComponent(classResource.code)}`);
     await page.waitForSelector('[data-section="access"] [data-access="ready"]');
-    expect(await page.locator('[data-section="access"]').innerText()).toContain('请使用机构令牌登录');
-    expect(await page.locator('[data-chart]').count()).toBe(0);
+    expect(await page.locator('[data-section="access"]').innerText()).toContain('向社会开放，公众可以读取');
+    await page.waitForSelector('[data-chart="water"][data-points]', { timeout: 30000 });
+    // Every district's rows say the data is open to the public; none asks to sign in.
+    expect(await page.locator('[data-access="lines"] tr[data-can-read="true"]').count()).toBe(classResource.jurisdictions.length);
+    expect(await page.locator('[data-access="lines"] tr[data-can-read="false"]').count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

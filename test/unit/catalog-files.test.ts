@@ -189,16 +189,34 @@ describe('a broken catalog', () => {
 
   it('reports an entry point the GraphQL schema lacks, only when the root fields are given', () => {
     const dir = copyCatalog();
-    const file = 'resources/noise-functional-zone-automatic.yaml';
-    editCatalogFile(dir, file, (t) => t.replace(/monitoringStations/g, 'noiseObservations'));
-    expect(load(dir)).toEqual({ problems: [], loaded: true });
+    const file = 'resources/eia-approvals.yaml';
+    editCatalogFile(dir, file, (t) => t.replace(/eiaApprovals/g, 'eiaDecisions'));
+    const withoutSchema = load(dir).problems;
+    expect(withoutSchema).toEqual([problem(file, lineOf(file, /^entryPoint:/), 'recordType EIA_APPROVAL is served by eiaApprovals, not eiaDecisions')]);
     const { problems } = load(dir, ROOT_FIELDS);
-    expect(problems).toEqual([problem(file, lineOf(file, /^entryPoint:/), 'entryPoint "noiseObservations" is not a root field of the GraphQL schema')]);
+    expect(problems).toEqual([...withoutSchema, problem(file, lineOf(file, /^entryPoint:/), 'entryPoint "eiaDecisions" is not a root field of the GraphQL schema')]);
+  });
+
+  it('entry points are honest: a PLANNED resource claims none, a SERVED one is bound to data that its entry point serves', () => {
+    const dir = copyCatalog();
+    const planned = 'resources/noise-functional-zone-automatic.yaml';
+    editCatalogFile(dir, planned, (t) => t.replace('status: PLANNED', 'status: PLANNED\nentryPoint: monitoringStations'));
+    const unbound = 'resources/groundwater-quality.yaml';
+    editCatalogFile(dir, unbound, (t) => t.replace('status: PLANNED', 'status: SERVED\nentryPoint: monitoringStations\nexampleQuery: "{ monitoringStations { totalCount } }"'));
+    const mismatched = 'resources/surface-water-class.yaml';
+    editCatalogFile(dir, mismatched, (t) => t.replace('entryPoint: waterQuality', 'entryPoint: airQuality').replace('    waterQuality(stationCode', '    airQuality(stationCode'));
+    const twice = 'resources/air-quality-hourly.yaml';
+    editCatalogFile(dir, twice, (t) => t.replace('  - { data: OBSERVATIONS }', '  - { data: OBSERVATIONS }\n  - { data: STATIONS, stationKinds: [ AIR ] }'));
+    const { problems } = load(dir);
+    expect(problems).toContainEqual(problem(planned, lineOf(planned, /^status:/) + 1, 'a PLANNED resource is not served by the hub yet, so it has no entryPoint; set status: SERVED once it is'));
+    expect(problems).toContainEqual(problem(unbound, lineOf(unbound, /^status:/), 'a SERVED resource says which data it governs: recordType (a dossier record type) or serves (monitoring data)'));
+    expect(problems).toContainEqual(problem(mismatched, lineOf(mismatched, /^entryPoint:/), 'the data this resource serves is answered by waterQuality, not airQuality'));
+    expect(problems).toContainEqual(expect.objectContaining({ file: twice, message: expect.stringMatching(/^duplicate binding of the station records of kind AIR: also at resources\/air-monitoring-stations.yaml:/) }));
   });
 
   it('reports an example query that does not use the entry point', () => {
     const dir = copyCatalog();
-    const file = 'resources/air-quality-forecast.yaml';
+    const file = 'resources/air-quality-index-daily.yaml';
     editCatalogFile(dir, file, (t) => t.replace('  airQuality(stationCode', '  monitoringStations(stationCode'));
     const { problems } = load(dir);
     expect(problems).toEqual([problem(file, lineOf(file, /^exampleQuery:/), 'exampleQuery does not query the entry point airQuality (it queries monitoringStations)')]);
@@ -206,11 +224,10 @@ describe('a broken catalog', () => {
 
   it('reports a record type that no resource, or two resources, declare', () => {
     const dir = copyCatalog();
-    editCatalogFile(dir, 'resources/complaints-and-petitions.yaml', (t) => t.replace('recordType: COMPLAINT\n', ''));
-    editCatalogFile(dir, 'resources/cross-border-joint-enforcement.yaml', (t) => t.replace('entryPoint: inspections', 'recordType: INSPECTION\nentryPoint: inspections'));
+    editCatalogFile(dir, 'resources/complaints-and-petitions.yaml', (t) => t.replace('recordType: COMPLAINT', 'recordType: INSPECTION').replace(/complaints\(/g, 'inspections(').replace('entryPoint: complaints', 'entryPoint: inspections'));
     const { problems } = load(dir);
     expect(problems).toContainEqual(problem('resources', 0, 'no resource has recordType COMPLAINT'));
-    expect(problems).toContainEqual(problem('resources/enforcement-inspections.yaml', lineOf('resources/enforcement-inspections.yaml', /^recordType:/), 'duplicate recordType INSPECTION: also at resources/cross-border-joint-enforcement.yaml:'));
+    expect(problems).toContainEqual(problem('resources/enforcement-inspections.yaml', lineOf('resources/enforcement-inspections.yaml', /^recordType:/), 'duplicate recordType INSPECTION: also at resources/complaints-and-petitions.yaml:'));
   });
 
   it('reports a classification code that does not match the business line', () => {

@@ -1,13 +1,18 @@
-import { decide, readScope, RecordType, SharingRule, SharingTerms, SharingType, writeDenial, auditableDistricts } from '../../src/auth/policy';
+import {
+  allowedDistricts, assessmentRule, auditableDistricts, decide, decideRule, MonitoringTerms, observationRule, readScope, RecordType, SharingRule, SharingTerms, SharingType,
+  stationRule, writeDenial,
+} from '../../src/auth/policy';
+import { monitoringScope } from '../../src/auth/scope';
+import { SqlParams } from '../../src/db/sql';
 import { Principal, PUBLIC_PRINCIPAL, Role } from '../../src/auth/principal';
 import { District, DISTRICTS, Jurisdiction } from '../../src/domain/jurisdictions';
 
 const user = (jurisdiction: Jurisdiction, roles: Role[]): Principal => ({ kind: 'user', sub: 'u', org: 'O', jurisdiction, roles });
 
-function terms(sharingType: SharingType, purposes: string[] = ['ENFORCEMENT']): SharingTerms {
+function terms(sharingType: SharingType, purposes: string[] = ['ENFORCEMENT'], openToPublic: readonly RecordType[] = []): SharingTerms {
   const rules = new Map<RecordType, SharingRule>();
   for (const rt of Object.values(RecordType)) {
-    rules.set(rt, { recordType: rt, catalogCode: 'X/1', sharingType, purposes: sharingType === 'CONDITIONAL' ? purposes : [], legalBasis: null, openToPublic: false });
+    rules.set(rt, { recordType: rt, catalogCode: 'X/1', sharingType, purposes: sharingType === 'CONDITIONAL' ? purposes : [], legalBasis: null, openToPublic: openToPublic.includes(rt) });
   }
   return {
     rules,
@@ -68,12 +73,16 @@ describe('policy matrix (INSPECTION as the record type)', () => {
     expect(scope.districts).toEqual([WJ]);
   });
 
-  test('the public reads penalties under the publicity row rule, and nothing else', () => {
+  test('the public reads what the catalog opens to the public (penalties under the publicity row rule), and nothing else', () => {
+    const open = [RecordType.PENALTY, RecordType.EIA_APPROVAL, RecordType.PERMIT];
     for (const rt of Object.values(RecordType)) {
-      const s = readScope({ principal: PUBLIC_PRINCIPAL, purpose: null, terms: terms('UNCONDITIONAL') }, rt);
-      if (rt === RecordType.PENALTY) expect(s).toMatchObject({ districts: DISTRICTS, rowRule: 'PUBLICISED' });
-      else expect(s.districts).toEqual([]);
+      const s = readScope({ principal: PUBLIC_PRINCIPAL, purpose: null, terms: terms('UNCONDITIONAL', [], open) }, rt);
+      if (rt === RecordType.PENALTY) expect(s).toMatchObject({ districts: DISTRICTS, rowRule: 'PUBLICISED', rule: 'public.publicised' });
+      else if (open.includes(rt)) expect({ rt, s }).toMatchObject({ rt, s: { districts: DISTRICTS, rowRule: undefined, rule: 'public.open' } });
+      else expect({ rt, districts: s.districts, rule: s.rule }).toEqual({ rt, districts: [], rule: 'public.notOpen' });
     }
+    // A resource the catalog does not open stays closed to the public, penalties included.
+    expect(readScope({ principal: PUBLIC_PRINCIPAL, purpose: null, terms: terms('UNCONDITIONAL') }, RecordType.PENALTY).districts).toEqual([]);
   });
 
   test('the credit platform reads credit records with CREDIT_FEED, and no other type', () => {
@@ -123,5 +132,58 @@ describe('writes (rule 6) and audit readers', () => {
     expect(auditableDistricts(user(Jurisdiction.ZONE, [Role.AUDITOR]))).toEqual(DISTRICTS);
     expect(auditableDistricts(user(WJ, [R]))).toEqual([]);
     expect(auditableDistricts(PUBLIC_PRINCIPAL)).toEqual([]);
+  });
+});
+
+describe('monitoring data under the catalog resource that governs each part of it', () => {
+  const rule = (code: string, sharingType: SharingType, openToPublic = false): SharingRule =>
+    ({ catalogCode: code, sharingType, purposes: sharingType === 'CONDITIONAL' ? ['ENFORCEMENT'] : [], legalBasis: null, openToPublic });
+  const airStations = rule('S/AIR', 'UNCONDITIONAL', true);
+  const sourceStations = rule('S/SRC', 'UNCONDITIONAL');
+  const air = rule('O/AIR', 'UNCONDITIONAL', true);
+  const wastewater = rule('O/WW', 'CONDITIONAL');
+  const waterClass = rule('A/WQ', 'UNCONDITIONAL', true);
+  const monitoring: MonitoringTerms = {
+    stations: [{ rule: airStations, stationKinds: ['AIR'] }, { rule: sourceStations, stationKinds: ['POLLUTION_SOURCE'] }],
+    observations: [air, wastewater],
+    assessments: [{ rule: waterClass, assessment: 'WATER_CLASS', stationKinds: ['SURFACE_WATER'], drinkingWaterSource: false }],
+  };
+  const access = (principal: Principal, purpose: string | null = null) => ({ principal, purpose, terms: { ...terms('UNCONDITIONAL'), monitoring } });
+
+  test.each([
+    ['a catalog reader of another district: unconditional yes, conditional no', user(WJ, [Role.CATALOG_READER]), null, { air: DISTRICTS, wastewater: [WJ] }],
+    ['with ENFORCEMENT declared but without the role: still no', user(WJ, [Role.CATALOG_READER]), 'ENFORCEMENT', { air: DISTRICTS, wastewater: [WJ] }],
+    ['an enforcer with the purpose: the conditional resource opens', user(WJ, [E]), 'ENFORCEMENT', { air: DISTRICTS, wastewater: DISTRICTS }],
+    ['ZONE reads everything in full', user(Jurisdiction.ZONE, []), null, { air: DISTRICTS, wastewater: DISTRICTS }],
+    ['the public: open resources only', PUBLIC_PRINCIPAL, null, { air: DISTRICTS, wastewater: [] }],
+    ['the credit platform: no monitoring data', user(Jurisdiction.CREDIT_YRD, [Role.CREDIT_FEED]), null, { air: [], wastewater: [] }],
+  ] as const)('%s', (_name, principal, purpose, expected) => {
+    const a = access(principal as Principal, purpose);
+    expect(allowedDistricts(a, air, 'MONITORING')).toEqual(expected.air);
+    expect(allowedDistricts(a, wastewater, 'MONITORING')).toEqual(expected.wastewater);
+  });
+
+  test('rules are found by station kind, station resource and assessment; none means closed', () => {
+    const a = access(user(WJ, [Role.CATALOG_READER]));
+    expect(stationRule(a, 'AIR')).toBe(airStations);
+    expect(stationRule(a, 'SURFACE_WATER')).toBeUndefined();
+    expect(observationRule(a, 'O/WW')).toBe(wastewater);
+    expect(assessmentRule(a, 'WATER_CLASS', 'SURFACE_WATER', false)).toBe(waterClass);
+    expect(assessmentRule(a, 'WATER_CLASS', 'SURFACE_WATER', true)).toBeUndefined();
+    expect(decideRule(a, undefined, QP, 'MONITORING')).toEqual({ allowed: false, rule: 'sharing.notShared' });
+  });
+
+  test('the SQL scope names each readable part and leaves out what is closed, with no unused parameter', () => {
+    const q = new SqlParams();
+    const stations = monitoringScope(access(PUBLIC_PRINCIPAL), 'STATIONS', 's', q);
+    expect(stations).toBe('((s.kind = ANY($1::varchar[]) AND s.owner_jurisdiction = ANY($2::varchar[])))');
+    expect(q.values).toEqual([['AIR'], DISTRICTS]);
+    const obs = new SqlParams();
+    expect(monitoringScope(access(user(WJ, [Role.CATALOG_READER])), 'OBSERVATIONS', 's', obs))
+      .toBe('((s.catalog_resource_code = $1 AND s.owner_jurisdiction = ANY($2::varchar[])) OR (s.catalog_resource_code = $3 AND s.owner_jurisdiction = ANY($4::varchar[])))');
+    expect(obs.values).toEqual(['O/AIR', DISTRICTS, 'O/WW', [WJ]]);
+    const none = new SqlParams();
+    expect(monitoringScope(access(user(Jurisdiction.CREDIT_YRD, [Role.CREDIT_FEED])), 'AQI', 's', none)).toBe('false');
+    expect(none.values).toEqual([]);
   });
 });

@@ -1,4 +1,3 @@
-import { DOSSIER_TYPES, RecordType } from '../../auth/policy';
 
 interface Tally {
   resourceType: string;
@@ -25,21 +24,21 @@ export class AuditTrail {
     return t;
   }
 
-  /** Dossier rows returned to the caller; `maskedRows` says which of them had a field masked. */
-  returned(recordType: RecordType, rows: ReadonlyArray<{ ownerJurisdiction: string }>, maskedRows: ReadonlySet<object> = new Set()): void {
-    // The audit log is of dossier reads; monitoring data is shared network-wide and not audited.
-    if (!DOSSIER_TYPES.includes(recordType)) return;
+  /**
+   * Rows of shared data returned to the caller (dossier records the read engine does not serve,
+   * monitoring stations, observations, credit-feed entries); `maskedRows` says which had a field masked.
+   */
+  returned(resourceType: string, rows: ReadonlyArray<{ ownerJurisdiction: string }>, maskedRows: ReadonlySet<object> = new Set()): void {
     for (const r of rows) {
-      const t = this.tally(recordType, r.ownerJurisdiction);
+      const t = this.tally(resourceType, r.ownerJurisdiction);
       t.count++;
       if (maskedRows.has(r)) t.masked = true;
     }
   }
 
   /** A record asked for by key that the policy hid. */
-  denied(recordType: RecordType, owner: string): void {
-    if (!DOSSIER_TYPES.includes(recordType)) return;
-    this.tally(recordType, owner).denied = true;
+  denied(resourceType: string, owner: string): void {
+    this.tally(resourceType, owner).denied = true;
   }
 
   get entries(): Tally[] {

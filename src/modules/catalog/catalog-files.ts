@@ -9,6 +9,7 @@ import { checkUscc } from '../../domain/uscc';
 import {
   BusinessLineEntry, CatalogResourceEntry, CODE_TABLES, CodeTableFile, CodeTableName, DimensionEntry, DOSSIER_RECORD_TYPES, DossierRecordType, ElementEntry,
   FormatClassEntry, LICENCE_SCOPES, LicenceEntry, ProviderEntry, PurposeEntry, RESOURCE_SCHEMA, TABLE_SCHEMAS, TableHeader, UpdateCycleEntry,
+  AssessmentCode, ServedData,
 } from './catalog.schema';
 
 /**
@@ -291,6 +292,14 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
     report,
   );
 
+  // Each station kind's records, and each assessment of a kind of station, are governed by one resource.
+  const bindingKeys = resources.flatMap((r) => (r.data.serves ?? []).flatMap((b, i) => {
+    if (b.data === 'STATIONS') return b.stationKinds.map((k) => ({ key: `the station records of kind ${k}`, src: r.src, at: ['serves', i] as Path }));
+    if (b.data === 'ASSESSMENT') return b.stationKinds.map((k) => ({ key: `${b.assessment} of ${k} stations${b.drinkingWaterSource === undefined ? '' : b.drinkingWaterSource ? ' (drinking-water sources)' : ' (not drinking-water sources)'}`, src: r.src, at: ['serves', i] as Path }));
+    return [];
+  }));
+  reportDuplicates(bindingKeys, 'binding of', report);
+
   problems.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
   if (problems.length > 0) return { problems };
 
@@ -520,13 +529,49 @@ function checkResource(
     else if (resourceCodes && !resourceCodes.has(code)) at(['related', i], `unknown related resource code ${code}`);
   });
 
-  if (r.recordType !== undefined && RECORD_TYPE_ENTRY_POINTS[r.recordType] !== r.entryPoint) {
-    at(['entryPoint'], `recordType ${r.recordType} is served by ${RECORD_TYPE_ENTRY_POINTS[r.recordType]}, not ${r.entryPoint}`);
+  checkStatus(src, r, knownEntryPoints, schema, report);
+}
+
+/** Root fields that serve each kind of monitoring binding. */
+const SERVED_ENTRY_POINTS: Readonly<Record<ServedData['data'] | AssessmentCode, readonly string[]>> = {
+  STATIONS: ['monitoringStations', 'monitoringStation'],
+  OBSERVATIONS: ['monitoringStations', 'monitoringStation'],
+  ASSESSMENT: [],
+  WATER_CLASS: ['waterQuality'],
+  AQI: ['airQuality'],
+};
+
+/**
+ * Entry points are honest: a SERVED resource is bound to data the hub holds (a dossier record type,
+ * or monitoring data through `serves`) and names a root field that serves that data, with an
+ * example query that asks it; a PLANNED resource claims neither.
+ */
+function checkStatus(src: SourceFile, r: CatalogResourceEntry, knownEntryPoints: ReadonlySet<string> | undefined, schema: GraphQLSchema | undefined, report: Report): void {
+  const at = (p: Path, message: string): void => report(src.rel, src.lineOf(p), message);
+  if (r.status === 'PLANNED') {
+    for (const key of ['entryPoint', 'exampleQuery', 'serves', 'recordType'] as const) {
+      if (r[key] !== undefined) at([key], `a PLANNED resource is not served by the hub yet, so it has no ${key}; set status: SERVED once it is`);
+    }
+    return;
   }
-  if (knownEntryPoints && !knownEntryPoints.has(r.entryPoint)) {
-    at(['entryPoint'], `entryPoint "${r.entryPoint}" is not a root field of the GraphQL schema`);
+  if (r.recordType === undefined && !r.serves) at(['status'], 'a SERVED resource says which data it governs: recordType (a dossier record type) or serves (monitoring data)');
+  if (r.recordType !== undefined && r.serves) at(['serves'], 'a resource governs either a dossier record type (recordType) or monitoring data (serves), not both');
+  if (!r.entryPoint || !r.exampleQuery) {
+    at(['status'], 'a SERVED resource names its entryPoint and an exampleQuery that asks it');
+    return;
   }
-  checkExampleQuery(src, r, schema, report);
+  const entryPoint = r.entryPoint;
+  if (r.recordType !== undefined && RECORD_TYPE_ENTRY_POINTS[r.recordType] !== entryPoint) {
+    at(['entryPoint'], `recordType ${r.recordType} is served by ${RECORD_TYPE_ENTRY_POINTS[r.recordType]}, not ${entryPoint}`);
+  }
+  if (r.serves) {
+    const fits = r.serves.flatMap((b) => (b.data === 'ASSESSMENT' ? SERVED_ENTRY_POINTS[b.assessment] : SERVED_ENTRY_POINTS[b.data]));
+    if (!fits.includes(entryPoint)) at(['entryPoint'], `the data this resource serves is answered by ${[...new Set(fits)].join(' or ')}, not ${entryPoint}`);
+  }
+  if (knownEntryPoints && !knownEntryPoints.has(entryPoint)) {
+    at(['entryPoint'], `entryPoint "${entryPoint}" is not a root field of the GraphQL schema`);
+  }
+  checkExampleQuery(src, r, entryPoint, r.exampleQuery, schema, report);
 }
 
 function checkSharing(src: SourceFile, r: CatalogResourceEntry, refs: Refs, report: Report): void {
@@ -558,12 +603,13 @@ function checkSharing(src: SourceFile, r: CatalogResourceEntry, refs: Refs, repo
  * The example must be a GraphQL document whose first operation selects the resource's entry point
  * and, when the schema is given, one that the schema accepts (reported at the query's own line).
  */
-function checkExampleQuery(src: SourceFile, r: CatalogResourceEntry, schema: GraphQLSchema | undefined, report: Report): void {
+function checkExampleQuery(src: SourceFile, r: CatalogResourceEntry, entryPoint: string, exampleQuery: string, schema: GraphQLSchema | undefined, report: Report): void {
+  void r;
   const line = src.lineOf(['exampleQuery']);
   let document;
   let operation;
   try {
-    document = parseGraphql(r.exampleQuery);
+    document = parseGraphql(exampleQuery);
     operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   } catch (e) {
     report(src.rel, line, `exampleQuery is not valid GraphQL: ${e instanceof GraphQLError ? e.message : String(e)}`);
@@ -574,7 +620,7 @@ function checkExampleQuery(src: SourceFile, r: CatalogResourceEntry, schema: Gra
     return;
   }
   const roots = operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
-  if (!roots.includes(r.entryPoint)) report(src.rel, line, `exampleQuery does not query the entry point ${r.entryPoint} (it queries ${roots.join(', ') || 'nothing'})`);
+  if (!roots.includes(entryPoint)) report(src.rel, line, `exampleQuery does not query the entry point ${entryPoint} (it queries ${roots.join(', ') || 'nothing'})`);
   if (!schema) return;
   const textLine = src.textLineOf(['exampleQuery']);
   for (const e of validateGraphql(schema, document)) {

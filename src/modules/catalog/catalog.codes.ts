@@ -16,3 +16,9 @@ export const SHARING_TYPE_NAMES: Readonly<Record<CatalogSharingType, { name: str
   [CatalogSharingType.CONDITIONAL]: { name: '有条件共享', nameEn: 'Shared on conditions' },
   [CatalogSharingType.NOT_SHARED]: { name: '不予共享', nameEn: 'Not shared' },
 };
+
+/** Whether the hub serves a resource yet (registered as CatalogResourceStatus). */
+export enum CatalogResourceStatus {
+  SERVED = 'SERVED',
+  PLANNED = 'PLANNED',
+}

@@ -215,11 +215,19 @@ export class CatalogResourceRow {
   @Column({ name: 'record_type', type: 'varchar', length: 32, nullable: true })
   recordType: string | null;
 
-  @Column({ name: 'entry_point', type: 'varchar', length: 64 })
-  entryPoint: string;
+  /** SERVED or PLANNED (catalogued, not yet served by the hub). */
+  @Column({ type: 'varchar', length: 16, default: 'SERVED' })
+  status: string;
 
-  @Column({ name: 'example_query', type: 'text' })
-  exampleQuery: string;
+  /** The monitoring data the resource's terms govern (catalog.schema.ts, ServedData). */
+  @Column({ type: 'jsonb', nullable: true })
+  serves: unknown[] | null;
+
+  @Column({ name: 'entry_point', type: 'varchar', length: 64, nullable: true })
+  entryPoint: string | null;
+
+  @Column({ name: 'example_query', type: 'text', nullable: true })
+  exampleQuery: string | null;
 
   @Column({ name: 'search_text', type: 'text' })
   searchText: string;

@@ -170,9 +170,35 @@ export interface CatalogResourceEntry {
   elements: string[];
   jurisdictions: string[];
   recordType?: DossierRecordType;
-  entryPoint: string;
-  exampleQuery: string;
+  /** SERVED: the hub answers it at `entryPoint`; PLANNED: catalogued, not yet served by the hub. */
+  status: ResourceStatus;
+  /** Which of the hub's monitoring data the resource's terms govern (dossier resources say it with `recordType`). */
+  serves?: ServedData[];
+  entryPoint?: string;
+  exampleQuery?: string;
 }
+
+export const RESOURCE_STATUSES = ['SERVED', 'PLANNED'] as const;
+export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
+
+/** Station kinds of the monitoring network (src/modules/monitoring/monitoring.codes.ts). */
+export const STATION_KINDS = ['AIR', 'SURFACE_WATER', 'POLLUTION_SOURCE'] as const;
+export type StationKindCode = (typeof STATION_KINDS)[number];
+
+/** Assessments the hub computes from observations: GB 3838 water class, HJ 633 AQI. */
+export const ASSESSMENTS = ['WATER_CLASS', 'AQI'] as const;
+export type AssessmentCode = (typeof ASSESSMENTS)[number];
+
+/**
+ * A binding of a resource to monitoring data: `STATIONS` — the station records of the given kinds;
+ * `OBSERVATIONS` — the observations of every station whose `catalogResourceCode` is this resource;
+ * `ASSESSMENT` — the assessment computed for stations of the given kinds (and, for water, whether
+ * drinking-water sources). Each datum is governed by exactly one resource.
+ */
+export type ServedData =
+  | { data: 'STATIONS'; stationKinds: StationKindCode[] }
+  | { data: 'OBSERVATIONS' }
+  | { data: 'ASSESSMENT'; assessment: AssessmentCode; stationKinds: StationKindCode[]; drinkingWaterSource?: boolean };
 
 const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 const text = (minLength = 1): SchemaObject => ({ type: 'string', minLength });
@@ -291,7 +317,7 @@ export const RESOURCE_SCHEMA: SchemaObject = {
   type: 'object',
   required: [
     'code', 'name', 'nameEn', 'keywords', 'provider', 'abstract', 'format', 'sharing', 'openToPublic', 'updateCycle',
-    'publishedAt', 'function', 'businessLine', 'elements', 'jurisdictions', 'entryPoint', 'exampleQuery',
+    'publishedAt', 'function', 'businessLine', 'elements', 'jurisdictions', 'status',
   ],
   additionalProperties: false,
   properties: {
@@ -362,6 +388,21 @@ export const RESOURCE_SCHEMA: SchemaObject = {
     elements: codeList(DIMENSION_CODE),
     jurisdictions: codeList({ enum: [...DISTRICTS] }),
     recordType: { enum: [...DOSSIER_RECORD_TYPES] },
+    status: { enum: [...RESOURCE_STATUSES] },
+    serves: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        oneOf: [
+          { type: 'object', required: ['data', 'stationKinds'], additionalProperties: false, properties: { data: { const: 'STATIONS' }, stationKinds: codeList({ enum: [...STATION_KINDS] }) } },
+          { type: 'object', required: ['data'], additionalProperties: false, properties: { data: { const: 'OBSERVATIONS' } } },
+          {
+            type: 'object', required: ['data', 'assessment', 'stationKinds'], additionalProperties: false,
+            properties: { data: { const: 'ASSESSMENT' }, assessment: { enum: [...ASSESSMENTS] }, stationKinds: codeList({ enum: [...STATION_KINDS] }), drinkingWaterSource: { type: 'boolean' } },
+          },
+        ],
+      },
+    },
     entryPoint: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$', description: 'a root GraphQL field name in camelCase' },
     exampleQuery: text(5),
   },

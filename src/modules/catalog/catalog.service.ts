@@ -7,7 +7,8 @@ import { badInput, forbidden } from '../../graphql/errors';
 import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import type { Catalog } from './catalog-files';
 import { CatalogFilter } from './catalog.inputs';
-import { DossierRecordType, SharingType } from './catalog.schema';
+import { DossierRecordType, ServedData, SharingType } from './catalog.schema';
+import type { MonitoringTerms, SharingTerms } from '../../auth/policy';
 import { CatalogSharingType, SHARING_TYPE_NAMES } from './catalog.codes';
 import { CatalogCodeType, CatalogFacets, CatalogFacetValue, CatalogResource } from './catalog.type';
 
@@ -48,7 +49,13 @@ interface SharingSnapshot {
   version: number;
   rules: ReadonlyMap<DossierRecordType, CatalogSharingRule>;
   purposeRoles: ReadonlyMap<string, readonly Role[]>;
+  /** The monitoring data each SERVED resource governs (its `serves`), with its terms. */
+  monitoring: MonitoringTerms;
+  /** The codes each catalog filter takes, so an unknown one is refused with the valid ones listed. */
+  filterCodes: Readonly<Record<FilterCodeKey, readonly string[]>>;
 }
+
+type FilterCodeKey = 'function' | 'businessLine' | 'element' | 'provider';
 
 /*
  * The snapshot is kept per DataSource, so every service of the process on that database (tests
@@ -88,7 +95,7 @@ const RESOURCE_COLUMNS = {
   code: 'varchar', name: 'text', name_en: 'text', keywords: 'text[]', provider_code: 'varchar', contributors: 'text[]', abstract: 'text', format: 'jsonb',
   data_items: 'jsonb', sharing_type: 'varchar', sharing_conditions: 'jsonb', sharing_basis: 'text', sharing_method: 'jsonb', open_to_public: 'boolean',
   open_conditions: 'text', update_cycle: 'varchar', published_at: 'date', related: 'text[]', function_code: 'varchar', business_line: 'varchar',
-  elements: 'text[]', jurisdictions: 'text[]', record_type: 'varchar', entry_point: 'varchar', example_query: 'text', search_text: 'text',
+  elements: 'text[]', jurisdictions: 'text[]', record_type: 'varchar', status: 'varchar', serves: 'jsonb', entry_point: 'varchar', example_query: 'text', search_text: 'text',
 };
 
 /** Everything search matches, one field a line: names, keywords, abstract, data item names and fields. */
@@ -143,8 +150,10 @@ function resourceRows(catalog: Catalog): Array<Record<string, unknown>> {
     elements: r.elements,
     jurisdictions: r.jurisdictions,
     record_type: r.recordType ?? null,
-    entry_point: r.entryPoint,
-    example_query: r.exampleQuery,
+    status: r.status,
+    serves: r.serves ?? null,
+    entry_point: r.entryPoint ?? null,
+    example_query: r.exampleQuery ?? null,
     search_text: searchTextOf(r),
   }));
 }
@@ -234,25 +243,39 @@ export async function loadIntoDatabase(ds: DataSource, catalog: Catalog): Promis
 
 async function readSnapshot(em: EntityManager): Promise<Omit<SharingSnapshot, 'version'>> {
   const rows: Array<Record<string, unknown>> = await em.query(
-    `SELECT record_type, code, sharing_type, sharing_conditions, sharing_basis, open_to_public
-     FROM catalog_resource WHERE record_type IS NOT NULL ORDER BY record_type`,
+    `SELECT record_type, code, sharing_type, sharing_conditions, sharing_basis, open_to_public, serves
+     FROM catalog_resource WHERE status = 'SERVED' AND (record_type IS NOT NULL OR serves IS NOT NULL) ORDER BY code`,
   );
   const rules = new Map<DossierRecordType, CatalogSharingRule>();
+  const monitoring = { stations: [], observations: [], assessments: [] } as { -readonly [K in keyof MonitoringTerms]: Array<MonitoringTerms[K][number]> };
   for (const r of rows) {
     const conditions = r.sharing_conditions as { purposes?: string[]; legalBasis?: string | null } | null;
-    const recordType = r.record_type as DossierRecordType;
-    rules.set(recordType, Object.freeze({
-      recordType,
+    const recordType = (r.record_type as DossierRecordType | null) ?? undefined;
+    const rule = Object.freeze({
+      ...(recordType ? { recordType } : {}),
       catalogCode: String(r.code),
       sharingType: r.sharing_type as SharingType,
       purposes: Object.freeze([...(conditions?.purposes ?? [])]) as string[],
       legalBasis: conditions?.legalBasis ?? (r.sharing_basis as string | null) ?? null,
       openToPublic: r.open_to_public === true,
-    }));
+    });
+    if (recordType) rules.set(recordType, rule as CatalogSharingRule);
+    for (const b of (r.serves as ServedData[] | null) ?? []) {
+      if (b.data === 'STATIONS') monitoring.stations.push({ rule, stationKinds: b.stationKinds });
+      else if (b.data === 'OBSERVATIONS') monitoring.observations.push(rule);
+      else monitoring.assessments.push({ rule, assessment: b.assessment, stationKinds: b.stationKinds, drinkingWaterSource: b.drinkingWaterSource });
+    }
   }
   const purposes: Array<{ code: string; roles: string[] }> = await em.query('SELECT code, roles FROM catalog_purpose ORDER BY position');
   const purposeRoles = new Map<string, readonly Role[]>(purposes.map((p) => [p.code, Object.freeze([...p.roles]) as readonly Role[]]));
-  return { rules, purposeRoles };
+  const codes: Array<{ k: FilterCodeKey; codes: string[] }> = await em.query(
+    `SELECT CASE table_name WHEN 'functions' THEN 'function' WHEN 'business-lines' THEN 'businessLine' ELSE 'element' END AS k, array_agg(code ORDER BY code) AS codes
+     FROM catalog_code WHERE table_name IN ('functions', 'business-lines', 'elements') GROUP BY table_name
+     UNION ALL SELECT 'provider', array_agg(code ORDER BY code) FROM catalog_provider`,
+  );
+  const filterCodes = { function: [], businessLine: [], element: [], provider: [] } as Record<FilterCodeKey, readonly string[]>;
+  for (const c of codes) filterCodes[c.k] = Object.freeze(c.codes ?? []);
+  return { rules, purposeRoles, monitoring, filterCodes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,7 +284,7 @@ async function readSnapshot(em: EntityManager): Promise<Omit<SharingSnapshot, 'v
 /** A resource row with its names joined in, one statement for any number of rows. */
 const RESOURCE_SELECT = `
   t.code, t.name, t.name_en, t.keywords, t.abstract, t.data_items, t.sharing_type, t.sharing_conditions, t.sharing_basis,
-  t.open_to_public, t.open_conditions, t.published_at, t.related, t.jurisdictions, t.entry_point, t.example_query,
+  t.open_to_public, t.open_conditions, t.published_at, t.related, t.jurisdictions, t.status, t.entry_point, t.example_query,
   jsonb_build_object('code', p.code, 'name', p.name, 'nameEn', p.name_en, 'uscc', p.uscc, 'jurisdiction', p.jurisdiction) AS provider,
   ${codeObject('functions', 't.function_code')} AS function,
   ${codeObject('business-lines', 't.business_line')} AS business_line,
@@ -315,8 +338,9 @@ function toResource(r: Record<string, unknown>): CatalogResource {
     format: { class: r.format_class as CodeJson, type: { ...formatType, code: formatType.code.split('/').pop()! } },
     dataItems: items.map((d) => ({ name: d.name, field: d.field ?? null, type: d.type, length: d.length, scale: d.scale ?? null })),
     related: r.related as string[],
-    entryPoint: r.entry_point as string,
-    exampleQuery: r.example_query as string,
+    status: r.status as CatalogResource['status'],
+    entryPoint: (r.entry_point as string | null) ?? null,
+    exampleQuery: (r.example_query as string | null) ?? null,
     publishedAt: r.published_at as string,
   });
 }
@@ -326,12 +350,15 @@ interface CheckedFilter extends CatalogFilter {
   searchText?: string;
 }
 
-function checkFilter(filter: CatalogFilter): CheckedFilter {
+function checkFilter(filter: CatalogFilter, known: Readonly<Record<FilterCodeKey, readonly string[]>>): CheckedFilter {
   for (const key of ['function', 'businessLine', 'element', 'provider'] as const) {
     const v = filter[key];
-    if (v !== undefined && v !== null && !CODE_PATTERN.test(v)) {
+    if (v === undefined || v === null) continue;
+    if (!CODE_PATTERN.test(v)) {
       throw badInput(`filter.${key}`, `must be a catalog code of upper-case letters, digits, "_" and "-" (e.g. ${key === 'provider' ? 'WUJIANG-EEB' : 'SURFACE_WATER'}), got "${v}"`);
     }
+    // An unknown code would match nothing, silently: say so, with the codes there are.
+    if (!known[key].includes(v)) throw badInput(`filter.${key}`, `unknown code "${v}"; one of ${known[key].join(', ')}`, { validCodes: known[key] });
   }
   const search = filter.search?.trim().replace(/\s+/g, ' ');
   if (search && search.length > SEARCH_MAX) throw badInput('filter.search', `must be at most ${SEARCH_MAX} characters, got ${search.length}`);
@@ -410,6 +437,17 @@ export class CatalogService {
     return this.snapshot().rules;
   }
 
+  /** The catalog's terms as the policy takes them, for one request. */
+  terms(): SharingTerms {
+    const s = this.snapshot();
+    return { rules: s.rules as SharingTerms['rules'], purposeRoles: s.purposeRoles, monitoring: s.monitoring };
+  }
+
+  /** The monitoring data each SERVED resource governs, with its terms (the policy's MonitoringTerms). */
+  monitoringTerms(): MonitoringTerms {
+    return this.snapshot().monitoring;
+  }
+
   /** The roles of which a principal must hold one to use each purpose (catalog/dimensions/purposes.yaml). */
   purposeRoles(): ReadonlyMap<string, readonly Role[]> {
     return this.snapshot().purposeRoles;
@@ -431,7 +469,7 @@ export class CatalogService {
    * (then the cursor carries the rank and the code). `totalCount` costs a statement only when asked.
    */
   async list(ctx: CatalogReadContext, filter: CatalogFilter, args: PageArgs): Promise<Page<CatalogResource>> {
-    const f = checkFilter(filter);
+    const f = checkFilter(filter, this.snapshot().filterCodes);
     const searching = f.searchText !== undefined;
     const page = pageRequest(args, searching ? SEARCH_TAG : LIST_TAG, searching ? ['numeric', 'text'] : ['text']);
     const where = (q: SqlParams): string[] => {
@@ -499,7 +537,7 @@ export class CatalogService {
    * selected. `total` counts the resources matching the whole filter.
    */
   async facets(ctx: CatalogReadContext, filter: CatalogFilter): Promise<CatalogFacets> {
-    const f = checkFilter(filter);
+    const f = checkFilter(filter, this.snapshot().filterCodes);
     const q = new SqlParams();
     const common = otherConditions(ctx, f, q);
     const dims = dimensionConditions(f, q);

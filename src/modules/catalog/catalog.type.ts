@@ -2,7 +2,7 @@ import { DateResolver } from 'graphql-scalars';
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Jurisdiction } from '../../domain/jurisdictions';
 import { connectionType } from '../../graphql/pagination';
-import { CatalogSharingType } from './catalog.codes';
+import { CatalogResourceStatus, CatalogSharingType } from './catalog.codes';
 
 /*
  * The GraphQL shape of the catalog. It differs from the tables (names of codes are joined in,
@@ -86,8 +86,9 @@ export class CatalogResource {
   dataItems: CatalogDataItemType[];
 
   @Field(() => [String], { description: '关联资源代码.' }) related: string[];
-  @Field({ description: 'The root GraphQL field that serves the resource.' }) entryPoint: string;
-  @Field({ description: 'A query that shows how to ask for the resource; it validates against this schema.' }) exampleQuery: string;
+  @Field(() => CatalogResourceStatus, { description: 'SERVED: the hub answers the resource at entryPoint; PLANNED: catalogued, not yet served by the hub.' }) status: CatalogResourceStatus;
+  @Field(() => String, { nullable: true, description: 'The root GraphQL field that serves the resource; null while it is PLANNED.' }) entryPoint: string | null;
+  @Field(() => String, { nullable: true, description: 'A query that shows how to ask for the resource (it validates against this schema and answers); null while PLANNED.' }) exampleQuery: string | null;
   @Field(() => DateResolver, { description: '发布日期.' }) publishedAt: string;
 }
 

@@ -6,7 +6,7 @@ import { ErrorCode } from '../../graphql/errors';
 import { principalOf } from '../../http/request-context';
 import { sendError } from '../../http/send-error';
 import type { CatalogExportView, CatalogService, ExportCode } from './catalog.service';
-import { CatalogSharingType, SHARING_TYPE_NAMES } from './catalog.codes';
+import { CatalogResourceStatus, CatalogSharingType, SHARING_TYPE_NAMES } from './catalog.codes';
 import type { CatalogResource } from './catalog.type';
 
 /*
@@ -75,8 +75,6 @@ const GRAPHQL_SPEC = 'https://spec.graphql.org/October2021/';
 const CATALOG_PUBLISHER = 'ZONE-EC';
 /** The format type whose EU file type and media type describe a GraphQL answer. */
 const GRAPHQL_FORMAT = 'SERVICE_INTERFACE/GRAPHQL';
-/** Resources whose data the hub does not serve name the catalog itself as their entry point. */
-const DESCRIPTION_ONLY_ENTRY_POINT = 'catalogResources';
 
 /**
  * dct:accessRights of a resource. Open to the public is PUBLIC; shared among the zone's agencies,
@@ -403,14 +401,15 @@ export function buildDcatGraph(view: CatalogExportView, baseUrl: string, extras:
     if (r.openConditions) g.add(ds, P('hub', 'openConditions'), text(r.openConditions));
     g.add(ds, P('hub', 'updateCycle'), codeConcept('updateCycles', r.updateCycle));
     g.add(ds, P('hub', 'jurisdiction'), ...r.jurisdictions.map((j) => plain(j)));
-    g.add(ds, P('hub', 'entryPoint'), plain(r.entryPoint));
-    g.add(ds, P('hub', 'exampleQuery'), plain(r.exampleQuery));
+    g.add(ds, P('hub', 'status'), plain(r.status));
+    if (r.entryPoint) g.add(ds, P('hub', 'entryPoint'), plain(r.entryPoint));
+    if (r.exampleQuery) g.add(ds, P('hub', 'exampleQuery'), plain(r.exampleQuery));
 
     if (r.sharingType === CatalogSharingType.NOT_SHARED) continue;
 
-    // One distribution: the GraphQL answer, or for a resource the hub only describes, its file,
-    // obtained as the resource's page says. Licence: the open one only for data open to the public.
-    const servedByHub = r.entryPoint !== DESCRIPTION_ONLY_ENTRY_POINT;
+    // One distribution: the GraphQL answer, or for a resource the hub only describes (PLANNED), its
+    // file, obtained as the resource's page says. Licence: the open one only for data open to the public.
+    const servedByHub = r.status === CatalogResourceStatus.SERVED;
     const dist = `${ds}/distributions/${servedByHub ? 'graphql' : 'file'}`;
     g.add(ds, P('dcat', 'distribution'), iri(dist));
     a(dist, P('dcat', 'Distribution'));

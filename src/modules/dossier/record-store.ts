@@ -20,6 +20,8 @@ export interface RecordSpec<T = any> {
   dateColumn?: string;
   /** Column of the status filter. */
   statusColumn?: string;
+  /** The scope as SQL on `alias`, where it is not the record type's owner districts (monitoring stations: by their kind's resource). */
+  scope?: (ctx: AccessContext, alias: string, q: SqlParams) => string;
 }
 
 /** The request-side inputs of every read: who asks, for what, and where masks are reported. */
@@ -52,7 +54,7 @@ export class RecordStore {
   /** One page of a root list, in the spec's order. `totalCount` costs a statement only when asked for. */
   async list<T>(ctx: ReadContext, spec: RecordSpec<T>, conditions: Conditions, page: PageRequest): Promise<Page<T>> {
     const scope = readScope(ctx, spec.recordType);
-    const where = (q: SqlParams) => [scopeCondition(scope, 't', q), ...this.live(spec, 't'), ...conditions(q)];
+    const where = (q: SqlParams) => [this.scopeOf(ctx, spec, scope, 't', q), ...this.live(spec, 't'), ...conditions(q)];
     const q = new SqlParams();
     const conds = where(q);
     if (page.after) conds.push(this.afterCondition(spec, page.after, q, 't'));
@@ -70,7 +72,7 @@ export class RecordStore {
   async byKeys<T>(ctx: ReadContext, spec: RecordSpec<T>, keys: readonly string[], keyColumn = spec.keyColumn): Promise<Map<string, KeyLookup<T>>> {
     const scope = readScope(ctx, spec.recordType);
     const q = new SqlParams();
-    const sql = `SELECT t.*, (${scopeCondition(scope, 't', q)}) AS __visible FROM ${spec.table} t WHERE t.${keyColumn}::text = ANY(${q.p(keys)}::text[])`;
+    const sql = `SELECT t.*, (${this.scopeOf(ctx, spec, scope, 't', q)}) AS __visible FROM ${spec.table} t WHERE t.${keyColumn}::text = ANY(${q.p(keys)}::text[])`;
     const raw: Record<string, unknown>[] = await this.ds.query(sql, q.values);
     const out = new Map<string, KeyLookup<T>>();
     const visible = raw.filter((r) => r.__visible === true);
@@ -88,7 +90,7 @@ export class RecordStore {
     if (scope.districts.length === 0) return [];
     const q = new SqlParams();
     const raw: Record<string, unknown>[] = await this.ds.query(
-      `SELECT t.* FROM ${spec.table} t WHERE t.enterprise_id = ANY(${q.p(enterpriseIds)}::uuid[]) AND ${[scopeCondition(scope, 't', q), ...this.live(spec, 't')].join(' AND ')}`,
+      `SELECT t.* FROM ${spec.table} t WHERE t.enterprise_id = ANY(${q.p(enterpriseIds)}::uuid[]) AND ${[this.scopeOf(ctx, spec, scope, 't', q), ...this.live(spec, 't')].join(' AND ')}`,
       q.values,
     );
     return this.release(ctx, spec, this.hydrate(spec, raw));
@@ -102,7 +104,7 @@ export class RecordStore {
     const scope = readScope(ctx, spec.recordType);
     const q = new SqlParams();
     const inner = `SELECT t.*, count(*) OVER (PARTITION BY t.enterprise_id)::int AS __total FROM ${spec.table} t
-      WHERE t.enterprise_id = ANY(${q.p(enterpriseIds)}::uuid[]) AND ${[scopeCondition(scope, 't', q), ...this.live(spec, 't')].join(' AND ')}`;
+      WHERE t.enterprise_id = ANY(${q.p(enterpriseIds)}::uuid[]) AND ${[this.scopeOf(ctx, spec, scope, 't', q), ...this.live(spec, 't')].join(' AND ')}`;
     const cursor = page.after ? `WHERE ${this.afterCondition(spec, page.after, q, 's')}` : '';
     const sql = `SELECT * FROM (SELECT s.*, row_number() OVER (PARTITION BY s.enterprise_id ORDER BY ${this.orderBy(spec, 's')}) AS __rn
       FROM (${inner}) s ${cursor}) r WHERE r.__rn <= ${page.first + 1} ORDER BY r.enterprise_id, r.__rn`;
@@ -122,6 +124,10 @@ export class RecordStore {
       out.set(id, this.toPage(ctx, spec, groups.get(id) ?? [], page, () => Promise.resolve(total)));
     }
     return out;
+  }
+
+  private scopeOf(ctx: ReadContext, spec: RecordSpec, scope: ReadScope, alias: string, q: SqlParams): string {
+    return spec.scope ? spec.scope(ctx, alias, q) : scopeCondition(scope, alias, q);
   }
 
   /** Turns raw rows (first + 1 of them at most) into a page, masking what the caller may not see. */

@@ -60,7 +60,7 @@ export class MonitoringResolver {
 
   @FieldResolver(() => ObservationConnection, { description: 'Observations, newest first (then by parameter code, descending).' })
   observations(@Root() station: MonitoringStation, @Args() args: ObservationArgs, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<Page<Observation>> {
-    return ctx.services.monitoring.stationObservations(ctx, station.id, args, argPath(info));
+    return ctx.services.monitoring.stationObservations(ctx, station, args, argPath(info));
   }
 
   @FieldResolver(() => Enterprise, { nullable: true, description: 'The discharging enterprise of a pollution-source outlet; null otherwise or when the caller may not see it.' })

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { AccessContext, readScope, RecordType } from '../../auth/policy';
-import { scopeCondition } from '../../auth/scope';
+import { AccessContext, assessmentRule, decideRule, MonitoringAssessment, observationRule, RecordType, SharingRule, stationRule } from '../../auth/policy';
+import { monitoringScope } from '../../auth/scope';
 import { SqlParams } from '../../db/sql';
 import { AqiInput as AqiCalcInput, computeAqi, selectAqiTable } from '../../domain/standards/aqi';
 import { assessWater, GB3838_2002, StandardInputError } from '../../domain/standards/water-quality';
@@ -11,6 +11,9 @@ import { forbiddenRecord, jurisdictionCondition } from '../dossier/dossier.servi
 import type { Enterprise } from '../enterprise/enterprise.entity';
 import { ENTERPRISE_MODEL } from '../enterprise/enterprise.record';
 import type { GraphQLResolveInfo } from 'graphql';
+import { District, isDistrict } from '../../domain/jurisdictions';
+import { forbidden } from '../../graphql/errors';
+import { noteWithheld } from '../../read/engine';
 import { KeyLookup, ReadContext, RecordSpec, RecordStore } from '../dossier/record-store';
 import {
   AIR_PARAMETER, AIR_PARAMETERS, AqiPollutantCode, AqiReportKind, AssessmentPeriod, HUB_TIME_ZONE, StationKind, Waterbody,
@@ -29,6 +32,8 @@ export const STATION_SPEC: RecordSpec<MonitoringStation> = {
   table: 'monitoring_station',
   keyColumn: 'code',
   order: { columns: ['code'], dir: 'ASC' },
+  // A station's record is read under the registry resource of its kind (the catalog's `serves`).
+  scope: (ctx, alias, q) => monitoringScope(ctx, 'STATIONS', alias, q),
 };
 
 /** Cursor tag of observation lists. */
@@ -114,7 +119,7 @@ function toObservation(r: Record<string, unknown>): Observation {
 
 /**
  * Reads of monitoring stations and observations, and the standard assessments over them. Every
- * statement scopes on the station's owner district through `scopeCondition` with the MONITORING
+ * statement scopes through `monitoringScope`: each part of the data under the catalog resource that governs it
  * read scope, so observations are never read past the policy; aggregation happens in SQL.
  */
 export class MonitoringService {
@@ -136,13 +141,40 @@ export class MonitoringService {
   async getStation(ctx: HubContext, code: string): Promise<MonitoringStation | null> {
     const found = await this.loaders(ctx).stationByCode.load(code);
     if (!found) return null;
-    if (!found.visible) throw forbiddenRecord(ctx, STATION_SPEC, code, found);
+    if (!found.visible) {
+      // Which resource hid it depends on the station's kind; only the kind is read, never the record.
+      const [row] = await this.ds.query('SELECT kind FROM monitoring_station WHERE code = $1', [code]);
+      throw this.forbiddenMonitoring(ctx, `station ${code}`, stationRule(ctx, String(row?.kind)), found.owner, 'STATIONS');
+    }
     return found.row;
   }
 
+  /** FORBIDDEN for monitoring data the policy hides, explained like a hidden record (the rule, the purposes and roles that would open it). */
+  private forbiddenMonitoring(ctx: HubContext, what: string, rule: SharingRule | undefined, owner: string, data: string): Error {
+    const d = isDistrict(owner) ? decideRule(ctx, rule, owner, 'MONITORING') : undefined;
+    ctx.audit?.denied(RecordType.MONITORING, owner);
+    return forbidden(`${what} belongs to ${owner}, whose ${data.toLowerCase().replace('_', ' ')} this principal may not read (${d?.rule ?? 'not a district'})`, {
+      rule: d?.rule ?? 'unknownOwner', recordType: RecordType.MONITORING, catalogCode: rule?.catalogCode ?? null, ownerJurisdiction: owner,
+      ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}), ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+    });
+  }
+
+  /** The assessment of a visible station is read under its own resource: FORBIDDEN (explained) where that resource is closed. */
+  private assertAssessment(ctx: HubContext, station: MonitoringStation, assessment: MonitoringAssessment): void {
+    const rule = assessmentRule(ctx, assessment, station.kind, station.drinkingWaterSource);
+    if (!decideRule(ctx, rule, station.ownerJurisdiction as District, 'MONITORING').allowed) {
+      throw this.forbiddenMonitoring(ctx, `station ${station.code}`, rule, station.ownerJurisdiction, assessment);
+    }
+  }
+
   /** A station's observations, newest first; siblings in a station list share one statement. */
-  async stationObservations(ctx: HubContext, stationId: string, args: ObservationArgs, path: string): Promise<Page<Observation>> {
+  async stationObservations(ctx: HubContext, station: MonitoringStation, args: ObservationArgs, path: string): Promise<Page<Observation>> {
+    const stationId = station.id;
     const { query, page } = this.observationRequest(args, path);
+    // A station the caller sees whose observations it may not read: an empty list, and the reason in extensions.policy.withheld.
+    const rule = observationRule(ctx, station.catalogResourceCode);
+    const d = decideRule(ctx, rule, station.ownerJurisdiction as District, 'MONITORING');
+    if (!d.allowed) noteWithheld(ctx, 'MonitoringStation.observations', station.ownerJurisdiction, d, rule?.catalogCode);
     const loaders = this.loaders(ctx);
     const p = await loaders.observationsOf(query, page).load(stationId);
     let total: Promise<number> | undefined;
@@ -169,6 +201,7 @@ export class MonitoringService {
   async waterQualityOf(ctx: HubContext, code: string, from: Date, to: Date, period: AssessmentPeriod): Promise<WaterQualityPeriod[] | null> {
     checkWaterRange(isoDay(from), isoDay(to), period);
     const station = await this.getStation(ctx, code);
+    if (station?.kind === StationKind.SURFACE_WATER) this.assertAssessment(ctx, station, 'WATER_CLASS');
     return station && this.waterQuality(ctx, station, from, to, period);
   }
 
@@ -176,6 +209,7 @@ export class MonitoringService {
   async airQualityOf(ctx: HubContext, code: string, from: Date, to: Date, report: AqiReportKind): Promise<AirQualityPeriod[] | null> {
     checkAirRange(isoDay(from), isoDay(to), report);
     const station = await this.getStation(ctx, code);
+    if (station?.kind === StationKind.AIR) this.assertAssessment(ctx, station, 'AQI');
     return station && this.airQuality(ctx, station, from, to, report);
   }
 
@@ -221,7 +255,7 @@ export class MonitoringService {
    */
   async coverageByCatalogResource(ctx: AccessContext): Promise<Array<{ catalogResourceCode: string; start: Date; end: Date }>> {
     const q = new SqlParams();
-    const scope = scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q);
+    const scope = monitoringScope(ctx, 'OBSERVATIONS', 's', q);
     if (scope === 'false') return [];
     const rows: Array<{ code: string; start: Date; end: Date }> = await this.ds.query(
       `SELECT s.catalog_resource_code AS code, min(f.observed_at) AS start, max(l.observed_at) AS "end"
@@ -242,10 +276,10 @@ export class MonitoringService {
    */
   async observationPages(ctx: AccessContext, stationIds: readonly string[], query: ObservationQuery, page: PageRequest): Promise<Map<string, Page<Observation>>> {
     const q = new SqlParams();
-    const scope = scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q);
+    const scope = monitoringScope(ctx, 'OBSERVATIONS', 's', q);
     const conds = this.observationConditions(query, q);
     if (page.after) conds.push(`(o.observed_at, o.parameter) < (${q.p(page.after[0])}::timestamptz, ${q.p(page.after[1])}::varchar)`);
-    const sql = `SELECT o.* FROM monitoring_station s
+    const sql = `SELECT o.*, s.owner_jurisdiction, row_number() OVER (PARTITION BY o.station_id ORDER BY o.observed_at DESC, o.parameter DESC) AS rn FROM monitoring_station s
       CROSS JOIN LATERAL (
         SELECT o.station_id, o.parameter, o.observed_at, o.interval, o.value, o.unit, o.flag FROM observation o
         WHERE ${['o.station_id = s.id', ...conds].join(' AND ')}
@@ -254,6 +288,9 @@ export class MonitoringService {
       WHERE s.id = ANY(${q.p(stationIds)}::uuid[]) AND ${scope}`;
     const raw: Record<string, unknown>[] = await this.ds.query(sql, q.values);
     const groups = new Map<string, Record<string, unknown>[]>();
+    // Observations handed out are shared data read: tallied by the station's owner for the audit log.
+    const released = raw.filter((r) => Number(r.rn) <= page.first);
+    (ctx as ReadContext).audit?.returned('OBSERVATION', released.map((r) => ({ ownerJurisdiction: String(r.owner_jurisdiction) })));
     for (const r of raw) {
       const id = String(r.station_id);
       groups.set(id, [...(groups.get(id) ?? []), r]);
@@ -283,7 +320,7 @@ export class MonitoringService {
   /** How many observations each station has under the filter: one grouped statement for all stations. */
   async observationCounts(ctx: AccessContext, stationIds: readonly string[], query: ObservationQuery): Promise<Map<string, number>> {
     const q = new SqlParams();
-    const scope = scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q);
+    const scope = monitoringScope(ctx, 'OBSERVATIONS', 's', q);
     const conds = ['s.id = o.station_id', `o.station_id = ANY(${q.p(stationIds)}::uuid[])`, scope, ...this.observationConditions(query, q)];
     const raw: Array<{ station_id: string; n: number }> = await this.ds.query(
       `SELECT o.station_id, count(*)::int AS n FROM observation o, monitoring_station s WHERE ${conds.join(' AND ')} GROUP BY o.station_id`,
@@ -317,7 +354,7 @@ export class MonitoringService {
         SELECT greatest(date_trunc(${q.p(period.toLowerCase())}, o.observed_at AT TIME ZONE ${tz}), ${fromP}::date::timestamp) AS period_start,
           o.parameter, o.value, o.flag, o.observed_at
         FROM observation o JOIN monitoring_station s ON s.id = o.station_id
-        WHERE s.id = ${q.p(station.id)} AND ${scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q)}
+        WHERE s.id = ${q.p(station.id)} AND ${monitoringScope(ctx, 'WATER_CLASS', 's', q)}
           AND o.observed_at >= (${fromP}::date::timestamp AT TIME ZONE ${tz})
           AND o.observed_at < ((${q.p(to)}::date + 1)::timestamp AT TIME ZONE ${tz})
       ) g
@@ -378,7 +415,7 @@ export class MonitoringService {
   /** Common head of the air statements: the station's air observations in [start, end), scoped. */
   private airSource(ctx: ReadContext, station: MonitoringStation, q: SqlParams, start: string, end: string, extra = ''): string {
     return `SELECT o.parameter, o.interval, o.flag, o.value, o.observed_at FROM observation o JOIN monitoring_station s ON s.id = o.station_id
-      WHERE s.id = ${q.p(station.id)} AND ${scopeCondition(readScope(ctx, RecordType.MONITORING), 's', q)}
+      WHERE s.id = ${q.p(station.id)} AND ${monitoringScope(ctx, 'AQI', 's', q)}
         AND o.parameter = ANY(${q.p(AIR_PARAMETERS)}::varchar[]) AND o.observed_at >= ${start} AND o.observed_at < ${end} ${extra}`;
   }
 

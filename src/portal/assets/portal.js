@@ -304,7 +304,7 @@ async function showBrowse(params) {
 
 const RESOURCE = `query PortalResource($code: String!) {
   catalogResource(code: $code) {
-    code name nameEn abstract keywords publishedAt entryPoint exampleQuery related jurisdictions
+    code name nameEn abstract keywords publishedAt status entryPoint exampleQuery related jurisdictions
     provider { code name nameEn uscc jurisdiction }
     function { code name nameEn } businessLine { code name nameEn } elements { code name nameEn }
     sharingType sharingConditions { purposes legalBasis } openToPublic openConditions
@@ -312,23 +312,9 @@ const RESOURCE = `query PortalResource($code: String!) {
     format { class { code name nameEn } type { code name nameEn } }
     dataItems { name field type length scale }
   }
-  sharingRules { recordType catalogCode sharingType purposes }
-  myAccess { recordType ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields }
+  myAccess { recordType catalogCode ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields }
   jurisdictions { code name nameZh divisionCode }
 }`;
-
-/** The entry point of each record type's resource, as far as this viewer may read those resources. */
-async function ruleEntryPoints(rules) {
-  if (!rules.length) return new Map();
-  const fields = rules.map((r, i) => `r${i}: catalogResource(code: ${JSON.stringify(r.catalogCode)}) { entryPoint }`).join('\n');
-  const res = await gql(`query PortalRuleEntryPoints {\n${fields}\n}`);
-  const out = new Map();
-  rules.forEach((rule, i) => {
-    const hit = res.data && res.data[`r${i}`];
-    if (hit) out.set(hit.entryPoint, rule);
-  });
-  return out;
-}
 
 const RULE_WORDS = {
   owner: ['本辖区（或上级、示范区）的数据，可完整读取', 'your own jurisdiction'],
@@ -339,6 +325,7 @@ const RULE_WORDS = {
   'role.required': ['缺少读取所需的角色', 'a role is missing'],
   'public.notOpen': ['不向公众开放', 'not open to the public'],
   'public.publicised': ['公众只能读取公示期内的记录', 'the public reads publicised records only'],
+  'public.open': ['向社会开放，公众可以读取', 'open to the public'],
   creditPlatform: ['信用长三角平台可读取信用记录', 'the credit platform reads credit records'],
   'creditPlatform.creditOnly': ['信用长三角平台只能读取信用记录', 'the credit platform reads credit records only'],
   system: ['系统', 'system'],
@@ -427,15 +414,18 @@ async function showResource(code) {
         h('td', {}, ITEM_TYPES[d.type] || d.type), h('td', { class: 'num' }, d.scale != null ? `${d.length},${d.scale}` : d.length)))))
     : h('p', { class: 'muted' }, '该资源不列信息项（文件、影像类资源）。');
 
-  const playgroundHref = `${settings.playground}?query=${encodeURIComponent(res.exampleQuery)}`;
-  const entry = h('div', {},
+  const planned = res.status === 'PLANNED';
+  const playgroundHref = planned ? '' : `${settings.playground}?query=${encodeURIComponent(res.exampleQuery)}`;
+  const entry = planned
+    ? note('', '该资源已编入目录，本平台尚未提供其数据（规划中，', h('span', { 'data-field': 'status' }, 'PLANNED'), '）；请按共享条件向提供方（', res.provider.name, '）索取。')
+    : h('div', {},
     h('p', {}, 'GraphQL 入口字段：', h('code', { 'data-field': 'entryPoint' }, res.entryPoint), '，接口地址 ', h('code', {}, new URL(settings.endpoint, location.href).href)),
     h('pre', { class: 'query', 'data-field': 'exampleQuery' }, res.exampleQuery),
     h('a', { class: 'btn', href: playgroundHref, 'data-open-playground': '' }, '在接口调试中打开 Open in playground'),
     h('span', { class: 'muted' }, '  调试页需要同样粘贴令牌。'));
 
   const accessBox = h('div', { 'data-access': 'pending' }, h('p', { class: 'loading' }, '正在查询您的权限…'));
-  const monitoring = MONITORING_ENTRY_POINTS.has(res.entryPoint);
+  const monitoring = !planned && MONITORING_ENTRY_POINTS.has(res.entryPoint);
   const dataBox = monitoring ? h('section', { class: 'section', 'data-section': 'monitoring' }, h('h2', {}, bi('监测站点与数据', 'Stations and data')), h('p', { class: 'loading' }, '正在加载站点…')) : null;
 
   app.replaceChildren(h('div', { class: 'resource', 'data-view': 'resource', 'data-code': res.code },
@@ -461,27 +451,24 @@ async function showResource(code) {
   const purposeNote = session.purpose ? `，已声明用途 ${purposeLabel(session.purpose)}` : '';
   if (res.sharingType === 'NOT_SHARED') {
     accessBox.replaceChildren(note('warn', '不予共享：任何机构都不能通过本平台读取该资源的数据，只能看到这条目录信息。'));
-  } else if (monitoring) {
-    accessBox.replaceChildren(h('p', { class: 'loading' }, '正在查询监测站点…'));
-  } else if (res.entryPoint === 'catalogResources') {
-    accessBox.replaceChildren(note('', '本平台只提供该资源的目录信息，数据文件不经接口提供；请按上面的共享条件向提供方（', res.provider.name, '）索取。'));
+  } else if (planned) {
+    accessBox.replaceChildren(note('', '本平台只提供该资源的目录信息，尚不经接口提供数据；请按上面的共享条件向提供方（', res.provider.name, '）索取。'));
   } else {
-    const rules = r.data.sharingRules || [];
-    const rule = rules.find((x) => x.catalogCode === res.code) || (await ruleEntryPoints(rules)).get(res.entryPoint);
-    const lines = rule ? (r.data.myAccess || []).filter((l) => l.recordType === rule.recordType && res.jurisdictions.includes(l.ownerJurisdiction)) : [];
+    // The policy explains each resource by its catalog code: a dossier record type, or a part of the monitoring data.
+    const lines = (r.data.myAccess || []).filter((l) => l.catalogCode === res.code && res.jurisdictions.includes(l.ownerJurisdiction));
     if (!lines.length) {
       accessBox.replaceChildren(note('', '接口没有给出该资源的访问说明。'));
     } else {
       const readable = lines.filter((l) => l.canRead).length;
       accessBox.replaceChildren(
         h('p', { 'data-readable': readable }, `${who}${purposeNote}：现在可以读取 ${readable}/${lines.length} 个辖区的数据`,
-          h('span', { class: 'en' }, ` (read as ${rule.recordType}, ${readable} of ${lines.length} districts now)`)),
+          h('span', { class: 'en' }, ` (${readable} of ${lines.length} districts now)`)),
         accessRows(lines, names));
     }
     accessBox.setAttribute('data-access', 'ready');
   }
 
-  if (monitoring) await showStations(res, dataBox, accessBox, who, names);
+  if (monitoring) await showStations(res, dataBox, new Set((r.data.myAccess || []).filter((l) => l.catalogCode === res.code && l.canRead).map((l) => l.ownerJurisdiction)), names);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,28 +507,22 @@ function charts() {
   return chartsModule;
 }
 
-async function showStations(res, box, accessBox, who, names) {
+async function showStations(res, box, readableOwners, names) {
   const r = await gql(STATIONS);
   const all = r.data ? r.data.monitoringStations.edges.map((e) => e.node) : [];
   const quoted = new Set((res.exampleQuery.match(/"([A-Z]+-[A-Z]+-\d+)"/g) || []).map((s) => s.slice(1, -1)));
   const codes = new Set([res.code, ...res.related]);
   const stations = all.filter((s) => codes.has(s.catalogResourceCode) || quoted.has(s.code));
-  accessBox.setAttribute('data-access', 'ready');
   if (!r.data) {
-    accessBox.replaceChildren(note('error', '查询失败：', errorText(r.errors)));
     box.replaceChildren(h('h2', {}, bi('监测站点与数据', 'Stations and data')), note('error', errorText(r.errors)));
     return;
   }
   if (all.length === 0) {
-    const publicView = !session.me;
-    accessBox.replaceChildren(note('warn', `${who}：现在不能读取监测数据。`,
-      publicView ? '监测数据只在示范区各机构之间共享，请使用机构令牌登录。' : '接口没有返回任何站点：信用长三角平台只能读取信用记录。',
-      h('span', { class: 'en' }, publicView ? ' Monitoring data is shared among the zone\'s agencies: sign in with an agency token.' : ' The API returned no station for you.')));
-    box.replaceChildren(h('h2', {}, bi('监测站点与数据', 'Stations and data')), note('warn', '您当前的身份读不到监测站点。'));
+    box.replaceChildren(h('h2', {}, bi('监测站点与数据', 'Stations and data')), note('warn', '您当前的身份读不到监测站点（见上方“您现在能否读取”）。',
+      h('span', { class: 'en' }, ' You may read no station (see "Your access now").')));
     return;
   }
-  accessBox.replaceChildren(h('p', { 'data-readable': stations.length }, `${who}：可以读取`, h('span', { class: 'yes' }, ` ✓ ${stations.length} 个站点`),
-    '（监测网络数据在示范区各机构之间共享）', h('span', { class: 'en' }, ' The zone\'s monitoring network is shared among its agencies.')));
+  box.setAttribute('data-stations', String(stations.length));
   if (stations.length === 0) {
     box.replaceChildren(h('h2', {}, bi('监测站点与数据', 'Stations and data')), note('', '演示数据中没有属于该资源的站点。', h('span', { class: 'en' }, ' No station of this resource in the data.')));
     return;
@@ -552,7 +533,9 @@ async function showStations(res, box, accessBox, who, names) {
   const status = h('div', {});
   const periodSeg = h('span', { class: 'seg', role: 'group', 'aria-label': '时段 period' });
   const select = h('select', { 'aria-label': '站点 station', onchange: (e) => pick(e.target.value) }, stations.map((s) => h('option', { value: s.code }, `${s.code} ${s.name}`)));
-  let current = stations.find((s) => quoted.has(s.code)) || stations[0];
+  // Open on a station whose data the viewer may read (the example's, if so).
+  const readable = (s) => readableOwners.has(s.ownerJurisdiction);
+  let current = stations.find((s) => quoted.has(s.code) && readable(s)) || stations.find(readable) || stations[0];
   let days = 90;
   for (const d of [30, 90, 365]) {
     periodSeg.append(h('button', { type: 'button', 'data-days': d, 'aria-pressed': String(d === days), onclick: () => {
