@@ -6,7 +6,6 @@ import { migrate } from '../db/datasource';
 import { openConfiguredDb } from '../db/open';
 import { DISTRICTS, isDistrict, Jurisdiction } from '../domain/jurisdictions';
 import { importFile, ImportProgress } from '../modules/dossier/record-import';
-import { RecordStore } from '../modules/dossier/record-store';
 import { RecordWriter } from '../modules/dossier/record-writer';
 import { IMPORT_DIALECTS, IMPORT_TYPES, WRITE_SPECS } from '../modules/dossier/write-specs';
 import { parseArgs, runCli } from './args';
@@ -54,7 +53,7 @@ if (require.main === module) {
     const db = await openConfiguredDb(config);
     try {
       await migrate(db.ds);
-      const writer = new RecordWriter(db.ds, new RecordStore(db.ds));
+      const writer = new RecordWriter(db.ds);
       const bar = new ProgressBar(`import ${type}`);
       const progress = (p: ImportProgress) => ({ ...p, counts: { inserted: p.inserted, updated: p.updated, unchanged: p.unchanged, rejected: p.rejected } });
       const summary = await importFile(writer, {

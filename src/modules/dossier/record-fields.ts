@@ -5,10 +5,10 @@ import { checkUscc } from '../../domain/uscc';
 import { EARLIEST_DAY, LATEST_DAY, parseDay } from '../../domain/calendar';
 
 /**
- * The fields of a record type as writers send them, declared once per type (in `<m>.inputs.ts`)
- * and used four ways: to build the GraphQL input type, to check an input and say what is wrong
- * with each field, to read CSV cells, and to map the checked values to table columns. One table
- * per type keeps the mutation, the import and the SQL from drifting apart.
+ * Fields of record types: their kinds, how an input value of each kind is checked and normalized,
+ * read from a CSV cell, stored and compared, and the GraphQL input type of a set of fields. Each
+ * record type declares its fields once (`<m>.record.ts`, see record-declaration.ts); the mutation,
+ * the import, the seed and the SQL all read them from there.
  */
 
 /** One thing wrong with an input: the field's path (`input.validTo`, `records.3.uscc`) and what. */
@@ -19,8 +19,20 @@ export interface InputProblem {
   column?: string;
 }
 
-/** How a field's value is checked, normalized, stored and typed in GraphQL. */
-export type FieldKind = 'text' | 'uscc' | 'date' | 'datetime' | 'decimal' | 'int' | 'enum' | 'textList' | 'enumList' | 'steps';
+/**
+ * How a field's value is checked, normalized, stored and typed in GraphQL. `id` is the hub's own
+ * uuid, never sent; `objectList` a list of small objects of their own fields (an inspection's steps).
+ */
+export type FieldKind = 'text' | 'uscc' | 'date' | 'datetime' | 'decimal' | 'int' | 'enum' | 'textList' | 'enumList' | 'objectList' | 'id';
+
+/** The item of an `objectList` field: its own fields, and the GraphQL types of one item. */
+export interface ItemShape {
+  /** How a message names one item ("a step"). */
+  noun: string;
+  fields: readonly FieldDef[];
+  input: { name: string; description: string };
+  output: { name: string; description: string };
+}
 
 export interface FieldDef {
   /** Input field name: the GraphQL input field, the JSONL key and the hub's CSV column. */
@@ -44,8 +56,13 @@ export interface FieldDef {
   default?: unknown;
   /** Personal or enforcement-sensitive data: never copied into change-log payloads. */
   personal?: boolean;
-  /** steps: the GraphQL input type of one item. */
-  itemType?: () => ClassType;
+  /** objectList: what one item holds. */
+  items?: ItemShape;
+}
+
+/** Kinds whose value is a list (an absent one is empty, never null). */
+export function isListKind(kind: FieldKind): boolean {
+  return kind === 'textList' || kind === 'enumList' || kind === 'objectList';
 }
 
 /** Normalized values by field name: dates `YYYY-MM-DD`, instants ISO 8601 UTC, amounts with two decimals. */
@@ -170,31 +187,46 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
       if (ok && f.required && out.length === 0) return add(field, 'must not be empty');
       return ok ? out : undefined;
     }
-    case 'steps': {
+    case 'objectList': {
+      const shape = f.items!;
+      const names = shape.fields.map((g) => g.name);
       const list = Array.isArray(v) ? v : [v];
-      const out: Array<{ step: string; at: string }> = [];
+      const out: Values[] = [];
       let ok = true;
       list.forEach((x, i) => {
         const itemPath = joinPath(field, i);
         if (typeof x !== 'object' || x === null || Array.isArray(x)) {
-          add(itemPath, 'must be an object { step, at }');
+          add(itemPath, `must be an object { ${names.join(', ')} }`);
           ok = false;
           return;
         }
         const o = x as Record<string, unknown>;
         for (const k of Object.keys(o)) {
-          if (k !== 'step' && k !== 'at') {
-            add(joinPath(itemPath, k), 'is not a field of a step (step, at)');
+          if (!names.includes(k)) {
+            add(joinPath(itemPath, k), `is not a field of ${shape.noun} (${names.join(', ')})`);
             ok = false;
           }
         }
-        const step = readValue({ ...f, kind: 'enum' }, o.step, joinPath(itemPath, 'step'), add);
-        const at = o.at === undefined || o.at === null ? add(joinPath(itemPath, 'at'), 'is required') : readValue({ ...f, kind: 'datetime' }, o.at, joinPath(itemPath, 'at'), add);
-        if (step === undefined || at === undefined) ok = false;
-        else out.push({ step: step as string, at: at as string });
+        const item: Values = {};
+        for (const g of shape.fields) {
+          const value = o[g.name];
+          if (value === undefined || value === null) {
+            if (g.required) {
+              add(joinPath(itemPath, g.name), 'is required');
+              ok = false;
+            } else item[g.name] = null;
+            continue;
+          }
+          const r = readValue(g, value, joinPath(itemPath, g.name), add);
+          if (r === undefined) ok = false;
+          else item[g.name] = r;
+        }
+        if (ok) out.push(item);
       });
       return ok ? out : undefined;
     }
+    case 'id':
+      return add(field, 'is set by the hub');
   }
 }
 
@@ -225,7 +257,7 @@ export function readFields(fields: readonly FieldDef[], raw: unknown, path: stri
     const field = joinPath(path, f.name);
     if (v === undefined || v === null) {
       if (f.required) add(field, 'is required');
-      else values[f.name] = f.default ?? (f.kind === 'textList' || f.kind === 'enumList' || f.kind === 'steps' ? [] : null);
+      else values[f.name] = f.default ?? (isListKind(f.kind) ? [] : null);
       continue;
     }
     const r = readValue(f, v, field, add);
@@ -245,7 +277,7 @@ export function fromCell(f: FieldDef | undefined, cell: string): unknown {
       return s.split(/[;；、,，]/).map((x) => x.trim()).filter((x) => x !== '');
     case 'int':
       return /^-?\d+$/.test(s) ? Number(s) : s;
-    case 'steps':
+    case 'objectList':
       try {
         return JSON.parse(s);
       } catch {
@@ -258,7 +290,7 @@ export function fromCell(f: FieldDef | undefined, cell: string): unknown {
 
 /** A stored value (as `pg` returns it) in the normalized form `readFields` produces, for comparisons. */
 export function fromColumn(f: FieldDef, v: unknown): unknown {
-  if (v === null || v === undefined) return f.kind === 'textList' || f.kind === 'enumList' || f.kind === 'steps' ? [] : null;
+  if (v === null || v === undefined) return isListKind(f.kind) ? [] : null;
   switch (f.kind) {
     case 'date':
       return v instanceof Date ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}` : String(v);
@@ -268,8 +300,8 @@ export function fromColumn(f: FieldDef, v: unknown): unknown {
       return new Decimal(String(v)).toFixed(2);
     case 'int':
       return Number(v);
-    case 'steps':
-      return (v as Array<{ step: string; at: string }>).map((s) => ({ step: s.step, at: new Date(s.at).toISOString() }));
+    case 'objectList':
+      return (v as Array<Record<string, unknown>>).map((o) => Object.fromEntries(f.items!.fields.map((g) => [g.name, fromColumn(g, o[g.name])])));
     case 'textList':
     case 'enumList':
       return [...(v as string[])];
@@ -287,7 +319,8 @@ export function sqlTypeOf(kind: FieldKind): { param: string; cast: string } {
     case 'int': return { param: 'int4', cast: '' };
     case 'textList':
     case 'enumList': return { param: 'text', cast: '::text[]' };
-    case 'steps': return { param: 'text', cast: '::jsonb' };
+    case 'objectList': return { param: 'text', cast: '::jsonb' };
+    case 'id': return { param: 'uuid', cast: '' };
     default: return { param: 'text', cast: '' };
   }
 }
@@ -296,7 +329,7 @@ export function sqlTypeOf(kind: FieldKind): { param: string; cast: string } {
 export function toParam(kind: FieldKind, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (kind === 'textList' || kind === 'enumList') return arrayLiteral(v as string[]);
-  if (kind === 'steps') return JSON.stringify(v);
+  if (kind === 'objectList') return JSON.stringify(v);
   return v;
 }
 
@@ -322,12 +355,13 @@ const KIND_HINT: Partial<Record<FieldKind, string>> = {
 export function recordInputType(name: string, description: string, fields: readonly FieldDef[]): ClassType {
   const cls = { [name]: class {} }[name] as ClassType;
   for (const f of fields) {
+    const item = f.kind === 'objectList' ? itemInputType(f.items!) : undefined;
     const type = (): unknown => {
       switch (f.kind) {
         case 'int': return Int;
         case 'textList':
         case 'enumList': return [String];
-        case 'steps': return [f.itemType!()];
+        case 'objectList': return [item];
         default: return String;
       }
     };
@@ -337,6 +371,18 @@ export function recordInputType(name: string, description: string, fields: reado
     Field(type as any, { nullable: true, description: desc })(cls.prototype, f.name);
   }
   InputType(name, { description })(cls);
+  return cls;
+}
+
+const itemInputs = new Map<ItemShape, ClassType>();
+
+/** The GraphQL input type of one item of an `objectList` field, built once per shape. */
+function itemInputType(shape: ItemShape): ClassType {
+  let cls = itemInputs.get(shape);
+  if (!cls) {
+    cls = recordInputType(shape.input.name, shape.input.description, shape.fields);
+    itemInputs.set(shape, cls);
+  }
   return cls;
 }
 
