@@ -757,13 +757,21 @@ export async function seedDemoData(ds: DataSource, opts: SeedOptions): Promise<S
     ctx.rows[key] = buf.slice(start);
   };
 
+  // Enterprises first, committed: the other records name theirs. The other types' batches then go
+  // in side by side (on PostgreSQL each on a connection of its own, so one type's checks run while
+  // another's rows are written; appends still take the change-log lock one at a time).
+  const enterpriseType = TYPES.find(([key]) => key === 'enterprises')!;
+  const recordTypes = TYPES.filter((t) => t !== enterpriseType);
+  const flushAll = async (all: boolean) => {
+    await flush(enterpriseType, true);
+    await Promise.all(recordTypes.map((t) => flush(t, all)));
+  };
   for (let start = 0; start < enterprises; start += batchSize) {
     const end = Math.min(enterprises, start + batchSize);
     for (let i = start; i < end; i++) generateEnterprise(ctx, i);
-    // Enterprises first: the other records name theirs.
-    for (const t of TYPES) await flush(t, t[0] === 'enterprises');
+    await flushAll(false);
   }
-  for (const t of TYPES) await flush(t, true);
+  await flushAll(true);
 
   for (const [key, type] of TYPES) {
     if (done[key] !== totals[key]) throw new Error(`seed generator: planned ${totals[key]} ${type.table} rows but wrote ${done[key]}`);

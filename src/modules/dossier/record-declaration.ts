@@ -189,6 +189,7 @@ function modelOutputs(r: RecordDeclaration, outputs: ReadonlyArray<RecordField |
 
 /** Declares a record type: checks the declaration and derives its read model, write spec and GraphQL types. */
 export function defineRecord(r: RecordDeclaration): DossierRecord {
+  if (!r.belongsTo === !r.owner) throw new Error(`${r.typeName}: a record type either belongs to an enterprise or has an owner rule`);
   const own = [...r.fields];
   if (r.belongsTo) {
     const at = own.findIndex((f) => !isPersonalObject(f) && f.name === r.key.field);
@@ -239,7 +240,6 @@ export function defineRecord(r: RecordDeclaration): DossierRecord {
     payload: r.payload,
     dependents: () => (r.computed ?? []).flatMap((c) => (c.kind === 'connection' ? [c.target().table] : [])),
   };
-  if (!r.belongsTo && !r.owner) throw new Error(`${r.typeName}: a record type belongs to an enterprise or has an owner rule`);
   const type = recordObjectType(r, outputs);
   return {
     ...r, inputs, outputs, model, write, type,

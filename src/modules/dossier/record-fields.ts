@@ -79,6 +79,25 @@ const INTEGER_DIGITS = 14;
 const INT4 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 /** Unknown keys of one record reported one by one; the rest are counted in one problem. */
 const UNKNOWN_KEYS_REPORTED = 10;
+/** A NUL or any UTF-16 surrogate, paired or not (code units, no `u` flag). */
+// eslint-disable-next-line no-control-regex
+const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
+
+/** The number of characters (code points) of a text. */
+function charCount(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
 
 /**
  * What PostgreSQL cannot store of a text, or null: the NUL character (no text type holds it) and
@@ -86,6 +105,8 @@ const UNKNOWN_KEYS_REPORTED = 10;
  * with the fields, before anything is written, so a batch or an import rejects that record alone.
  */
 export function unstorableText(s: string): string | null {
+  // Nearly every text has neither; only one that has a NUL or a surrogate is looked at closely.
+  if (!MAYBE_UNSTORABLE.test(s)) return null;
   const nul = s.indexOf('\u0000');
   if (nul >= 0) return `must not contain the NUL character (U+0000), found at character ${[...s.slice(0, nul)].length + 1}`;
   const lone = /\p{Cs}/u.exec(s);
@@ -100,8 +121,29 @@ export function joinPath(path: string, name: string | number): string {
 
 export { parseDay };
 
+const enumValuesOf = new WeakMap<object, readonly string[]>();
+
 function enumValues(f: FieldDef): readonly string[] {
-  return f.allowed ?? Object.values(f.enum ?? {}).filter((v): v is string => typeof v === 'string');
+  if (f.allowed) return f.allowed;
+  const e = f.enum ?? {};
+  let values = enumValuesOf.get(e);
+  if (!values) {
+    values = Object.values(e).filter((v): v is string => typeof v === 'string');
+    enumValuesOf.set(e, values);
+  }
+  return values;
+}
+
+const listItems = new WeakMap<FieldDef, FieldDef>();
+
+/** The definition of one item of a textList or enumList field: required, of the item's kind. */
+function itemOf(f: FieldDef): FieldDef {
+  let item = listItems.get(f);
+  if (!item) {
+    item = { ...f, kind: f.kind === 'textList' ? 'text' : 'enum', required: true };
+    listItems.set(f, item);
+  }
+  return item;
 }
 
 /** The JSON type of a value, for "must be text, got a number". */
@@ -124,7 +166,8 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
       if (unstorable) return add(field, unstorable);
       const s = v.trim();
       if (s === '') return f.required ? add(field, 'must not be empty') : null;
-      if (f.maxLength && [...s].length > f.maxLength) return add(field, `must be at most ${f.maxLength} characters, got ${[...s].length}`);
+      // A text of at most maxLength UTF-16 units has at most as many characters: counted only when longer.
+      if (f.maxLength && s.length > f.maxLength && charCount(s) > f.maxLength) return add(field, `must be at most ${f.maxLength} characters, got ${charCount(s)}`);
       if (f.pattern && !f.pattern.re.test(s)) return add(field, `${f.pattern.hint}, got "${s}"`);
       return s;
     }
@@ -141,10 +184,11 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
     }
     case 'datetime': {
       const m = typeof v === 'string' ? DATETIME_RE.exec(v.trim()) : null;
-      if (!m || !parseDay(m[1]) || Number.isNaN(Date.parse(v as string))) {
+      const ms = m ? Date.parse(v as string) : NaN;
+      if (!m || !parseDay(m[1]) || Number.isNaN(ms)) {
         return add(field, `must be a date and time with its offset, ISO 8601 (2026-03-01T09:30:00+08:00), got ${JSON.stringify(v)}`);
       }
-      const iso = new Date(Date.parse(v as string)).toISOString();
+      const iso = new Date(ms).toISOString();
       if (iso.slice(0, 10) < EARLIEST_DAY || iso.slice(0, 10) > LATEST_DAY) return add(field, `must be between ${EARLIEST_DAY} and ${LATEST_DAY}`);
       return iso;
     }
@@ -173,7 +217,7 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
     case 'enumList': {
       // One value where a list is expected is a list of one, as GraphQL's input coercion has it.
       const list = Array.isArray(v) ? v : [v];
-      const item: FieldDef = { ...f, kind: f.kind === 'textList' ? 'text' : 'enum', required: true };
+      const item = itemOf(f);
       const out: string[] = [];
       let ok = true;
       list.forEach((x, i) => {
@@ -230,6 +274,17 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
   }
 }
 
+const fieldNames = new WeakMap<readonly FieldDef[], ReadonlySet<string>>();
+
+function namesOf(fields: readonly FieldDef[]): ReadonlySet<string> {
+  let names = fieldNames.get(fields);
+  if (!names) {
+    names = new Set(fields.map((f) => f.name));
+    fieldNames.set(fields, names);
+  }
+  return names;
+}
+
 /**
  * Checks every field of `raw` against the type's fields and returns the normalized values of
  * those that passed; each problem names its field under `path`. With `strict`, keys that are not
@@ -247,7 +302,7 @@ export function readFields(fields: readonly FieldDef[], raw: unknown, path: stri
   }
   const input = raw as Record<string, unknown>;
   if (strict) {
-    const known = new Set(fields.map((f) => f.name));
+    const known = namesOf(fields);
     const unknown = Object.keys(input).filter((k) => !known.has(k));
     for (const k of unknown.slice(0, UNKNOWN_KEYS_REPORTED)) add(joinPath(path, k), `is not a field of ${typeName}`);
     if (unknown.length > UNKNOWN_KEYS_REPORTED) add(path || '(record)', `has ${unknown.length - UNKNOWN_KEYS_REPORTED} more keys that are not fields of ${typeName}`);

@@ -1,7 +1,7 @@
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { ClassType, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar, UsccScalar } from '../../graphql/scalars';
-import type { FieldDef, ItemShape } from './record-fields';
+import { FieldDef, isListKind, ItemShape } from './record-fields';
 import type { PersonalObject, RecordDeclaration, RecordField } from './record-declaration';
 
 /**
@@ -20,7 +20,7 @@ export function outputNameOf(f: RecordField): string {
 
 /** Whether a field's output may be null: unless the field says, only where it is neither required, defaulted nor a list. */
 export function outputNullable(f: FieldDef & { nullable?: boolean }): boolean {
-  return f.nullable ?? !(f.required || f.default !== undefined || f.kind === 'textList' || f.kind === 'enumList' || f.kind === 'objectList');
+  return f.nullable ?? !(f.required || f.default !== undefined || isListKind(f.kind));
 }
 
 function namedClass(name: string): ClassType {

@@ -195,6 +195,8 @@ export function checkRecordInput(spec: WriteSpec, raw: unknown, path: string, fa
 
 /** The calendar day in Beijing (UTC+8) of an ISO instant: the day a source in the zone dated it. */
 export function beijingDay(iso: string): string {
+  // A UTC instant before 16:00 falls on the same day in Beijing (the checked inputs are all UTC).
+  if (iso.length >= 20 && iso.endsWith('Z') && iso[10] === 'T' && iso.slice(11, 13) < '16') return iso.slice(0, 10);
   return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
