@@ -83,22 +83,6 @@ const UNKNOWN_KEYS_REPORTED = 10;
 // eslint-disable-next-line no-control-regex
 const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 
-/** The number of characters (code points) of a text. */
-function charCount(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
-}
-
 /**
  * What PostgreSQL cannot store of a text, or null: the NUL character (no text type holds it) and
  * a lone UTF-16 surrogate (no UTF-8 for it; the driver would store U+FFFD in its place). Checked
@@ -167,7 +151,7 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
       const s = v.trim();
       if (s === '') return f.required ? add(field, 'must not be empty') : null;
       // A text of at most maxLength UTF-16 units has at most as many characters: counted only when longer.
-      if (f.maxLength && s.length > f.maxLength && charCount(s) > f.maxLength) return add(field, `must be at most ${f.maxLength} characters, got ${charCount(s)}`);
+      if (f.maxLength && s.length > f.maxLength && [...s].length > f.maxLength) return add(field, `must be at most ${f.maxLength} characters, got ${[...s].length}`);
       if (f.pattern && !f.pattern.re.test(s)) return add(field, `${f.pattern.hint}, got "${s}"`);
       return s;
     }
