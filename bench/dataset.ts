@@ -31,14 +31,18 @@ export interface Dataset {
   rows: Record<string, number>;
 }
 
-const SEED_SOURCES = ['generator.ts', 'monitoring.ts', 'vocabulary.ts', 'rng.ts'];
+/** The code that decides what the seed writes: the generator, and the writer with the field rules it normalizes values by. */
+const SEED_SOURCES = [
+  'src/seed/generator.ts', 'src/seed/monitoring.ts', 'src/seed/vocabulary.ts', 'src/seed/rng.ts',
+  'src/modules/dossier/record-writer.ts', 'src/modules/dossier/record-fields.ts',
+];
 
 /** A fingerprint of the seed code, so a changed generator leads to a fresh data set, not a stale comparison. */
 export function generatorFingerprint(root: string): string {
   const h = createHash('sha256');
   for (const f of SEED_SOURCES) {
     try {
-      h.update(f).update(readFileSync(path.join(root, 'src/seed', f)));
+      h.update(f).update(readFileSync(path.join(root, f)));
     } catch {
       h.update(f).update('-');
     }
@@ -139,12 +143,13 @@ export async function ensureDataset(serverUrl: string, name: string, settings: D
   try {
     const applied = await migrate(db.ds);
     log(`migrations applied: ${applied.length}`);
-    log(`seeding ${settings.enterprises} enterprises (seed ${settings.seed}) with the bulk generator…`);
+    log(`seeding ${settings.enterprises} enterprises (seed ${settings.seed}) through the writer's bulk loads…`);
     const seeded: SeedResult = await seedDemoData(db.ds, { enterprises: settings.enterprises, seed: settings.seed, onProgress: progressPrinter(log) });
     log('monitoring stations and observations…');
     const monitoring = await seedMonitoringData(db.ds, { seed: settings.seed });
-    const feed = await backfillCreditFeed(db.ds);
-    if (feed > 0) log(`credit feed: ${feed} change-log entries for the seeded credit records`);
+    // The writer logged every seeded record, so the credit feed's initial load is already there.
+    const [{ n: feed }] = (await db.ds.query(`SELECT count(*)::int AS n FROM change_log WHERE record_type = 'CREDIT_RECORD'`)) as Array<{ n: number }>;
+    log(`credit feed: ${feed} change-log entries for the seeded credit records`);
     // Vacuumed, analysed and checkpointed: the first measured reads find hint bits set and no
     // write-back of a 1.5-million-row load in progress.
     log('VACUUM (ANALYZE), CHECKPOINT…');
@@ -170,35 +175,4 @@ function progressPrinter(log: Log): (p: { table: string; done: number; total: nu
     shown.set(table, tenth);
     log(`  ${table.padEnd(14)} ${String(done).padStart(9)} / ${total}`);
   };
-}
-
-/**
- * The generator writes credit records without change-log entries (a bulk load is not a change),
- * so the feed of a freshly seeded database would be empty. When no credit change is logged yet,
- * this logs one entry per credit record as the credit writers do (LISTED or EVALUATED, plus
- * REMOVED for listings already removed), in effective-date order. Returns how many it wrote.
- */
-async function backfillCreditFeed(ds: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<number> {
-  const [{ n: existing }] = (await ds.query(`SELECT count(*)::int AS n FROM change_log WHERE record_type = 'CREDIT_RECORD'`)) as Array<{ n: number }>;
-  if (existing > 0) return 0;
-  const [{ n }] = (await ds.query(`WITH src AS (
-      SELECT c.*, e.uscc, e.name AS enterprise_name FROM credit_record c JOIN enterprise e ON e.id = c.enterprise_id
-    ), entries AS (
-      SELECT effective_on AS day, 0 AS step, src.* FROM src
-      UNION ALL
-      SELECT removed_on, 1, src.* FROM src WHERE kind = 'LISTING' AND removed_on IS NOT NULL
-    ), ins AS (
-      INSERT INTO change_log (at, record_type, record_key, op, owner_jurisdiction, enterprise_id, uscc, actor, payload)
-      SELECT (x.day::timestamp + interval '9 hours') AT TIME ZONE 'Asia/Shanghai', 'CREDIT_RECORD', x.record_no,
-        CASE WHEN x.step = 1 THEN 'REMOVED' WHEN x.kind = 'LISTING' THEN 'LISTED' ELSE 'EVALUATED' END,
-        x.owner_jurisdiction, x.enterprise_id, x.uscc, 'bench-backfill',
-        CASE WHEN x.kind = 'LISTING' THEN jsonb_build_object('kind', 'LISTING', 'reason', x.listing_reason, 'legalBasis', x.listing_legal_basis,
-            'decisionNo', x.record_no, 'listedAt', x.effective_on, 'validUntil', x.valid_until,
-            'removedOn', CASE WHEN x.step = 1 THEN x.removed_on END, 'issuer', x.issuer, 'enterpriseName', x.enterprise_name)
-          ELSE jsonb_build_object('kind', 'EVALUATION', 'scheme', x.scheme, 'level', x.level, 'year', x.evaluation_year, 'issuer', x.issuer,
-            'enterpriseName', x.enterprise_name) END
-      FROM entries x ORDER BY x.day, x.step, x.record_no
-      RETURNING 1)
-    SELECT count(*)::int AS n FROM ins`)) as Array<{ n: number }>;
-  return n;
 }

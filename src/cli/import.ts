@@ -7,7 +7,6 @@ import { DataLockInfo, describeHolder, HUB_COMMAND, readDataLock, shownPath } fr
 import { openConfiguredDb } from '../db/open';
 import { DISTRICTS, isDistrict, Jurisdiction } from '../domain/jurisdictions';
 import { importFile, ImportProgress } from '../modules/dossier/record-import';
-import { RecordStore } from '../modules/dossier/record-store';
 import { RecordWriter } from '../modules/dossier/record-writer';
 import { IMPORT_DIALECTS, IMPORT_TYPES, WRITE_SPECS } from '../modules/dossier/write-specs';
 import { parseArgs, runCli } from './args';
@@ -115,7 +114,7 @@ if (require.main === module) {
     const db = await openConfiguredDb(config, undefined, { command: 'import', hint: 'stop it first, then run the import again' });
     try {
       await migrate(db.ds);
-      await run(new RecordWriter(db.ds, new RecordStore(db.ds)));
+      await run(new RecordWriter(db.ds));
     } finally {
       await db.close();
     }

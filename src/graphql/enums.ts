@@ -4,7 +4,7 @@ import {
   InspectionStatus, InspectionStep, InspectionType, PenaltyCategory, PenaltyStatus, PermitClass, PermitStatus, RegistrationStatus,
 } from '../domain/codes';
 import { Jurisdiction } from '../domain/jurisdictions';
-import { CreditRecordKind } from '../modules/credit/credit-record.entity';
+import { CreditRecordKind } from '../modules/credit/credit.record';
 import { Role } from '../auth/principal';
 import { RecordType } from '../auth/policy';
 import { CatalogResourceStatus, CatalogSharingType } from '../modules/catalog/catalog.codes';

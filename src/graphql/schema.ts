@@ -4,16 +4,18 @@ import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../auth/auth.resolver';
 import { AuditResolver } from '../modules/audit';
 import { CatalogResolver } from '../modules/catalog';
-import { complaint } from '../modules/complaint';
-import { credit, CreditStatusResolver } from '../modules/credit';
-import { eia } from '../modules/eia';
-import { EnterpriseResolver } from '../modules/enterprise';
+// Root fields are listed in the schema in the order their modules are first imported: the
+// enterprise's after those of the record types it lists.
+import { complaintResolvers } from '../modules/complaint';
+import { creditResolvers, CreditStatusResolver } from '../modules/credit';
+import { eiaResolvers } from '../modules/eia';
+import { inspectionResolvers } from '../modules/inspection';
+import { penaltyResolvers } from '../modules/penalty';
+import { permitResolvers } from '../modules/permit';
+import { enterpriseResolvers } from '../modules/enterprise';
 import { CreditFeedResolver } from '../modules/feed';
-import { inspection } from '../modules/inspection';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
-import { penalty } from '../modules/penalty';
-import { permit } from '../modules/permit';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
@@ -24,13 +26,13 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
   AuditResolver,
   JurisdictionResolver,
-  EnterpriseResolver,
-  eia.Resolver,
-  permit.Resolver,
-  inspection.Resolver,
-  penalty.Resolver,
-  complaint.Resolver,
-  credit.Resolver,
+  ...enterpriseResolvers,
+  ...eiaResolvers,
+  ...permitResolvers,
+  ...inspectionResolvers,
+  ...penaltyResolvers,
+  ...complaintResolvers,
+  ...creditResolvers,
   CreditStatusResolver,
   MonitoringResolver,
   StandardsResolver,

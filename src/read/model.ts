@@ -1,17 +1,18 @@
 import type { MaskName, RecordType } from '../auth/policy';
-import type { FieldDef, FieldKind } from '../modules/dossier/record-fields';
+import type { FieldKind } from '../modules/dossier/record-fields';
 
 /**
  * How the read engine sees a record type: its table, natural key, list order, owner column, and
- * for each GraphQL output field how PostgreSQL computes it. Each record type declares this once,
- * in its module (`<m>.record.ts`); the engine writes every statement from it and from nothing else.
+ * for each GraphQL output field how PostgreSQL computes it. Derived from the record type's one
+ * declaration (`<m>.record.ts`, src/modules/dossier/record-declaration.ts); the engine writes every
+ * statement from it and from nothing else.
  */
 
 /** The SQL kind of a cursor value, for casting it back in a keyset condition. */
 export type CursorKind = 'text' | 'date' | 'timestamptz';
 
 /** How a value is written into the JSON PostgreSQL builds (numeric travels as text: no float ever rounds an amount). */
-export type ValueKind = FieldKind | 'uuid' | 'bool' | 'jurisdiction';
+export type ValueKind = FieldKind;
 
 export interface ColumnOutput {
   kind: 'column';
@@ -85,32 +86,6 @@ export interface ReadModel {
   filters: { dateColumn?: string; dateKind?: 'date' | 'timestamptz'; statusColumn?: string };
   /** Output fields by GraphQL field name. */
   outputs: ReadonlyMap<string, Output>;
-}
-
-/** The columns every shared record carries, as output fields. */
-export const SOURCED_OUTPUTS: readonly ColumnOutput[] = [
-  { kind: 'column', name: 'id', column: 'id', value: 'uuid' },
-  { kind: 'column', name: 'ownerJurisdiction', column: 'owner_jurisdiction', value: 'jurisdiction' },
-  { kind: 'column', name: 'sourceSystem', column: 'source_system', value: 'text' },
-  { kind: 'column', name: 'sourceRecordId', column: 'source_record_id', value: 'text' },
-  { kind: 'column', name: 'sourceAsOf', column: 'source_as_of', value: 'datetime' },
-  { kind: 'column', name: 'createdAt', column: 'created_at', value: 'datetime' },
-  { kind: 'column', name: 'updatedAt', column: 'updated_at', value: 'datetime' },
-  { kind: 'column', name: 'withdrawnAt', column: 'withdrawn_at', value: 'datetime' },
-  { kind: 'column', name: 'withdrawalReason', column: 'withdrawal_reason', value: 'text' },
-];
-
-/** Input fields that the sourced outputs above already cover, under other names. */
-const SOURCED_INPUTS = new Set(['sourceSystem', 'sourceRecordId', 'asOf']);
-
-/**
- * Output fields from a type's write fields: every stored field that is not personal is an output
- * of the same name. Personal fields are never output as sent: the type declares their masked form.
- */
-export function outputsFromFields(fields: readonly FieldDef[]): ColumnOutput[] {
-  return fields
-    .filter((f) => f.column && !f.personal && !SOURCED_INPUTS.has(f.name))
-    .map((f) => ({ kind: 'column', name: f.name, column: f.column!, value: f.kind }));
 }
 
 export interface ModelDeclaration extends Omit<ReadModel, 'outputs' | 'ownerColumn' | 'withdrawable'> {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { SYSTEM_PRINCIPAL } from '../auth/principal';
 import {
   ComplaintChannel,
   ComplaintStatus,
@@ -17,7 +18,10 @@ import {
 } from '../domain/codes';
 import { District, DISTRICTS } from '../domain/jurisdictions';
 import { USCC_ALPHABET, withCheckCharacter } from '../domain/uscc';
-import { CreditRecordKind } from '../modules/credit/credit-record.entity';
+import { CreditRecordKind } from '../modules/credit/credit.record';
+import type { DossierRecord } from '../modules/dossier/record-declaration';
+import { LoadRecord, RecordWriter } from '../modules/dossier/record-writer';
+import { RECORDS } from '../modules/dossier/write-specs';
 import {
   COMPLAINT_REPLIES,
   COMPLAINT_TEMPLATES,
@@ -45,7 +49,9 @@ import { mix32, permute32, Rng, Weighted } from './rng';
 
 /**
  * Seeded demo data generator: enterprises of the three districts with their EIA approvals,
- * permits, inspections, penalties, complaints and credit records.
+ * permits, inspections, penalties, complaints and credit records, written through the one writer
+ * (RecordWriter) as the system principal, so every seeded record passes the checks of its type and
+ * gets its change-log entry like any other write.
  *
  * Reproducible: every enterprise draws from its own PRNG stream (sfc32, keyed by seed and index),
  * so a cheap first pass can count the records for progress totals and the second pass replays the
@@ -185,89 +191,12 @@ function fill(template: string, vars: Record<string, string | number>): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tables and bulk insert
+// Record types, by the result's names (each type's list name)
 
-type ColType = 'uuid' | 'text' | 'date' | 'timestamptz' | 'int4' | 'numeric' | 'jsonb' | 'text[]';
 type TableKey = keyof SeedResult;
 
-interface TableSpec {
-  table: string;
-  key: TableKey;
-  columns: readonly (readonly [string, ColType])[];
-}
-
-const COMMON: readonly (readonly [string, ColType])[] = [
-  ['id', 'uuid'], ['owner_jurisdiction', 'text'], ['source_system', 'text'], ['source_record_id', 'text'],
-  ['source_as_of', 'timestamptz'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
-];
-const OWNED: readonly (readonly [string, ColType])[] = [...COMMON, ['enterprise_id', 'uuid']];
-
-const TABLES: readonly TableSpec[] = [
-  {
-    table: 'enterprise', key: 'enterprises', columns: [
-      ...COMMON, ['uscc', 'text'], ['name', 'text'], ['industry_code', 'text'], ['industry_name', 'text'], ['address', 'text'],
-      ['registration_status', 'text'], ['established_on', 'date'], ['legal_rep_name', 'text'], ['legal_rep_id_number', 'text'],
-    ],
-  },
-  {
-    table: 'eia_approval', key: 'eiaApprovals', columns: [
-      ...OWNED, ['approval_no', 'text'], ['project_name', 'text'], ['document_type', 'text'], ['decision', 'text'],
-      ['decision_date', 'date'], ['approving_authority', 'text'],
-    ],
-  },
-  {
-    table: 'permit', key: 'permits', columns: [
-      ...OWNED, ['permit_no', 'text'], ['management_class', 'text'], ['issued_on', 'date'], ['valid_from', 'date'],
-      ['valid_to', 'date'], ['status', 'text'], ['permitted_pollutants', 'text[]'], ['issuing_authority', 'text'],
-    ],
-  },
-  {
-    table: 'inspection', key: 'inspections', columns: [
-      ...OWNED, ['inspection_no', 'text'], ['inspected_on', 'date'], ['type', 'text'], ['lead_agency', 'text'],
-      ['joint_jurisdictions', 'text[]'], ['steps', 'jsonb'], ['outcome', 'text'], ['status', 'text'], ['findings', 'text'],
-    ],
-  },
-  {
-    table: 'penalty', key: 'penalties', columns: [
-      ...OWNED, ['decision_no', 'text'], ['violation_type', 'text'], ['facts', 'text'], ['legal_basis', 'text'],
-      ['categories', 'text[]'], ['content', 'text'], ['fine_amount', 'numeric'], ['confiscation_amount', 'numeric'],
-      ['decision_date', 'date'], ['authority_name', 'text'], ['authority_uscc', 'text'], ['publicity_until', 'date'], ['status', 'text'],
-    ],
-  },
-  {
-    table: 'complaint', key: 'complaints', columns: [
-      ...OWNED, ['ticket_no', 'text'], ['received_at', 'timestamptz'], ['channel', 'text'], ['element', 'text'], ['content', 'text'],
-      ['handling_jurisdiction', 'text'], ['status', 'text'], ['reply', 'text'], ['closed_at', 'timestamptz'],
-      ['complainant_name', 'text'], ['complainant_phone', 'text'], ['complainant_id_number', 'text'],
-    ],
-  },
-  {
-    table: 'credit_record', key: 'creditRecords', columns: [
-      ...OWNED, ['record_no', 'text'], ['kind', 'text'], ['effective_on', 'date'], ['issuer', 'text'], ['scheme', 'text'],
-      ['level', 'text'], ['evaluation_year', 'int4'], ['listing_reason', 'text'], ['listing_legal_basis', 'text'],
-      ['valid_until', 'date'], ['removed_on', 'date'],
-    ],
-  },
-];
-
-/**
- * One statement per batch, one parameter per column: `INSERT … SELECT … FROM unnest($1::uuid[], …)`.
- * Array-valued columns travel as array literals in a text[] and are cast back per row.
- */
-function insertSql(spec: TableSpec): string {
-  const cols = spec.columns.map(([name]) => `"${name}"`).join(', ');
-  const params = spec.columns.map(([, type], i) => `$${i + 1}::${type === 'text[]' ? 'text' : type}[]`).join(', ');
-  const aliases = spec.columns.map((_, i) => `c${i}`).join(', ');
-  const select = spec.columns.map(([, type], i) => (type === 'text[]' ? `c${i}::text[]` : `c${i}`)).join(', ');
-  return `INSERT INTO "${spec.table}" (${cols}) SELECT ${select} FROM unnest(${params}) AS u(${aliases})`;
-}
-
-/** A PostgreSQL array literal of strings. */
-function arrayLiteral(items: readonly string[]): string {
-  return '{' + items.map((s) => '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"').join(',') + '}';
-}
-
-type Row = unknown[];
+/** The record types in writing order (enterprises first: the others name theirs), by the result's names. */
+const TYPES: ReadonlyArray<[TableKey, DossierRecord]> = Object.values(RECORDS).map((r) => [r.plural as TableKey, r]);
 
 // ---------------------------------------------------------------------------------------------
 // Per-enterprise plan: every draw that decides how many records an enterprise gets.
@@ -394,7 +323,7 @@ interface Ctx {
   seq: Map<string, number>;
   usccs: Set<string>;
   names: Set<string>;
-  rows: Record<TableKey, Row[]>;
+  rows: Record<TableKey, LoadRecord[]>;
 }
 
 function nextSeq(ctx: Ctx, key: string): number {
@@ -412,11 +341,11 @@ function newId(ctx: Ctx, rng: Rng): string {
   return `${hex(w0, 8)}-${hex(w1 >>> 16, 4)}-${hex(0x4000 | (w1 & 0x0fff), 4)}-${hex(0x8000 | (w2 >>> 18), 4)}-${hex(w2 & 0xffff, 4)}${hex(w3, 8)}`;
 }
 
-/** The leading columns every record has, through source_as_of/created_at/updated_at. */
-function common(ctx: Ctx, rng: Rng, p: DistrictProfile, system: string, idPrefix: string, asOfIso: string): Row {
+/** What every record has: its id and where it came from (the input's source fields). */
+function common(ctx: Ctx, rng: Rng, p: DistrictProfile, system: string, idPrefix: string, asOfIso: string) {
   const id = newId(ctx, rng);
   const srcId = idPrefix + String(nextSeq(ctx, `src|${p.abbr}|${idPrefix}`)).padStart(8, '0');
-  return [id, p.district, `${p.abbr}-EEB-${system}`, srcId, asOfIso, LOADED_AT, LOADED_AT];
+  return { id, source: { sourceSystem: `${p.abbr}-EEB-${system}`, sourceRecordId: srcId, asOf: asOfIso } };
 }
 
 function makeUscc(ctx: Ctx, rng: Rng, divisionCode: string): string {
@@ -487,16 +416,17 @@ function generateEnterprise(ctx: Ctx, index: number): void {
 
   // Enterprise
   const town = pickTown(rng, p, ind);
-  const entRow = common(ctx, rng, p, 'REGISTRY', 'QY', iso(REF_MS - rng.int(60, 240 * 24 * 60) * 60_000));
-  const entId = entRow[0] as string;
+  const ent = common(ctx, rng, p, 'REGISTRY', 'QY', iso(REF_MS - rng.int(60, 240 * 24 * 60) * 60_000));
   const uscc = makeUscc(ctx, rng, p.divisionCode);
   const name = makeName(ctx, rng, p, ind, town);
   const address = `${p.addressPrefix}${town.name}${roadName(rng)}${rng.int(1, 2999)}号`;
-  entRow.push(
-    uscc, name, ind.code, ind.name, address, plan.status, dateStr(plan.estDay),
-    personName(rng), residentId(rng, p.idPrefixes, 1958, 1996),
-  );
-  rows.enterprises.push(entRow);
+  rows.enterprises.push({
+    id: ent.id,
+    input: {
+      ...ent.source, uscc, name, industryCode: ind.code, industryName: ind.name, address, registrationStatus: plan.status,
+      establishedOn: dateStr(plan.estDay), legalRepName: personName(rng), legalRepIdNumber: residentId(rng, p.idPrefixes, 1958, 1996),
+    },
+  });
 
   // EIA approvals
   for (const day of sortedDays(rng, plan.nEia, Math.max(plan.estDay, EIA_START), plan.endDay)) {
@@ -506,12 +436,14 @@ function generateEnterprise(ctx: Ctx, index: number): void {
     const approvalNo = filed
       ? `${year}${p.divisionCode}${String(nextSeq(ctx, `eiaf|${p.abbr}|${year}`)).padStart(8, '0')}`
       : `${p.eiaPrefix}〔${year}〕${nextSeq(ctx, `eia|${p.abbr}|${year}`)}号`;
-    const row = common(ctx, rng, p, 'EIA', 'HP', asOf(rng, localMs(day, 600)));
-    row.push(
-      entId, approvalNo, projectName(rng, ind), docType,
-      filed ? EiaDecision.FILED : rng.weighted(EIA_DECISIONS), dateStr(day), p.bureau,
-    );
-    rows.eiaApprovals.push(row);
+    const { id, source } = common(ctx, rng, p, 'EIA', 'HP', asOf(rng, localMs(day, 600)));
+    rows.eiaApprovals.push({
+      id,
+      input: {
+        ...source, uscc, approvalNo, projectName: projectName(rng, ind), documentType: docType,
+        decision: filed ? EiaDecision.FILED : rng.weighted(EIA_DECISIONS), decisionDate: dateStr(day), approvingAuthority: p.bureau,
+      },
+    });
   }
 
   // Permits: one per site (sequence 001, 002 …), renewed every five years while the enterprise runs.
@@ -536,12 +468,14 @@ function generateEnterprise(ctx: Ctx, index: number): void {
     if (cls === PermitClass.KEY) pollutants = [...ind.pollutants];
     else if (cls === PermitClass.SIMPLIFIED) pollutants = ind.pollutants.filter((_, k) => k === 0 || rng.chance(0.7));
     else pollutants = ind.pollutants.slice(0, rng.int(1, Math.min(2, ind.pollutants.length)));
-    const row = common(ctx, rng, p, 'PERMIT', 'PW', asOf(rng, localMs(issued, 600)));
-    row.push(
-      entId, `${uscc}${String(site).padStart(3, '0')}${PERMIT_LETTER[cls]}`, cls, dateStr(issued), dateStr(validFrom),
-      dateStr(validTo), status, arrayLiteral(pollutants), p.bureau,
-    );
-    rows.permits.push(row);
+    const { id, source } = common(ctx, rng, p, 'PERMIT', 'PW', asOf(rng, localMs(issued, 600)));
+    rows.permits.push({
+      id,
+      input: {
+        ...source, uscc, permitNo: `${uscc}${String(site).padStart(3, '0')}${PERMIT_LETTER[cls]}`, managementClass: cls, issuedOn: dateStr(issued),
+        validFrom: dateStr(validFrom), validTo: dateStr(validTo), status, permittedPollutants: pollutants, issuingAuthority: p.bureau,
+      },
+    });
   }
 
   // Penalties, each with the inspection that found the violation.
@@ -614,13 +548,15 @@ function generateEnterprise(ctx: Ctx, index: number): void {
       : rng.weighted<PenaltyStatus>([[PenaltyStatus.EXECUTED, 90], [PenaltyStatus.UNDER_REVIEW, 4], [PenaltyStatus.DECIDED, 4], [PenaltyStatus.REVOKED, 2]]);
     const heavyCase = v.serious || categories.has(PenaltyCategory.PRODUCTION_RESTRICTION) || categories.has(PenaltyCategory.PRODUCTION_SUSPENSION);
     const year = yearOf(day);
-    const row = common(ctx, rng, p, 'ENFORCEMENT', 'CF', asOf(rng, localMs(day, 600)));
-    row.push(
-      entId, `${p.penaltyPrefix}〔${year}〕${nextSeq(ctx, `pen|${p.abbr}|${year}`)}号`, v.type, facts, v.legalBasis,
-      arrayLiteral(cats), content, money(fine), money(confiscation), dateStr(day), p.bureau, AUTHORITY_USCC[owner],
-      dateStr(addYears(day, heavyCase ? 3 : 1)), status,
-    );
-    rows.penalties.push(row);
+    const pen = common(ctx, rng, p, 'ENFORCEMENT', 'CF', asOf(rng, localMs(day, 600)));
+    rows.penalties.push({
+      id: pen.id,
+      input: {
+        ...pen.source, uscc, decisionNo: `${p.penaltyPrefix}〔${year}〕${nextSeq(ctx, `pen|${p.abbr}|${year}`)}号`, violationType: v.type, facts,
+        legalBasis: v.legalBasis, categories: cats, content, fineAmount: money(fine), confiscationAmount: money(confiscation), decisionDate: dateStr(day),
+        authorityName: p.bureau, authorityUscc: AUTHORITY_USCC[owner], publicityUntil: dateStr(addYears(day, heavyCase ? 3 : 1)), status,
+      },
+    });
     penaltyYears.add(year);
     lastPenaltyDay = day;
     const transferred = key === 'waterBypass' && rng.chance(0.5);
@@ -652,16 +588,18 @@ function generateEnterprise(ctx: Ctx, index: number): void {
     const reply = replied ? fill(rng.pick(COMPLAINT_REPLIES), { issue: rng.pick(INSPECTION_ISSUES) }) : null;
     const closedMs = status === ComplaintStatus.CLOSED ? localMs(day + rng.int(3, Math.min(25, age - 1)), rng.int(9 * 60, 17 * 60)) : null;
     const who = rng.weighted<'full' | 'partial' | 'anonymous'>([['full', 85], ['partial', 10], ['anonymous', 5]]);
-    const row = common(ctx, rng, p, 'PETITION', 'XF', asOf(rng, closedMs ?? receivedMs));
-    row.push(
-      entId, `${p.abbr}-XF-${yearOf(day)}-${String(nextSeq(ctx, `xf|${p.abbr}|${yearOf(day)}`)).padStart(6, '0')}`,
-      iso(receivedMs), rng.weighted(COMPLAINT_CHANNELS), element, content, owner, status, reply,
-      closedMs === null ? null : iso(closedMs),
-      who === 'anonymous' ? null : personName(rng),
-      who === 'anonymous' ? null : mobile(rng),
-      who === 'full' ? residentId(rng, p.idPrefixes, 1950, 2004) : null,
-    );
-    rows.complaints.push(row);
+    const { id, source } = common(ctx, rng, p, 'PETITION', 'XF', asOf(rng, closedMs ?? receivedMs));
+    rows.complaints.push({
+      id,
+      input: {
+        ...source, uscc, ticketNo: `${p.abbr}-XF-${yearOf(day)}-${String(nextSeq(ctx, `xf|${p.abbr}|${yearOf(day)}`)).padStart(6, '0')}`,
+        receivedAt: iso(receivedMs), channel: rng.weighted(COMPLAINT_CHANNELS), element, content, handlingJurisdiction: owner, status, reply,
+        closedAt: closedMs === null ? null : iso(closedMs),
+        complainantName: who === 'anonymous' ? null : personName(rng),
+        complainantPhone: who === 'anonymous' ? null : mobile(rng),
+        complainantIdNumber: who === 'full' ? residentId(rng, p.idPrefixes, 1950, 2004) : null,
+      },
+    });
     if (complaintNo++ < plan.nComplaintInspections) {
       inspections.push({
         day: Math.min(day + rng.int(0, 4), plan.endDay, LAST_DAY),
@@ -709,25 +647,29 @@ function generateEnterprise(ctx: Ctx, index: number): void {
       findings = `现场发现${rng.pick(INSPECTION_ISSUES)}，已当场责令企业限期整改，并将组织复查。`;
     }
     const year = yearOf(ins.day);
-    const row = common(ctx, rng, p, 'ENFORCEMENT', 'JC', asOf(rng, ms));
-    row.push(
-      entId, `${p.abbr}-ZF-${year}-${String(nextSeq(ctx, `zf|${p.abbr}|${year}`)).padStart(6, '0')}`, dateStr(ins.day),
-      ins.type, p.bureau, arrayLiteral(joint), JSON.stringify(steps), outcome,
-      inProgress ? InspectionStatus.IN_PROGRESS : InspectionStatus.COMPLETED, findings,
-    );
-    rows.inspections.push(row);
+    const { id, source } = common(ctx, rng, p, 'ENFORCEMENT', 'JC', asOf(rng, ms));
+    rows.inspections.push({
+      id,
+      input: {
+        ...source, uscc, inspectionNo: `${p.abbr}-ZF-${year}-${String(nextSeq(ctx, `zf|${p.abbr}|${year}`)).padStart(6, '0')}`, inspectedOn: dateStr(ins.day),
+        type: ins.type, leadAgency: p.bureau, jointJurisdictions: joint, steps, outcome,
+        status: inProgress ? InspectionStatus.IN_PROGRESS : InspectionStatus.COMPLETED, findings,
+      },
+    });
   }
 
   // Credit: yearly evaluations under the province's scheme, and the rare serious-dishonesty listing.
   for (const year of plan.creditYears) {
     const effective = dayOf(year + 1, 1, 1) + rng.int(90, 240);
     const level = rng.weighted(penaltyYears.has(year) ? p.creditLevelsPenalised : p.creditLevels);
-    const row = common(ctx, rng, p, 'CREDIT', 'XY', asOf(rng, localMs(effective, 600)));
-    row.push(
-      entId, `${p.abbr}-XYPJ-${year}-${String(nextSeq(ctx, `xypj|${p.abbr}|${year}`)).padStart(6, '0')}`,
-      CreditRecordKind.EVALUATION, dateStr(effective), p.creditIssuer, p.creditScheme, level, year, null, null, null, null,
-    );
-    rows.creditRecords.push(row);
+    const { id, source } = common(ctx, rng, p, 'CREDIT', 'XY', asOf(rng, localMs(effective, 600)));
+    rows.creditRecords.push({
+      id,
+      input: {
+        ...source, uscc, recordNo: `${p.abbr}-XYPJ-${year}-${String(nextSeq(ctx, `xypj|${p.abbr}|${year}`)).padStart(6, '0')}`,
+        kind: CreditRecordKind.EVALUATION, effectiveOn: dateStr(effective), issuer: p.creditIssuer, scheme: p.creditScheme, level, evaluationYear: year,
+      },
+    });
   }
   if (plan.listing) {
     const hi = Math.min(plan.endDay, LAST_DAY);
@@ -737,13 +679,15 @@ function generateEnterprise(ctx: Ctx, index: number): void {
     const validUntil = addYears(listed, 3);
     const removed = LAST_DAY - listed > 365 && rng.chance(0.35) ? rng.int(listed + 365, Math.min(validUntil, LAST_DAY)) : null;
     const year = yearOf(listed);
-    const row = common(ctx, rng, p, 'CREDIT', 'XY', asOf(rng, localMs(removed ?? listed, 600)));
-    row.push(
-      entId, `${p.listingPrefix}〔${year}〕${nextSeq(ctx, `sx|${p.abbr}|${year}`)}号`, CreditRecordKind.LISTING,
-      dateStr(listed), p.bureau, null, null, null, rng.pick(LISTING_REASONS), p.listingBasis,
-      dateStr(validUntil), removed === null ? null : dateStr(removed),
-    );
-    rows.creditRecords.push(row);
+    const { id, source } = common(ctx, rng, p, 'CREDIT', 'XY', asOf(rng, localMs(removed ?? listed, 600)));
+    rows.creditRecords.push({
+      id,
+      input: {
+        ...source, uscc, recordNo: `${p.listingPrefix}〔${year}〕${nextSeq(ctx, `sx|${p.abbr}|${year}`)}号`, kind: CreditRecordKind.LISTING,
+        effectiveOn: dateStr(listed), issuer: p.bureau, listingReason: rng.pick(LISTING_REASONS), listingLegalBasis: p.listingBasis,
+        validUntil: dateStr(validUntil), removedOn: removed === null ? null : dateStr(removed),
+      },
+    });
   }
 }
 
@@ -754,15 +698,27 @@ function emptyResult(): SeedResult {
   return { enterprises: 0, eiaApprovals: 0, permits: 0, inspections: 0, penalties: 0, complaints: 0, creditRecords: 0 };
 }
 
+function emptyRows(): Record<TableKey, LoadRecord[]> {
+  return { enterprises: [], eiaApprovals: [], permits: [], inspections: [], penalties: [], complaints: [], creditRecords: [] };
+}
+
+/** Records per write (one transaction each), and enterprises generated per round. */
+const DEFAULT_BATCH = 2000;
+
+/** Who the change log names as the writer of seeded records. */
+export const SEED_ACTOR = `${SYSTEM_PRINCIPAL.sub}:seed`;
+
 /**
  * Fills empty dossier tables with a realistic, reproducible data set (same options, same rows, ids
  * included), so demos, tests and benchmarks share one generator from 100 to 100,000 enterprises.
- * Rows go in as batched `INSERT … SELECT FROM unnest(…)` through `ds.query` only, which keeps to the
- * single connection PGlite has. Assumes the tables are empty (see `hasData`).
+ * Records go in through RecordWriter.load as the system principal, `batchSize` to a transaction,
+ * with the generator's ids and its reference instant as their creation time; everything runs on
+ * `ds`'s own queries, which keeps to the single connection PGlite has. Assumes the tables are empty
+ * (see `hasData`).
  */
 export async function seedDemoData(ds: DataSource, opts: SeedOptions): Promise<SeedResult> {
   const { enterprises, seed, onProgress } = opts;
-  const batchSize = opts.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   if (!Number.isInteger(enterprises) || enterprises < 0) throw new Error('enterprises must be a non-negative integer');
   if (!Number.isInteger(seed)) throw new Error('seed must be an integer');
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
@@ -772,7 +728,7 @@ export async function seedDemoData(ds: DataSource, opts: SeedOptions): Promise<S
   const totals = emptyResult();
   for (let i = 0; i < enterprises; i++) {
     const counts = planCounts(drawPlan(new Rng(seed32, i)));
-    for (const spec of TABLES) totals[spec.key] += counts[spec.key];
+    for (const [key] of TYPES) totals[key] += counts[key];
   }
 
   const done = emptyResult();
@@ -783,39 +739,42 @@ export async function seedDemoData(ds: DataSource, opts: SeedOptions): Promise<S
     seq: new Map(),
     usccs: new Set(),
     names: new Set(),
-    rows: { enterprises: [], eiaApprovals: [], permits: [], inspections: [], penalties: [], complaints: [], creditRecords: [] },
+    rows: emptyRows(),
   };
-  const sql = new Map(TABLES.map((spec) => [spec.key, insertSql(spec)]));
+  const writer = new RecordWriter(ds);
 
-  const insert = async (spec: TableSpec, batch: Row[]): Promise<void> => {
-    const params = spec.columns.map((_, j) => batch.map((row) => row[j]));
-    await ds.query(sql.get(spec.key)!, params);
-    done[spec.key] += batch.length;
-    onProgress?.({ table: spec.table, done: done[spec.key], total: totals[spec.key] });
-  };
-  /** Writes full batches of a table, or everything left when `all`. */
-  const flush = async (spec: TableSpec, all: boolean): Promise<void> => {
-    const buf = ctx.rows[spec.key];
+  /** Writes full batches of a type, or everything left when `all`. */
+  const flush = async ([key, type]: [TableKey, DossierRecord], all: boolean): Promise<void> => {
+    const buf = ctx.rows[key];
     let start = 0;
     while (buf.length - start >= batchSize || (all && start < buf.length)) {
-      await insert(spec, buf.slice(start, start + batchSize));
+      const batch = buf.slice(start, start + batchSize);
+      await writer.load(SYSTEM_PRINCIPAL, type.write, batch, { at: LOADED_AT, actor: SEED_ACTOR, batchSize });
+      done[key] += batch.length;
+      onProgress?.({ table: type.table, done: done[key], total: totals[key] });
       start += batchSize;
     }
-    ctx.rows[spec.key] = buf.slice(start);
+    ctx.rows[key] = buf.slice(start);
   };
 
+  // Enterprises first, committed: the other records name theirs. The other types' batches then go
+  // in side by side (on PostgreSQL each on a connection of its own, so one type's checks run while
+  // another's rows are written; appends still take the change-log lock one at a time).
+  const enterpriseType = TYPES.find(([key]) => key === 'enterprises')!;
+  const recordTypes = TYPES.filter((t) => t !== enterpriseType);
+  const flushAll = async (all: boolean) => {
+    await flush(enterpriseType, true);
+    await Promise.all(recordTypes.map((t) => flush(t, all)));
+  };
   for (let start = 0; start < enterprises; start += batchSize) {
     const end = Math.min(enterprises, start + batchSize);
     for (let i = start; i < end; i++) generateEnterprise(ctx, i);
-    // Enterprises first: the other tables reference them.
-    for (const spec of TABLES) await flush(spec, spec.key === 'enterprises');
+    await flushAll(false);
   }
-  for (const spec of TABLES) await flush(spec, true);
+  await flushAll(true);
 
-  for (const spec of TABLES) {
-    if (done[spec.key] !== totals[spec.key]) {
-      throw new Error(`seed generator: planned ${totals[spec.key]} ${spec.table} rows but wrote ${done[spec.key]}`);
-    }
+  for (const [key, type] of TYPES) {
+    if (done[key] !== totals[key]) throw new Error(`seed generator: planned ${totals[key]} ${type.table} rows but wrote ${done[key]}`);
   }
   return done;
 }

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { RegistrationStatus } from '../../src/domain/codes';
 import { District, Jurisdiction, jurisdictionInfo } from '../../src/domain/jurisdictions';
 import { withCheckCharacter } from '../../src/domain/uscc';
-import { Enterprise } from '../../src/modules/enterprise/enterprise.entity';
+import { enterpriseInput, make } from '../support/factories';
 import { startTestHub, TestHub } from '../support/hub';
 
 /**
@@ -15,16 +13,13 @@ let zone: string;
 let wujiang: string;
 const usccs: Record<string, string[]> = {};
 
-/** Adds enterprises in one statement, so the batch test has 500 real ones to ask for. */
+/** Adds enterprises in one write, so the batch test has 500 real ones to ask for. */
 async function addEnterprises(n: number, district: District): Promise<string[]> {
-  const repo = t.db.ds.getRepository(Enterprise);
   const division = jurisdictionInfo(district).divisionCode!;
-  const rows = Array.from({ length: n }, (_, i) => repo.create({
-    ownerJurisdiction: district, sourceSystem: 'TEST', sourceRecordId: randomUUID(), sourceAsOf: new Date('2026-01-01T00:00:00Z'),
-    uscc: withCheckCharacter(`91${division}MF${String(i).padStart(6, '0')}0`), name: `联邦测试企业${i}有限公司`, industryCode: 'C1713',
-    industryName: null, address: '测试路2号', registrationStatus: RegistrationStatus.ACTIVE, establishedOn: null, legalRepName: null, legalRepIdNumber: null,
-  }));
-  await repo.insert(rows);
+  const rows = await make(t.db.ds, 'enterprise', Array.from({ length: n }, (_, i) => enterpriseInput({
+    jurisdiction: district, uscc: withCheckCharacter(`91${division}MF${String(i).padStart(6, '0')}0`), name: `联邦测试企业${i}有限公司`,
+    industryName: null, address: '测试路2号', establishedOn: null, legalRepName: null, legalRepIdNumber: null,
+  })));
   return rows.map((r) => r.uscc);
 }
 

@@ -13,7 +13,6 @@ import { Jurisdiction } from '../../src/domain/jurisdictions';
 import { withCheckCharacter } from '../../src/domain/uscc';
 import { hubSchema } from '../../src/graphql/schema';
 import { importFile, ImportOptions, ImportSummary } from '../../src/modules/dossier/record-import';
-import { RecordStore } from '../../src/modules/dossier/record-store';
 import { RecordWriter } from '../../src/modules/dossier/record-writer';
 import { IMPORT_DIALECTS, IMPORT_TYPES, WRITE_SPECS } from '../../src/modules/dossier/write-specs';
 import { NodeChild, startHub } from '../faults/support';
@@ -332,7 +331,7 @@ describe('the lock file', () => {
     let local: Db | undefined;
     try {
       local = await cloneDatabase('empty');
-      const writer = new RecordWriter(local.ds, new RecordStore(local.ds));
+      const writer = new RecordWriter(local.ds);
       const alone = [await outcome(writer, 'enterprises', enterprises), await outcome(writer, 'penalties', penalties)];
       expect(viaHub).toEqual(alone);
     } finally {

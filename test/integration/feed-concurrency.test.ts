@@ -3,9 +3,8 @@ import { SYSTEM_PRINCIPAL } from '../../src/auth/principal';
 import { Db } from '../../src/db/datasource';
 import { appendChanges } from '../../src/modules/changes/change-log';
 import { CreditFeedService, decodeFeedCursor } from '../../src/modules/feed';
-import { Enterprise } from '../../src/modules/enterprise/enterprise.entity';
 import { writeCreditIn } from '../support/credit-changes';
-import { newEnterprise } from '../support/factories';
+import { Made, newEnterprise } from '../support/factories';
 import { cloneDatabase } from '../support/templates';
 
 /**
@@ -26,7 +25,7 @@ beforeAll(async () => {
   // PostgreSQL: a pool of its own for the writers, so they are as concurrent as real requests.
   writers = onPostgres ? new DataSource({ ...db.ds.options, poolSize: 12 } as never) : db.ds;
   if (onPostgres) await writers.initialize();
-  const es: Enterprise[] = [];
+  const es: Made[] = [];
   for (const j of ['WUJIANG', 'QINGPU', 'JIASHAN'] as const) es.push(await newEnterprise(db.ds, { jurisdiction: j as never }));
   enterprises = es.map((e) => ({ id: e.id, uscc: e.uscc, name: e.name, ownerJurisdiction: e.ownerJurisdiction }));
   feed = new CreditFeedService(db.ds);

@@ -11,7 +11,6 @@ import { District, Jurisdiction } from '../../src/domain/jurisdictions';
 import { withCheckCharacter } from '../../src/domain/uscc';
 import { Readable } from 'node:stream';
 import { csvRecords, fileLines, importFile, ImportOptions, MAX_LINE_BYTES, MAX_RECORD_LINES } from '../../src/modules/dossier/record-import';
-import { RecordStore } from '../../src/modules/dossier/record-store';
 import { RecordWriter } from '../../src/modules/dossier/record-writer';
 import { IMPORT_DIALECTS, IMPORT_TYPES, WRITE_SPECS } from '../../src/modules/dossier/write-specs';
 import { cloneDatabase } from '../support/templates';
@@ -32,7 +31,7 @@ const usccIn = (division: string) => withCheckCharacter(`91${division}MA${String
 
 beforeAll(async () => {
   db = await cloneDatabase('empty');
-  writer = new RecordWriter(db.ds, new RecordStore(db.ds));
+  writer = new RecordWriter(db.ds);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eco-hub-import-'));
 });
 afterAll(async () => {

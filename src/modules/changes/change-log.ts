@@ -1,5 +1,4 @@
 import { EntityManager } from 'typeorm';
-import { SqlParams } from '../../db/sql';
 
 /** Key of the transaction-level advisory lock that orders change-log appends by commit. */
 export const CHANGE_LOG_LOCK = 72_120_001;
@@ -25,13 +24,15 @@ export async function appendChanges(tx: EntityManager, entries: readonly ChangeE
   if (entries.length === 0) return;
   if (!tx.queryRunner?.isTransactionActive) throw new Error('appendChanges must run inside the write transaction');
   await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
-  const q = new SqlParams();
-  const rows = entries.map((e) => `(${[
-    q.p(e.recordType), q.p(e.recordKey), q.p(e.op), q.p(e.ownerJurisdiction), q.p(e.enterpriseId ?? null), q.p(e.uscc ?? null), q.p(e.actor),
-    `${q.p(JSON.stringify(e.payload ?? {}))}::jsonb`,
-  ].join(', ')})`);
+  // One JSON parameter for the whole batch, whatever its size; rows keep their order (and so their seq).
+  const rows = entries.map((e) => ({
+    t: e.recordType, k: e.recordKey, o: e.op, j: e.ownerJurisdiction, e: e.enterpriseId ?? null, u: e.uscc ?? null, a: e.actor, p: e.payload ?? {},
+  }));
   await tx.query(
-    `INSERT INTO change_log (record_type, record_key, op, owner_jurisdiction, enterprise_id, uscc, actor, payload) VALUES ${rows.join(', ')}`,
-    q.values,
+    `INSERT INTO change_log (record_type, record_key, op, owner_jurisdiction, enterprise_id, uscc, actor, payload)
+     SELECT x.t, x.k, x.o, x.j, x.e, x.u, x.a, x.p
+     FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (t text, k text, o text, j text, e uuid, u text, a text, p jsonb)) WITH ORDINALITY AS x(t, k, o, j, e, u, a, p, n)
+     ORDER BY x.n`,
+    [JSON.stringify(rows)],
   );
 }

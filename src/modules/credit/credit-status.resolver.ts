@@ -5,7 +5,7 @@ import { readScope, RecordType } from '../../auth/policy';
 import { isDistrict } from '../../domain/jurisdictions';
 import type { HubContext } from '../../graphql/context';
 import { UsccScalar } from '../../graphql/scalars';
-import { ENTERPRISE_MODEL } from '../enterprise/enterprise.record';
+import { ENTERPRISE } from '../enterprise/enterprise.record';
 import { CreditStatus } from './credit-status';
 import { compileCreditStatus } from './credit-status.read';
 
@@ -21,7 +21,7 @@ export class CreditStatusResolver {
     const type = getNamedType(info.returnType) as GraphQLObjectType;
     const field = { key: info.fieldName, responseKey: info.fieldName, field: info.parentType.getFields()[info.fieldName], args: {}, nodes: [...info.fieldNodes] };
     const data = (await ctx.read.custom(info, (c) => {
-      const anchor = c.anchor(ENTERPRISE_MODEL, 'uscc', uscc, []);
+      const anchor = c.anchor(ENTERPRISE.model, 'uscc', uscc, []);
       const status = compileCreditStatus(c, anchor, field, true);
       return `SELECT (SELECT json_build_array(r.owner_jurisdiction, ${status.expr}) FROM ${anchor.rows} r ${status.joins.join(' ')}) AS data`;
     }, type)) as [string, CreditStatus | null] | null;
@@ -29,7 +29,7 @@ export class CreditStatusResolver {
     const [owner, status] = data;
     if (!isDistrict(owner) || !readScope(ctx, RecordType.CREDIT_RECORD).districts.includes(owner)) {
       // The statement audited the refusal.
-      throw ctx.read.forbidden({ ...ENTERPRISE_MODEL, recordType: RecordType.CREDIT_RECORD }, `of ${uscc}`, owner);
+      throw ctx.read.forbidden({ ...ENTERPRISE.model, recordType: RecordType.CREDIT_RECORD }, `of ${uscc}`, owner);
     }
     return status;
   }

@@ -1,16 +1,98 @@
 import { RecordType } from '../../auth/policy';
-import { readModel, outputsFromFields, SOURCED_OUTPUTS } from '../../read/model';
-import { enterpriseOf } from '../dossier/record-outputs';
-import { ENTERPRISE_MODEL } from '../enterprise/enterprise.record';
-import { CREDIT_FIELDS } from './credit.inputs';
+import { CREDIT_LEVELS, CreditScheme, creditLevelName } from '../../domain/codes';
+import { defineRecord } from '../dossier/record-declaration';
+import { inOrder, notAfterAsOf, RecordState } from '../dossier/record-writer';
+import { ENTERPRISE } from '../enterprise/enterprise.record';
 
-/** How the read engine reads CreditRecord records. */
-export const CREDIT_MODEL = readModel({
+export enum CreditRecordKind {
+  EVALUATION = 'EVALUATION', // 环境信用评价结果
+  LISTING = 'LISTING', // 严重失信名单认定
+}
+
+const EVALUATION_ONLY = ['scheme', 'level', 'evaluationYear'];
+const LISTING_ONLY = ['listingReason', 'listingLegalBasis', 'validUntil', 'removedOn'];
+
+/**
+ * The credit feed reads these ops: a new or re-sent evaluation is EVALUATED; a new listing LISTED;
+ * a changed listing UPDATED; a listing removed (removedOn set) or any credit record withdrawn
+ * REMOVED. A listing that arrives already removed is LISTED and then REMOVED, as the feed's
+ * backfill logs it: the platform learns that the listing existed, and that it is over.
+ */
+function creditOps(before: RecordState | null, after: RecordState): Array<{ op: string; state: RecordState }> {
+  const v = after.values;
+  if (after.withdrawnAt) return [{ op: 'REMOVED', state: after }];
+  if (v.kind === CreditRecordKind.EVALUATION) return [{ op: 'EVALUATED', state: after }];
+  if (!before || before.withdrawnAt) {
+    return v.removedOn ? [{ op: 'LISTED', state: { ...after, values: { ...v, removedOn: null } } }, { op: 'REMOVED', state: after }] : [{ op: 'LISTED', state: after }];
+  }
+  return [{ op: v.removedOn && !before.values.removedOn ? 'REMOVED' : 'UPDATED', state: after }];
+}
+
+/**
+ * An environmental credit record: either an evaluation result (scheme + level, not one forced enum
+ * across provinces) or a serious-dishonesty listing with its decision and validity.
+ */
+export const CREDIT = defineRecord({
+  name: 'credit',
   recordType: RecordType.CREDIT_RECORD,
   typeName: 'CreditRecord',
+  description: 'Environmental credit record (环境信用): an evaluation result or a serious-dishonesty listing.',
+  inputDescription: 'A credit evaluation result or serious-dishonesty listing as the issuing jurisdiction sends it, keyed by record number.',
   table: 'credit_record',
-  key: { field: 'recordNo', column: 'record_no' },
-  order: { columns: [{ column: 'effective_on', kind: 'date' }, { column: 'record_no', kind: 'text' }], dir: 'DESC' },
-  filters: { dateColumn: 'effective_on', dateKind: 'date', statusColumn: 'kind' },
-  outputs: [...SOURCED_OUTPUTS, ...outputsFromFields(CREDIT_FIELDS), enterpriseOf(() => ENTERPRISE_MODEL)],
+  plural: 'creditRecords',
+  key: { field: 'recordNo', describedAs: 'record number' },
+  order: { by: ['effectiveOn', 'recordNo'], dir: 'DESC' },
+  filters: { date: 'effectiveOn', dateLabel: 'Effective date', status: 'kind' },
+  belongsTo: () => ENTERPRISE,
+  fields: [
+    {
+      name: 'recordNo', kind: 'text', column: 'record_no', required: true, maxLength: 64,
+      description: 'Record number: the evaluation or listing decision document number; the natural key.',
+    },
+    { name: 'kind', kind: 'enum', enum: CreditRecordKind, column: 'kind', required: true, description: 'EVALUATION (环境信用评价) or LISTING (严重失信名单).' },
+    { name: 'effectiveOn', kind: 'date', column: 'effective_on', required: true, description: 'Evaluation date or listing date.' },
+    { name: 'issuer', kind: 'text', column: 'issuer', required: true, maxLength: 100, description: 'Evaluating or listing authority.' },
+    { name: 'scheme', kind: 'enum', enum: CreditScheme, column: 'scheme', description: 'EVALUATION only: the evaluation scheme.' },
+    { name: 'level', kind: 'text', column: 'level', maxLength: 16, description: 'EVALUATION only: the level code within the scheme (GREEN, BLUE, … or A–E).' },
+    { name: 'evaluationYear', kind: 'int', column: 'evaluation_year', min: 1990, max: 2100, description: 'EVALUATION only: the year evaluated.' },
+    { name: 'listingReason', kind: 'text', column: 'listing_reason', maxLength: 2000, description: 'LISTING only: reason for listing (列入事由).' },
+    { name: 'listingLegalBasis', kind: 'text', column: 'listing_legal_basis', maxLength: 2000, description: 'LISTING only: legal basis (认定依据).' },
+    { name: 'validUntil', kind: 'date', column: 'valid_until', description: 'LISTING only: end of the listing period.' },
+    { name: 'removedOn', kind: 'date', column: 'removed_on', description: 'LISTING only: when the listing was removed (credit repair or decision).' },
+  ],
+  check(v, add) {
+    notAfterAsOf(v, add, 'effectiveOn');
+    if (v.kind === CreditRecordKind.EVALUATION) {
+      for (const f of EVALUATION_ONLY) if (v[f] === null) add(f, 'is required for an EVALUATION');
+      for (const f of LISTING_ONLY) if (v[f] !== null && v[f] !== undefined) add(f, 'must be empty for an EVALUATION');
+      const scheme = v.scheme as CreditScheme | null | undefined;
+      if (scheme && typeof v.level === 'string' && !creditLevelName(scheme, v.level)) {
+        add('level', `must be a level of ${scheme} (${Object.keys(CREDIT_LEVELS[scheme]).join(', ')}), got ${v.level}`);
+      }
+      if (typeof v.evaluationYear === 'number' && typeof v.effectiveOn === 'string' && v.evaluationYear > Number(v.effectiveOn.slice(0, 4))) {
+        add('evaluationYear', `must not be after the year of effectiveOn (${v.effectiveOn}), got ${v.evaluationYear}`);
+      }
+    }
+    if (v.kind === CreditRecordKind.LISTING) {
+      for (const f of ['listingReason', 'listingLegalBasis']) if (v[f] === null) add(f, 'is required for a LISTING');
+      for (const f of EVALUATION_ONLY) if (v[f] !== null && v[f] !== undefined) add(f, 'must be empty for a LISTING');
+      inOrder(v, add, 'effectiveOn', 'validUntil');
+      inOrder(v, add, 'effectiveOn', 'removedOn');
+      notAfterAsOf(v, add, 'removedOn');
+    }
+  },
+  changeOps: creditOps,
+  // The names the credit feed publishes, beside the record's own.
+  payload(after) {
+    const v = after.values;
+    const scheme = v.scheme as CreditScheme | null;
+    return {
+      reason: v.listingReason,
+      legalBasis: v.listingLegalBasis,
+      decisionNo: v.recordNo,
+      listedAt: v.effectiveOn,
+      year: v.evaluationYear,
+      levelName: scheme && typeof v.level === 'string' ? creditLevelName(scheme, v.level) ?? null : null,
+    };
+  },
 });

@@ -1,11 +1,8 @@
-import { CREDIT_MODEL } from './credit.record';
 import { createRecordResolver } from '../dossier/record.resolver';
-import { CreditRecord, CreditRecordKind } from './credit-record.entity';
+import { CREDIT, CreditRecordKind } from './credit.record';
 
-export { CreditRecord, CreditRecordKind };
-export { CreditStatus, CreditListing, creditStatusOf } from './credit-status';
+export { CREDIT, CreditRecordKind };
+export { CreditStatus, CreditListing } from './credit-status';
 export { CreditStatusResolver } from './credit-status.resolver';
-export const credit = createRecordResolver({
-  model: () => CREDIT_MODEL, type: CreditRecord, typeName: 'CreditRecord', single: 'creditRecord', keyArg: 'recordNo', keyDescription: 'record number',
-  plural: 'creditRecords', statusEnum: CreditRecordKind, statusName: 'kind', dateName: 'Effective date',
-});
+/** The CreditRecord record type's root lookup and list and its `enterprise`, for the schema. */
+export const creditResolvers = createRecordResolver(CREDIT);

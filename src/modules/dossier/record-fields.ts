@@ -5,10 +5,10 @@ import { checkUscc } from '../../domain/uscc';
 import { EARLIEST_DAY, LATEST_DAY, parseDay } from '../../domain/calendar';
 
 /**
- * The fields of a record type as writers send them, declared once per type (in `<m>.inputs.ts`)
- * and used four ways: to build the GraphQL input type, to check an input and say what is wrong
- * with each field, to read CSV cells, and to map the checked values to table columns. One table
- * per type keeps the mutation, the import and the SQL from drifting apart.
+ * Fields of record types: their kinds, how an input value of each kind is checked and normalized,
+ * read from a CSV cell, stored and compared, and the GraphQL input type of a set of fields. Each
+ * record type declares its fields once (`<m>.record.ts`, see record-declaration.ts); the mutation,
+ * the import, the seed and the SQL all read them from there.
  */
 
 /** One thing wrong with an input: the field's path (`input.validTo`, `records.3.uscc`) and what. */
@@ -19,8 +19,20 @@ export interface InputProblem {
   column?: string;
 }
 
-/** How a field's value is checked, normalized, stored and typed in GraphQL. */
-export type FieldKind = 'text' | 'uscc' | 'date' | 'datetime' | 'decimal' | 'int' | 'enum' | 'textList' | 'enumList' | 'steps';
+/**
+ * How a field's value is checked, normalized, stored and typed in GraphQL. `id` is the hub's own
+ * uuid, never sent; `objectList` a list of small objects of their own fields (an inspection's steps).
+ */
+export type FieldKind = 'text' | 'uscc' | 'date' | 'datetime' | 'decimal' | 'int' | 'enum' | 'textList' | 'enumList' | 'objectList' | 'id';
+
+/** The item of an `objectList` field: its own fields, and the GraphQL types of one item. */
+export interface ItemShape {
+  /** How a message names one item ("a step"). */
+  noun: string;
+  fields: readonly FieldDef[];
+  input: { name: string; description: string };
+  output: { name: string; description: string };
+}
 
 export interface FieldDef {
   /** Input field name: the GraphQL input field, the JSONL key and the hub's CSV column. */
@@ -44,8 +56,13 @@ export interface FieldDef {
   default?: unknown;
   /** Personal or enforcement-sensitive data: never copied into change-log payloads. */
   personal?: boolean;
-  /** steps: the GraphQL input type of one item. */
-  itemType?: () => ClassType;
+  /** objectList: what one item holds. */
+  items?: ItemShape;
+}
+
+/** Kinds whose value is a list (an absent one is empty, never null). */
+export function isListKind(kind: FieldKind): boolean {
+  return kind === 'textList' || kind === 'enumList' || kind === 'objectList';
 }
 
 /** Normalized values by field name: dates `YYYY-MM-DD`, instants ISO 8601 UTC, amounts with two decimals. */
@@ -62,6 +79,9 @@ const INTEGER_DIGITS = 14;
 const INT4 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 /** Unknown keys of one record reported one by one; the rest are counted in one problem. */
 const UNKNOWN_KEYS_REPORTED = 10;
+/** A NUL or any UTF-16 surrogate, paired or not (code units, no `u` flag). */
+// eslint-disable-next-line no-control-regex
+const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
 
 /**
  * What PostgreSQL cannot store of a text, or null: the NUL character (no text type holds it) and
@@ -69,6 +89,8 @@ const UNKNOWN_KEYS_REPORTED = 10;
  * with the fields, before anything is written, so a batch or an import rejects that record alone.
  */
 export function unstorableText(s: string): string | null {
+  // Nearly every text has neither; only one that has a NUL or a surrogate is looked at closely.
+  if (!MAYBE_UNSTORABLE.test(s)) return null;
   const nul = s.indexOf('\u0000');
   if (nul >= 0) return `must not contain the NUL character (U+0000), found at character ${[...s.slice(0, nul)].length + 1}`;
   const lone = /\p{Cs}/u.exec(s);
@@ -83,8 +105,29 @@ export function joinPath(path: string, name: string | number): string {
 
 export { parseDay };
 
+const enumValuesOf = new WeakMap<object, readonly string[]>();
+
 function enumValues(f: FieldDef): readonly string[] {
-  return f.allowed ?? Object.values(f.enum ?? {}).filter((v): v is string => typeof v === 'string');
+  if (f.allowed) return f.allowed;
+  const e = f.enum ?? {};
+  let values = enumValuesOf.get(e);
+  if (!values) {
+    values = Object.values(e).filter((v): v is string => typeof v === 'string');
+    enumValuesOf.set(e, values);
+  }
+  return values;
+}
+
+const listItems = new WeakMap<FieldDef, FieldDef>();
+
+/** The definition of one item of a textList or enumList field: required, of the item's kind. */
+function itemOf(f: FieldDef): FieldDef {
+  let item = listItems.get(f);
+  if (!item) {
+    item = { ...f, kind: f.kind === 'textList' ? 'text' : 'enum', required: true };
+    listItems.set(f, item);
+  }
+  return item;
 }
 
 /** The JSON type of a value, for "must be text, got a number". */
@@ -107,7 +150,8 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
       if (unstorable) return add(field, unstorable);
       const s = v.trim();
       if (s === '') return f.required ? add(field, 'must not be empty') : null;
-      if (f.maxLength && [...s].length > f.maxLength) return add(field, `must be at most ${f.maxLength} characters, got ${[...s].length}`);
+      // A text of at most maxLength UTF-16 units has at most as many characters: counted only when longer.
+      if (f.maxLength && s.length > f.maxLength && [...s].length > f.maxLength) return add(field, `must be at most ${f.maxLength} characters, got ${[...s].length}`);
       if (f.pattern && !f.pattern.re.test(s)) return add(field, `${f.pattern.hint}, got "${s}"`);
       return s;
     }
@@ -124,10 +168,11 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
     }
     case 'datetime': {
       const m = typeof v === 'string' ? DATETIME_RE.exec(v.trim()) : null;
-      if (!m || !parseDay(m[1]) || Number.isNaN(Date.parse(v as string))) {
+      const ms = m ? Date.parse(v as string) : NaN;
+      if (!m || !parseDay(m[1]) || Number.isNaN(ms)) {
         return add(field, `must be a date and time with its offset, ISO 8601 (2026-03-01T09:30:00+08:00), got ${JSON.stringify(v)}`);
       }
-      const iso = new Date(Date.parse(v as string)).toISOString();
+      const iso = new Date(ms).toISOString();
       if (iso.slice(0, 10) < EARLIEST_DAY || iso.slice(0, 10) > LATEST_DAY) return add(field, `must be between ${EARLIEST_DAY} and ${LATEST_DAY}`);
       return iso;
     }
@@ -156,7 +201,7 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
     case 'enumList': {
       // One value where a list is expected is a list of one, as GraphQL's input coercion has it.
       const list = Array.isArray(v) ? v : [v];
-      const item: FieldDef = { ...f, kind: f.kind === 'textList' ? 'text' : 'enum', required: true };
+      const item = itemOf(f);
       const out: string[] = [];
       let ok = true;
       list.forEach((x, i) => {
@@ -170,32 +215,58 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
       if (ok && f.required && out.length === 0) return add(field, 'must not be empty');
       return ok ? out : undefined;
     }
-    case 'steps': {
+    case 'objectList': {
+      const shape = f.items!;
+      const names = shape.fields.map((g) => g.name);
       const list = Array.isArray(v) ? v : [v];
-      const out: Array<{ step: string; at: string }> = [];
+      const out: Values[] = [];
       let ok = true;
       list.forEach((x, i) => {
         const itemPath = joinPath(field, i);
         if (typeof x !== 'object' || x === null || Array.isArray(x)) {
-          add(itemPath, 'must be an object { step, at }');
+          add(itemPath, `must be an object { ${names.join(', ')} }`);
           ok = false;
           return;
         }
         const o = x as Record<string, unknown>;
         for (const k of Object.keys(o)) {
-          if (k !== 'step' && k !== 'at') {
-            add(joinPath(itemPath, k), 'is not a field of a step (step, at)');
+          if (!names.includes(k)) {
+            add(joinPath(itemPath, k), `is not a field of ${shape.noun} (${names.join(', ')})`);
             ok = false;
           }
         }
-        const step = readValue({ ...f, kind: 'enum' }, o.step, joinPath(itemPath, 'step'), add);
-        const at = o.at === undefined || o.at === null ? add(joinPath(itemPath, 'at'), 'is required') : readValue({ ...f, kind: 'datetime' }, o.at, joinPath(itemPath, 'at'), add);
-        if (step === undefined || at === undefined) ok = false;
-        else out.push({ step: step as string, at: at as string });
+        const item: Values = {};
+        for (const g of shape.fields) {
+          const value = o[g.name];
+          if (value === undefined || value === null) {
+            if (g.required) {
+              add(joinPath(itemPath, g.name), 'is required');
+              ok = false;
+            } else item[g.name] = null;
+            continue;
+          }
+          const r = readValue(g, value, joinPath(itemPath, g.name), add);
+          if (r === undefined) ok = false;
+          else item[g.name] = r;
+        }
+        if (ok) out.push(item);
       });
       return ok ? out : undefined;
     }
+    case 'id':
+      return add(field, 'is set by the hub');
   }
+}
+
+const fieldNames = new WeakMap<readonly FieldDef[], ReadonlySet<string>>();
+
+function namesOf(fields: readonly FieldDef[]): ReadonlySet<string> {
+  let names = fieldNames.get(fields);
+  if (!names) {
+    names = new Set(fields.map((f) => f.name));
+    fieldNames.set(fields, names);
+  }
+  return names;
 }
 
 /**
@@ -215,7 +286,7 @@ export function readFields(fields: readonly FieldDef[], raw: unknown, path: stri
   }
   const input = raw as Record<string, unknown>;
   if (strict) {
-    const known = new Set(fields.map((f) => f.name));
+    const known = namesOf(fields);
     const unknown = Object.keys(input).filter((k) => !known.has(k));
     for (const k of unknown.slice(0, UNKNOWN_KEYS_REPORTED)) add(joinPath(path, k), `is not a field of ${typeName}`);
     if (unknown.length > UNKNOWN_KEYS_REPORTED) add(path || '(record)', `has ${unknown.length - UNKNOWN_KEYS_REPORTED} more keys that are not fields of ${typeName}`);
@@ -225,7 +296,7 @@ export function readFields(fields: readonly FieldDef[], raw: unknown, path: stri
     const field = joinPath(path, f.name);
     if (v === undefined || v === null) {
       if (f.required) add(field, 'is required');
-      else values[f.name] = f.default ?? (f.kind === 'textList' || f.kind === 'enumList' || f.kind === 'steps' ? [] : null);
+      else values[f.name] = f.default ?? (isListKind(f.kind) ? [] : null);
       continue;
     }
     const r = readValue(f, v, field, add);
@@ -245,7 +316,7 @@ export function fromCell(f: FieldDef | undefined, cell: string): unknown {
       return s.split(/[;；、,，]/).map((x) => x.trim()).filter((x) => x !== '');
     case 'int':
       return /^-?\d+$/.test(s) ? Number(s) : s;
-    case 'steps':
+    case 'objectList':
       try {
         return JSON.parse(s);
       } catch {
@@ -258,7 +329,7 @@ export function fromCell(f: FieldDef | undefined, cell: string): unknown {
 
 /** A stored value (as `pg` returns it) in the normalized form `readFields` produces, for comparisons. */
 export function fromColumn(f: FieldDef, v: unknown): unknown {
-  if (v === null || v === undefined) return f.kind === 'textList' || f.kind === 'enumList' || f.kind === 'steps' ? [] : null;
+  if (v === null || v === undefined) return isListKind(f.kind) ? [] : null;
   switch (f.kind) {
     case 'date':
       return v instanceof Date ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}` : String(v);
@@ -268,8 +339,8 @@ export function fromColumn(f: FieldDef, v: unknown): unknown {
       return new Decimal(String(v)).toFixed(2);
     case 'int':
       return Number(v);
-    case 'steps':
-      return (v as Array<{ step: string; at: string }>).map((s) => ({ step: s.step, at: new Date(s.at).toISOString() }));
+    case 'objectList':
+      return (v as Array<Record<string, unknown>>).map((o) => Object.fromEntries(f.items!.fields.map((g) => [g.name, fromColumn(g, o[g.name])])));
     case 'textList':
     case 'enumList':
       return [...(v as string[])];
@@ -287,7 +358,8 @@ export function sqlTypeOf(kind: FieldKind): { param: string; cast: string } {
     case 'int': return { param: 'int4', cast: '' };
     case 'textList':
     case 'enumList': return { param: 'text', cast: '::text[]' };
-    case 'steps': return { param: 'text', cast: '::jsonb' };
+    case 'objectList': return { param: 'text', cast: '::jsonb' };
+    case 'id': return { param: 'uuid', cast: '' };
     default: return { param: 'text', cast: '' };
   }
 }
@@ -296,7 +368,7 @@ export function sqlTypeOf(kind: FieldKind): { param: string; cast: string } {
 export function toParam(kind: FieldKind, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (kind === 'textList' || kind === 'enumList') return arrayLiteral(v as string[]);
-  if (kind === 'steps') return JSON.stringify(v);
+  if (kind === 'objectList') return JSON.stringify(v);
   return v;
 }
 
@@ -322,12 +394,13 @@ const KIND_HINT: Partial<Record<FieldKind, string>> = {
 export function recordInputType(name: string, description: string, fields: readonly FieldDef[]): ClassType {
   const cls = { [name]: class {} }[name] as ClassType;
   for (const f of fields) {
+    const item = f.kind === 'objectList' ? itemInputType(f.items!) : undefined;
     const type = (): unknown => {
       switch (f.kind) {
         case 'int': return Int;
         case 'textList':
         case 'enumList': return [String];
-        case 'steps': return [f.itemType!()];
+        case 'objectList': return [item];
         default: return String;
       }
     };
@@ -337,6 +410,18 @@ export function recordInputType(name: string, description: string, fields: reado
     Field(type as any, { nullable: true, description: desc })(cls.prototype, f.name);
   }
   InputType(name, { description })(cls);
+  return cls;
+}
+
+const itemInputs = new Map<ItemShape, ClassType>();
+
+/** The GraphQL input type of one item of an `objectList` field, built once per shape. */
+function itemInputType(shape: ItemShape): ClassType {
+  let cls = itemInputs.get(shape);
+  if (!cls) {
+    cls = recordInputType(shape.input.name, shape.input.description, shape.fields);
+    itemInputs.set(shape, cls);
+  }
   return cls;
 }
 

@@ -38,18 +38,14 @@ export type KeyLookup<T> = { visible: true; row: T } | { visible: false; owner: 
 export type Conditions = (q: SqlParams) => string[];
 
 /**
- * Generic reads of dossier records. Every statement is scoped through `scopeCondition` (the policy
- * decides in SQL), every loaded row passes `applyMasks`, and lists use keyset pagination.
+ * Generic scoped reads of records kept as TypeORM entities (monitoring stations; dossier records
+ * are read by the read engine, src/read/). Every statement is scoped through `scopeCondition` (the
+ * policy decides in SQL), every loaded row passes `applyMasks`, and lists use keyset pagination.
  */
 export class RecordStore {
   private readonly metas = new Map<Function, EntityMetadata>();
 
   constructor(private readonly ds: DataSource) {}
-
-  /** A raw statement for reads that are not lists of one dossier type (the caller scopes it). */
-  query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-    return this.ds.query(sql, params);
-  }
 
   /** One page of a root list, in the spec's order. `totalCount` costs a statement only when asked for. */
   async list<T>(ctx: ReadContext, spec: RecordSpec<T>, conditions: Conditions, page: PageRequest): Promise<Page<T>> {
@@ -80,48 +76,6 @@ export class RecordStore {
     visible.forEach((r, i) => out.set(String(r[keyColumn]), { visible: true, row: rows[i] }));
     for (const r of raw) {
       if (r.__visible !== true) out.set(String(r[keyColumn]), { visible: false, owner: String(r.owner_jurisdiction), scope });
-    }
-    return out;
-  }
-
-  /** Every visible record of a type for many enterprises (small sets: credit status), in one statement. */
-  async allOfEnterprises<T>(ctx: ReadContext, spec: RecordSpec<T>, enterpriseIds: readonly string[]): Promise<T[]> {
-    const scope = readScope(ctx, spec.recordType);
-    if (scope.districts.length === 0) return [];
-    const q = new SqlParams();
-    const raw: Record<string, unknown>[] = await this.ds.query(
-      `SELECT t.* FROM ${spec.table} t WHERE t.enterprise_id = ANY(${q.p(enterpriseIds)}::uuid[]) AND ${[this.scopeOf(ctx, spec, scope, 't', q), ...this.live(spec, 't')].join(' AND ')}`,
-      q.values,
-    );
-    return this.release(ctx, spec, this.hydrate(spec, raw));
-  }
-
-  /**
-   * Pages of the records of many enterprises in one statement: window functions number each
-   * enterprise's rows, so nested lists cost one statement per level, however many parents.
-   */
-  async byEnterprises<T>(ctx: ReadContext, spec: RecordSpec<T>, enterpriseIds: readonly string[], page: PageRequest): Promise<Map<string, Page<T>>> {
-    const scope = readScope(ctx, spec.recordType);
-    const q = new SqlParams();
-    const inner = `SELECT t.*, count(*) OVER (PARTITION BY t.enterprise_id)::int AS __total FROM ${spec.table} t
-      WHERE t.enterprise_id = ANY(${q.p(enterpriseIds)}::uuid[]) AND ${[this.scopeOf(ctx, spec, scope, 't', q), ...this.live(spec, 't')].join(' AND ')}`;
-    const cursor = page.after ? `WHERE ${this.afterCondition(spec, page.after, q, 's')}` : '';
-    const sql = `SELECT * FROM (SELECT s.*, row_number() OVER (PARTITION BY s.enterprise_id ORDER BY ${this.orderBy(spec, 's')}) AS __rn
-      FROM (${inner}) s ${cursor}) r WHERE r.__rn <= ${page.first + 1} ORDER BY r.enterprise_id, r.__rn`;
-    const raw: Record<string, unknown>[] = await this.ds.query(sql, q.values);
-    const groups = new Map<string, Record<string, unknown>[]>();
-    const totals = new Map<string, number>();
-    for (const r of raw) {
-      const id = String(r.enterprise_id);
-      totals.set(id, Number(r.__total));
-      const list = groups.get(id) ?? [];
-      list.push(r);
-      groups.set(id, list);
-    }
-    const out = new Map<string, Page<T>>();
-    for (const id of enterpriseIds) {
-      const total = totals.get(id) ?? 0;
-      out.set(id, this.toPage(ctx, spec, groups.get(id) ?? [], page, () => Promise.resolve(total)));
     }
     return out;
   }
@@ -191,10 +145,9 @@ export class RecordStore {
   }
 
   /**
-   * The one place where withdrawn records leave lists: types whose table has `withdrawn_at` (the
-   * seven dossier types, not monitoring stations) list only records that stand. `byKeys` does not
-   * use it on purpose: a record asked for by key is returned with `withdrawnAt` set, so whoever
-   * holds the key learns that it was withdrawn and why.
+   * Withdrawn records leave lists: types whose table has `withdrawn_at` list only records that
+   * stand. `byKeys` does not use it on purpose: a record asked for by key is returned with
+   * `withdrawnAt` set, so whoever holds the key learns that it was withdrawn and why.
    */
   private live(spec: RecordSpec, alias: string): string[] {
     return this.meta(spec).findColumnWithDatabaseName('withdrawn_at') ? [`${alias}.withdrawn_at IS NULL`] : [];

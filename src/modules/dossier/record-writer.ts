@@ -4,14 +4,15 @@ import { RecordType, writeDenial, writeRoleDenial } from '../../auth/policy';
 import { Principal } from '../../auth/principal';
 import { District, isDistrict } from '../../domain/jurisdictions';
 import { ErrorCode, forbidden, HubError } from '../../graphql/errors';
-import { appendChanges, ChangeEntry } from '../changes/change-log';
-import { AddProblem, FieldDef, fromColumn, InputProblem, joinPath, readFields, sqlTypeOf, toParam, unstorableText, Values } from './record-fields';
-import { ReadContext, RecordStore } from './record-store';
-import { SpecName, SPECS } from './specs';
+import { appendChanges, CHANGE_LOG_LOCK, ChangeEntry } from '../changes/change-log';
+import type { RecordField, RecordName } from './record-declaration';
+import { AddProblem, fromColumn, InputProblem, joinPath, readFields, sqlTypeOf, toParam, unstorableText, Values } from './record-fields';
+import type { ReadContext } from './record-store';
 
 /**
- * Writes of dossier records by their natural key, for the upsert and withdraw mutations and the
- * bulk import alike, driven by one `WriteSpec` per record type.
+ * The one way dossier records are written: by their natural key, for the upsert and withdraw
+ * mutations, the bulk import, and, as the system principal, the seed, the test factories and the
+ * jobs; driven by the `WriteSpec` each record type's declaration derives (record-declaration.ts).
  *
  * A batch is decided before anything is written: every record is checked on its own (fields,
  * referenced enterprise, rule 6, stored version), then the accepted ones are written with one
@@ -46,17 +47,22 @@ export interface RecordState {
   withdrawalReason: string | null;
 }
 
-/** How a record type is written. */
+/** How a record type is written (derived from its declaration). */
 export interface WriteSpec {
-  /** The name of the record type (as in SPECS and the record models). */
-  name: SpecName;
+  /** The name of the record type (as in the registry, write-specs.ts). */
+  name: RecordName;
   recordType: RecordType;
   typeName: string;
   inputName: string;
   table: string;
   /** Input field of the natural key. */
   key: string;
-  fields: readonly FieldDef[];
+  /** The input fields; those with a column are stored as sent. */
+  fields: readonly RecordField[];
+  /** The columns of the type's list order, for writing its records oldest first. */
+  order: readonly string[];
+  /** Tables of the records that belong to one of this type (an enterprise's), which must be withdrawn before it. */
+  dependents?(): string[];
   /** Rules across fields, beyond what each field's definition says. */
   check?(v: Values, add: AddProblem): void;
   /**
@@ -94,6 +100,25 @@ export interface BatchOptions {
   fallbackOwner?: District;
 }
 
+/** A record a system load writes: its input, and the id a new record takes (the seed's, reproducible), random otherwise. */
+export interface LoadRecord {
+  input: unknown;
+  id?: string;
+}
+
+/** How a system write is stamped. */
+export interface SystemWriteOptions {
+  /** Who the change log names: the system principal's `sub` by default, or a job's name under it (`system:credit-expiry`). */
+  actor?: string;
+  /** The instant stored as the records' created_at and updated_at (the seed's "loaded at"); the transaction's time by default. */
+  at?: string;
+  /** Records per transaction of a load (5,000 by default): one INSERT, one lookup of the stored versions and one append each. */
+  batchSize?: number;
+}
+
+/** Records per transaction of a system load. */
+export const LOAD_BATCH = 5000;
+
 interface Prepared {
   index: number;
   path: string;
@@ -101,6 +126,22 @@ interface Prepared {
   problems: InputProblem[];
   key: string | null;
   owner?: District;
+  /** The id a new record takes (system loads only). */
+  id?: string;
+}
+
+/** A column of an INSERT or UPDATE from `unnest`: its array parameter's type, the cast per row, the value of a record. */
+interface Column {
+  column: string;
+  param: string;
+  cast: string;
+  value: (s: RecordState) => unknown;
+}
+
+/** How a decided batch is written. */
+interface Stamp {
+  actor: string;
+  at?: string;
 }
 
 interface EnterpriseRef {
@@ -110,21 +151,6 @@ interface EnterpriseRef {
   owner: string;
   withdrawnAt: Date | null;
 }
-
-/** The fields of every record: where it came from and as of when. */
-export const SOURCE_FIELDS: readonly FieldDef[] = [
-  { name: 'sourceSystem', kind: 'text', column: 'source_system', required: true, maxLength: 64, description: 'The system the record is taken from.' },
-  { name: 'sourceRecordId', kind: 'text', column: 'source_record_id', required: true, maxLength: 64, description: 'The record\'s id in that system.' },
-  {
-    name: 'asOf', kind: 'datetime', column: 'source_as_of', required: true,
-    description: 'When the source last changed the record. A newer asOf replaces the stored version; an older one is rejected as stale (CONFLICT).',
-  },
-];
-
-/** The USCC field of enterprise-owned records: it names the enterprise, whose district owns the record. */
-export const ENTERPRISE_REF_FIELD: FieldDef = {
-  name: 'uscc', kind: 'uscc', required: true, description: 'USCC of the enterprise the record belongs to; the enterprise must be in the hub.',
-};
 
 function problemsMessage(typeName: string, problems: readonly InputProblem[]): string {
   const n = problems.length;
@@ -169,6 +195,8 @@ export function checkRecordInput(spec: WriteSpec, raw: unknown, path: string, fa
 
 /** The calendar day in Beijing (UTC+8) of an ISO instant: the day a source in the zone dated it. */
 export function beijingDay(iso: string): string {
+  // A UTC instant before 16:00 falls on the same day in Beijing (the checked inputs are all UTC).
+  if (iso.length >= 20 && iso.endsWith('Z') && iso[10] === 'T' && iso.slice(11, 13) < '16') return iso.slice(0, 10);
   return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
@@ -187,9 +215,27 @@ export function notAfterAsOf(v: Values, add: AddProblem, field: string): void {
   if (d > late) add(field, `must not be after asOf (${v.asOf}), got ${d}`);
 }
 
-/** The one way dossier records are written (mutations and imports alike); see the file's comment. */
+/** Refuses a system write by anyone but the system principal. */
+function assertSystem(principal: Principal): void {
+  if (principal.kind !== 'system') throw new Error('loads, amendments and backfills are written as the system principal only');
+}
+
+/** The column of a type's natural key. */
+function keyColumn(spec: WriteSpec): string {
+  return spec.fields.find((f) => f.name === spec.key)!.column!;
+}
+
+/** Which stored records an amendment changes: a condition on alias `t`, its parameters, the order to take them in, and how many. */
+export interface AmendSelection {
+  where: string;
+  params: unknown[];
+  orderBy: string;
+  limit: number;
+}
+
+/** The one way dossier records are written; see the file's comment. */
 export class RecordWriter {
-  constructor(private readonly ds: DataSource, private readonly store: RecordStore) {}
+  constructor(private readonly ds: DataSource) {}
 
   /**
    * Upserts one record; a rejected record is the GraphQL error of its code (BAD_USER_INPUT with
@@ -225,12 +271,11 @@ export class RecordWriter {
    */
   async withdraw(ctx: ReadContext, spec: WriteSpec, key: string, reason: string): Promise<{ status: WriteStatus; key: string }> {
     this.assertMayWrite(ctx.principal);
-    const keyField = spec.fields.find((f) => f.name === spec.key)!;
     // No stored key holds what PostgreSQL cannot store; said as such rather than as a database error.
     const badKey = unstorableText(key);
     if (badKey) throw inputProblemsError(`withdraw${spec.typeName}`, [{ field: spec.key, message: badKey }]);
     const status = await this.ds.transaction(async (m) => {
-      const [row] = await m.query(this.storedSql(spec, `t.${keyField.column} = $1`), [key]);
+      const [row] = await m.query(this.storedSql(spec, `t.${keyColumn(spec)} = $1`), [key]);
       if (!row) throw new HubError(ErrorCode.NOT_FOUND, `no ${spec.typeName} with ${spec.key} "${key}" in the hub`, { key });
       const denial = writeDenial(ctx.principal, String(row.owner_jurisdiction));
       if (denial) throw this.denied(spec, String(row.owner_jurisdiction), denial);
@@ -243,13 +288,13 @@ export class RecordWriter {
           key, withdrawnAt: new Date(row.withdrawn_at).toISOString(), withdrawalReason: row.withdrawal_reason,
         });
       }
-      if (spec.name === 'enterprise') await this.assertNoStandingRecords(m, String(row.id), key);
+      if (spec.dependents) await this.assertNoStandingRecords(m, spec.dependents(), String(row.id), key);
       const before = this.stateOf(spec, row);
       // now(): the transaction's time, the same for the row and its change-log entry.
       const [{ at }] = await m.query('SELECT now() AS at');
       await m.query(`UPDATE ${spec.table} SET withdrawn_at = $2, withdrawal_reason = $3, updated_at = $2 WHERE id = $1`, [row.id, at, text]);
       const after: RecordState = { ...before, withdrawnAt: new Date(at).toISOString(), withdrawalReason: text };
-      await appendChanges(m, this.changeEntries(spec, ctx.principal, key, before, after));
+      await appendChanges(m, this.changeEntries(spec, ctx.principal.sub, key, before, after));
       return WriteStatus.WITHDRAWN;
     });
     return { status, key };
@@ -264,14 +309,77 @@ export class RecordWriter {
   async writeBatch(principal: Principal, spec: WriteSpec, inputs: readonly unknown[], opts: BatchOptions): Promise<RecordOutcome[]> {
     this.assertMayWrite(principal);
     const prepared = inputs.map((raw, index) => this.prepare(spec, raw, index, opts));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.ds.transaction((m) => this.decideAndWrite(m, principal, spec, prepared));
-      } catch (err) {
-        if (attempt < 3 && isRetryable(err)) continue;
-        throw err;
-      }
+    return (await this.decided(principal, spec, prepared, { actor: principal.sub }, false)).outcomes;
+  }
+
+  /**
+   * Writes records as the system (the seed, the test factories): the same checks, decisions, rows
+   * and change-log entries as any write, in transactions of `batchSize` records (bulk loads take
+   * far more than an API batch, in fewer round trips). A record the writer rejects fails its
+   * batch, with every problem: a system load never writes around a bad record. Returns the
+   * records as stored.
+   */
+  async load(principal: Principal, spec: WriteSpec, records: readonly LoadRecord[], opts: SystemWriteOptions = {}): Promise<RecordState[]> {
+    assertSystem(principal);
+    const size = opts.batchSize ?? LOAD_BATCH;
+    const stamp: Stamp = { actor: opts.actor ?? principal.sub, at: opts.at };
+    const written: RecordState[] = [];
+    for (let start = 0; start < records.length; start += size) {
+      const prepared = records.slice(start, start + size).map((r, i) => ({ ...this.prepare(spec, r.input, start + i, { pathOf: (k) => `records.${k}` }), id: r.id }));
+      written.push(...(await this.decided(principal, spec, prepared, stamp, true)).written);
     }
+    return written;
+  }
+
+  /**
+   * Changes stored records as the hub itself decides (a job: a listing past its validity is
+   * removed), inside the caller's transaction: the records `select` finds are locked, those
+   * another transaction holds skipped, `change` gives each the fields it changes, and the rows and
+   * their change-log entries (with `note` in the payload) are written as an upsert writes them. The
+   * source's version (asOf) stays: the source did not send this change. Returns the records as changed.
+   */
+  async amendIn(
+    m: EntityManager, principal: Principal, spec: WriteSpec, select: AmendSelection, change: (s: RecordState) => Values,
+    opts: SystemWriteOptions & { note?: Record<string, unknown> } = {},
+  ): Promise<RecordState[]> {
+    assertSystem(principal);
+    const rows: Record<string, unknown>[] = await m.query(
+      this.storedSql(spec, select.where, { order: select.orderBy, limit: select.limit, lock: 'skip' }), select.params);
+    const actor = opts.actor ?? principal.sub;
+    const changed = new Set<string>();
+    const after = rows.map((row) => {
+      const before = this.stateOf(spec, row);
+      const values = change(before);
+      for (const name of Object.keys(values)) changed.add(name);
+      return { before, after: { ...before, values: { ...before.values, ...values } } };
+    });
+    // Only the changed columns are written: the rest stays exactly as stored.
+    await this.updateRows(m, spec, after.map((a) => a.after), { actor, at: opts.at }, spec.fields.filter((f) => changed.has(f.name)));
+    await appendChanges(m, after.flatMap((a) => this.changeEntries(spec, actor, String(a.before.values[spec.key]), a.before, a.after, opts.note)));
+    return after.map((a) => a.after);
+  }
+
+  /**
+   * Appends the first change-log entries of a type's standing records that have none (stored
+   * before the change log existed), as the type logs a new record, oldest first. The change-log
+   * lock is taken before looking, so two instances starting at once cannot both append. Returns
+   * the number of entries appended.
+   */
+  async logUnlogged(principal: Principal, spec: WriteSpec, opts: SystemWriteOptions = {}): Promise<number> {
+    assertSystem(principal);
+    const actor = opts.actor ?? principal.sub;
+    return this.ds.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
+      const rows: Record<string, unknown>[] = await m.query(this.storedSql(spec,
+        `t.withdrawn_at IS NULL AND NOT EXISTS (SELECT 1 FROM change_log l WHERE l.record_type = $1 AND l.record_key = t.${keyColumn(spec)})`,
+        { order: spec.order.map((c) => `t.${c}`).join(', '), lock: false }), [spec.recordType]);
+      const entries = rows.flatMap((row) => {
+        const state = this.stateOf(spec, row);
+        return this.changeEntries(spec, actor, String(state.values[spec.key]), null, state);
+      });
+      await appendChanges(m, entries);
+      return entries.length;
+    });
   }
 
   private prepare(spec: WriteSpec, raw: unknown, index: number, opts: BatchOptions): Prepared {
@@ -279,8 +387,23 @@ export class RecordWriter {
     return { index, path, ...checkRecordInput(spec, raw, path, opts.fallbackOwner) };
   }
 
-  private async decideAndWrite(m: EntityManager, principal: Principal, spec: WriteSpec, prepared: readonly Prepared[]): Promise<RecordOutcome[]> {
-    const keyField = spec.fields.find((f) => f.name === spec.key)!;
+  /** Decides and writes prepared records in one transaction, run again after a concurrent writer's conflict. */
+  private async decided(principal: Principal, spec: WriteSpec, prepared: readonly Prepared[], stamp: Stamp, strict: boolean) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ds.transaction((m) => this.decideAndWrite(m, principal, spec, prepared, stamp, strict));
+      } catch (err) {
+        if (attempt < 3 && isRetryable(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** With `strict` (system loads), a rejected record fails the batch before anything is written. */
+  private async decideAndWrite(
+    m: EntityManager, principal: Principal, spec: WriteSpec, prepared: readonly Prepared[], stamp: Stamp, strict: boolean,
+  ): Promise<{ outcomes: RecordOutcome[]; written: RecordState[] }> {
+    const keyCol = keyColumn(spec);
     const keys = [...new Set(prepared.map((p) => p.key).filter((k): k is string => k !== null))];
     const usccs = spec.owner === 'enterprise'
       ? [...new Set(prepared.map((p) => p.values.uscc).filter((u): u is string => typeof u === 'string'))]
@@ -294,8 +417,8 @@ export class RecordWriter {
     // The stored versions, locked until commit so that no other writer decides against them meanwhile.
     const current = new Map<string, RecordState>();
     if (keys.length > 0) {
-      const rows: Record<string, unknown>[] = await m.query(this.storedSql(spec, `t.${keyField.column} = ANY($1::text[])`), [keys]);
-      for (const row of rows) current.set(String(row[keyField.column!]), this.stateOf(spec, row));
+      const rows: Record<string, unknown>[] = await m.query(this.storedSql(spec, `t.${keyCol} = ANY($1::text[])`), [keys]);
+      for (const row of rows) current.set(String(row[keyCol]), this.stateOf(spec, row));
     }
     const inDb = new Set(current.keys());
     const dirty = new Set<string>();
@@ -333,7 +456,7 @@ export class RecordWriter {
         continue;
       }
       const key = p.key;
-      const id = before?.id ?? randomUUID();
+      const id = before?.id ?? p.id ?? randomUUID();
       // An upsert is the source's current version: it stands, even where an older one was withdrawn.
       const after: RecordState = ent
         ? { id, values: p.values, owner, enterpriseId: ent.id, uscc: ent.uscc, enterpriseName: ent.name, withdrawnAt: null, withdrawalReason: null }
@@ -365,19 +488,26 @@ export class RecordWriter {
         status = cmp === 0 ? WriteStatus.UNCHANGED : WriteStatus.UPDATED;
       }
       if (status !== WriteStatus.UNCHANGED) {
-        entries.push(...this.changeEntries(spec, principal, key, before ?? null, after));
+        entries.push(...this.changeEntries(spec, stamp.actor, key, before ?? null, after));
         current.set(key, after);
         dirty.add(key);
       }
       outcomes.push({ index: p.index, key, status, code: null, problems: [] });
     }
 
+    if (strict) {
+      const rejected = outcomes.filter((o) => o.status === WriteStatus.REJECTED);
+      if (rejected.length > 0) {
+        throw new Error(`${spec.typeName}: ${rejected.length} of ${prepared.length} records rejected by the writer: `
+          + rejected.slice(0, 5).map((o) => `${o.key ?? `#${o.index}`} ${o.code} (${o.problems.map((x) => `${x.field}: ${x.message}`).join('; ')})`).join(' | '));
+      }
+    }
     const toInsert = [...dirty].filter((k) => !inDb.has(k)).map((k) => current.get(k)!);
     const toUpdate = [...dirty].filter((k) => inDb.has(k)).map((k) => current.get(k)!);
-    await this.insertRows(m, spec, toInsert);
-    await this.updateRows(m, spec, toUpdate);
+    await this.insertRows(m, spec, toInsert, stamp);
+    await this.updateRows(m, spec, toUpdate, stamp);
     await appendChanges(m, entries);
-    return outcomes;
+    return { outcomes, written: [...toInsert, ...toUpdate] };
   }
 
   /** A change the stored record cannot take, whatever the versions: it would move or change kind. */
@@ -398,13 +528,17 @@ export class RecordWriter {
 
   /**
    * Stored rows by a condition on alias `t`, locked until commit so that no other writer decides
-   * against them meanwhile (in id order, so two batches never wait on each other crosswise);
-   * records of an enterprise come with its USCC and name.
+   * against them meanwhile (in id order by default, so two batches never wait on each other
+   * crosswise; `skip` passes over rows another transaction holds); records of an enterprise come
+   * with its USCC and name.
    */
-  private storedSql(spec: WriteSpec, condition: string): string {
-    return spec.owner === 'enterprise'
-      ? `SELECT t.*, e.uscc AS __uscc, e.name AS __enterprise_name FROM ${spec.table} t JOIN enterprise e ON e.id = t.enterprise_id WHERE ${condition} ORDER BY t.id FOR UPDATE OF t`
-      : `SELECT t.* FROM ${spec.table} t WHERE ${condition} ORDER BY t.id FOR UPDATE`;
+  private storedSql(spec: WriteSpec, condition: string, o: { order?: string; limit?: number; lock?: 'wait' | 'skip' | false } = {}): string {
+    const owned = spec.owner === 'enterprise';
+    const from = owned
+      ? `SELECT t.*, e.uscc AS __uscc, e.name AS __enterprise_name FROM ${spec.table} t JOIN enterprise e ON e.id = t.enterprise_id`
+      : `SELECT t.* FROM ${spec.table} t`;
+    const lock = o.lock === false ? '' : ` FOR UPDATE${owned ? ' OF t' : ''}${o.lock === 'skip' ? ' SKIP LOCKED' : ''}`;
+    return `${from} WHERE ${condition} ORDER BY ${o.order ?? 't.id'}${o.limit !== undefined ? ` LIMIT ${o.limit}` : ''}${lock}`;
   }
 
   /** A stored row (from `storedSql`) as a record state. */
@@ -419,7 +553,7 @@ export class RecordWriter {
       id: String(row.id),
       values,
       owner: row.owner_jurisdiction as District,
-      enterpriseId: spec.owner === 'enterprise' ? String(row.enterprise_id) : String(row.id),
+      enterpriseId: child ? String(row.enterprise_id) : String(row.id),
       uscc,
       enterpriseName,
       withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at as string).toISOString() : null,
@@ -428,17 +562,17 @@ export class RecordWriter {
   }
 
   /** The change-log entries of one change; payloads hold the record's public fields as the change left it. */
-  private changeEntries(spec: WriteSpec, principal: Principal, key: string, before: RecordState | null, after: RecordState): ChangeEntry[] {
+  private changeEntries(spec: WriteSpec, actor: string, key: string, before: RecordState | null, after: RecordState, note?: Record<string, unknown>): ChangeEntry[] {
     const ops = spec.changeOps?.(before, after)
       ?? [{ op: !before ? 'INSERTED' : after.withdrawnAt && !before.withdrawnAt ? 'WITHDRAWN' : 'UPDATED', state: after }];
-    return ops.map(({ op, state }) => this.changeEntry(spec, principal, key, op, state));
+    return ops.map(({ op, state }) => this.changeEntry(spec, actor, key, op, state, note));
   }
 
-  private changeEntry(spec: WriteSpec, principal: Principal, key: string, op: string, after: RecordState): ChangeEntry {
+  private changeEntry(spec: WriteSpec, actor: string, key: string, op: string, after: RecordState, note?: Record<string, unknown>): ChangeEntry {
     const payload: Record<string, unknown> = {};
     for (const f of spec.fields) {
       if (f.personal || (!f.column && f.name !== 'uscc')) continue;
-      payload[f.name === 'asOf' ? 'sourceAsOf' : f.name] = after.values[f.name];
+      payload[f.outputName ?? f.name] = after.values[f.name];
     }
     Object.assign(payload, {
       uscc: after.uscc,
@@ -447,32 +581,46 @@ export class RecordWriter {
       withdrawnAt: after.withdrawnAt,
       withdrawalReason: after.withdrawalReason,
       ...spec.payload?.(after),
+      ...note,
     });
     return {
       recordType: spec.recordType, recordKey: key, op, ownerJurisdiction: after.owner, enterpriseId: after.enterpriseId,
-      uscc: after.uscc, actor: principal.sub, payload,
+      uscc: after.uscc, actor, payload,
     };
   }
 
-  /** The columns a write sets: id, owner, enterprise (for its records), then the fields'. */
-  private columns(spec: WriteSpec): Array<{ column: string; param: string; cast: string; value: (s: RecordState) => unknown }> {
-    const cols: Array<{ column: string; param: string; cast: string; value: (s: RecordState) => unknown }> = [
-      { column: 'id', param: 'uuid', cast: '', value: (s: RecordState) => s.id },
-      { column: 'owner_jurisdiction', param: 'text', cast: '', value: (s: RecordState) => s.owner },
-    ];
-    if (spec.owner === 'enterprise') cols.push({ column: 'enterprise_id', param: 'uuid', cast: '', value: (s) => s.enterpriseId });
-    for (const f of spec.fields) {
+  /**
+   * The columns a write sets: id, then owner, enterprise (for its records), the fields' and the
+   * withdrawal as the state has them (or only the fields `only` names), and with `at` the change time.
+   */
+  private columns(spec: WriteSpec, stamp: Stamp, only?: readonly RecordField[]): Column[] {
+    const cols: Column[] = [{ column: 'id', param: 'uuid', cast: '', value: (s) => s.id }];
+    if (!only) {
+      cols.push({ column: 'owner_jurisdiction', param: 'text', cast: '', value: (s) => s.owner });
+      if (spec.owner === 'enterprise') cols.push({ column: 'enterprise_id', param: 'uuid', cast: '', value: (s) => s.enterpriseId });
+    }
+    for (const f of only ?? spec.fields) {
       if (!f.column) continue;
       const t = sqlTypeOf(f.kind);
       cols.push({ column: f.column, param: t.param, cast: t.cast, value: (s) => toParam(f.kind, s.values[f.name]) });
     }
+    if (!only) {
+      cols.push(
+        { column: 'withdrawn_at', param: 'timestamptz', cast: '', value: (s) => s.withdrawnAt },
+        { column: 'withdrawal_reason', param: 'text', cast: '', value: (s) => s.withdrawalReason },
+      );
+    }
+    const at = stamp.at;
+    if (at !== undefined) cols.push({ column: 'updated_at', param: 'timestamptz', cast: '', value: () => at });
     return cols;
   }
 
   /** One INSERT for all new records: one array parameter per column, rows from `unnest`. */
-  private async insertRows(m: EntityManager, spec: WriteSpec, rows: readonly RecordState[]): Promise<void> {
+  private async insertRows(m: EntityManager, spec: WriteSpec, rows: readonly RecordState[], stamp: Stamp): Promise<void> {
     if (rows.length === 0) return;
-    const cols = this.columns(spec);
+    const cols = this.columns(spec, stamp);
+    const at = stamp.at;
+    if (at !== undefined) cols.push({ column: 'created_at', param: 'timestamptz', cast: '', value: () => at });
     await m.query(
       `INSERT INTO ${spec.table} (${cols.map((c) => `"${c.column}"`).join(', ')})
        SELECT ${cols.map((c, i) => `c${i}${c.cast}`).join(', ')}
@@ -481,21 +629,21 @@ export class RecordWriter {
     );
   }
 
-  /** One UPDATE for all changed records; an upsert with a newer version also lifts a withdrawal. */
-  private async updateRows(m: EntityManager, spec: WriteSpec, rows: readonly RecordState[]): Promise<void> {
+  /** One UPDATE for all changed records, the withdrawal as their state has it (an upsert with a newer version lifts one). */
+  private async updateRows(m: EntityManager, spec: WriteSpec, rows: readonly RecordState[], stamp: Stamp, only?: readonly RecordField[]): Promise<void> {
     if (rows.length === 0) return;
-    const cols = this.columns(spec);
+    const cols = this.columns(spec, stamp, only);
     const sets = cols.slice(1).map((c, i) => `"${c.column}" = u.c${i + 1}${c.cast}`);
     await m.query(
-      `UPDATE ${spec.table} t SET ${sets.join(', ')}, withdrawn_at = NULL, withdrawal_reason = NULL, updated_at = now()
+      `UPDATE ${spec.table} t SET ${sets.join(', ')}${stamp.at === undefined ? ', updated_at = now()' : ''}
        FROM unnest(${cols.map((c, i) => `$${i + 1}::${c.param}[]`).join(', ')}) AS u(${cols.map((_, i) => `c${i}`).join(', ')})
        WHERE t.id = u.c0`,
       cols.map((c) => rows.map((r) => c.value(r))),
     );
   }
 
-  private async assertNoStandingRecords(m: EntityManager, enterpriseId: string, uscc: string): Promise<void> {
-    const tables = (Object.keys(SPECS) as SpecName[]).filter((n) => n !== 'enterprise').map((n) => SPECS[n].table);
+  private async assertNoStandingRecords(m: EntityManager, tables: readonly string[], enterpriseId: string, uscc: string): Promise<void> {
+    if (tables.length === 0) return;
     const counts: Array<{ t: string; n: number }> = await m.query(
       tables.map((t) => `SELECT '${t}' AS t, count(*)::int AS n FROM ${t} WHERE enterprise_id = $1 AND withdrawn_at IS NULL`).join(' UNION ALL '),
       [enterpriseId],

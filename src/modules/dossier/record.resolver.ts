@@ -1,74 +1,80 @@
 import { DateResolver } from 'graphql-scalars';
-import { Arg, Args, ClassType, Ctx, Field, FieldResolver, Info, InputType, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ReadModel } from '../../read/model';
+import { Arg, Args, Ctx, Field, FieldResolver, Info, InputType, Query, Resolver, Root } from 'type-graphql';
 import { Jurisdiction } from '../../domain/jurisdictions';
 import type { HubContext } from '../../graphql/context';
-import { connectionType, PageArgs } from '../../graphql/pagination';
+import { PageArgs } from '../../graphql/pagination';
 import { UsccScalar } from '../../graphql/scalars';
-import { Enterprise } from '../enterprise/enterprise.entity';
-import { EnterpriseRecord } from './sourced-record';
+import { computedOutputs, DossierRecord, RecordField } from './record-declaration';
 
-export interface RecordResolverOptions<T extends EnterpriseRecord> {
-  /** The read engine's model of the type (its `<m>.record.ts`), read lazily: the models refer to each other. */
-  model: () => ReadModel;
-  type: ClassType<T>;
-  /** GraphQL type name, used for the connection and filter names. */
-  typeName: string;
-  /** Root field of the lookup by natural key, and its argument. */
-  single: string;
-  keyArg: string;
-  keyDescription: string;
-  /** Root field of the list. */
-  plural: string;
-  statusEnum: object;
-  statusName: string;
-  dateName: string;
+/** The GraphQL type of a key argument: a USCC is checked as one, any other key is a string. */
+export function keyArgType(r: DossierRecord) {
+  const key = r.inputs.find((f: RecordField) => f.name === r.key.field)!;
+  return key.kind === 'uscc' ? UsccScalar : String;
 }
 
 /**
- * Builds the thin resolver of one enterprise-owned record type: lookup by natural key, filtered
- * root list, and the `enterprise` field. Rules and SQL live in DossierService and the policy.
+ * The field resolvers of a type's computed outputs (its `enterprise`, an enterprise's record lists
+ * and credit status): the read engine has already built each into the record's JSON, under the
+ * field's name, or under its response key where the field takes arguments (two aliases may ask for
+ * different pages).
  */
-export function createRecordResolver<T extends EnterpriseRecord>(o: RecordResolverOptions<T>) {
-  @InputType(`${o.typeName}Filter`, { description: `Narrows the ${o.plural} list; all given conditions must hold.` })
+export function computedFieldResolver(r: DossierRecord): Function {
+  const cls = { [`${r.typeName}Computed`]: class {} }[`${r.typeName}Computed`];
+  for (const c of computedOutputs(r)) {
+    const read = c.paged
+      ? (root: Record<string, unknown>, _page: unknown, info: GraphQLResolveInfo) => root[info.path.key as string]
+      : (root: Record<string, unknown>) => root[c.name];
+    Object.defineProperty(cls.prototype, c.name, { value: read, writable: true, configurable: true });
+    Root()(cls.prototype, c.name, 0);
+    if (c.paged) {
+      Args(() => PageArgs)(cls.prototype, c.name, 1);
+      Info()(cls.prototype, c.name, 2);
+    }
+    FieldResolver(c.type, { nullable: c.nullable, description: c.description })(cls.prototype, c.name, Object.getOwnPropertyDescriptor(cls.prototype, c.name)!);
+  }
+  Resolver(() => r.type)(cls);
+  return cls;
+}
+
+/**
+ * The thin resolvers of one enterprise-owned record type: lookup by natural key, the filtered root
+ * list, and its computed fields. Rules and SQL live in DossierService, the read engine and the policy.
+ */
+export function createRecordResolver(r: DossierRecord): Function[] {
+  const f = r.filters!;
+  const statusEnum = r.inputs.find((x) => x.name === f.status)!.enum!;
+
+  @InputType(`${r.typeName}Filter`, { description: `Narrows the ${r.plural} list; all given conditions must hold.` })
   class Filter {
     @Field(() => Jurisdiction, { nullable: true, description: 'Owner district, or a province / ZONE for the districts it covers.' })
     jurisdiction?: Jurisdiction;
 
-    @Field(() => DateResolver, { nullable: true, description: `${o.dateName} on or after this date.` })
+    @Field(() => DateResolver, { nullable: true, description: `${f.dateLabel} on or after this date.` })
     from?: Date;
 
-    @Field(() => DateResolver, { nullable: true, description: `${o.dateName} on or before this date.` })
+    @Field(() => DateResolver, { nullable: true, description: `${f.dateLabel} on or before this date.` })
     to?: Date;
 
-    @Field(() => o.statusEnum, { nullable: true, description: `Only records with this ${o.statusName}.` })
+    @Field(() => statusEnum, { nullable: true, description: `Only records with this ${f.status}.` })
     status?: string;
 
     @Field(() => UsccScalar, { nullable: true, description: 'Only records of this enterprise.' })
     uscc?: string;
   }
 
-  const Connection = connectionType(o.type, o.typeName);
-
-  @Resolver(() => o.type)
+  @Resolver(() => r.type)
   class RecordResolver {
-    @Query(() => o.type, { name: o.single, nullable: true, description: `One ${o.typeName} by ${o.keyDescription}; null when there is none, FORBIDDEN when the policy hides it.` })
-    one(@Arg(o.keyArg, () => String) key: string, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<T | null> {
-      return ctx.services.dossier.get<T>(ctx, o.model(), key, info);
+    @Query(() => r.type, { name: r.typeName[0].toLowerCase() + r.typeName.slice(1), nullable: true, description: `One ${r.typeName} by ${r.key.describedAs}; null when there is none, FORBIDDEN when the policy hides it.` })
+    one(@Arg(r.key.field, () => keyArgType(r)) key: string, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<unknown> {
+      return ctx.services.dossier.get(ctx, r.model, key, info);
     }
 
-    @Query(() => Connection, { name: o.plural, description: `${o.typeName} records across enterprises, newest first, as far as the caller may see.` })
+    @Query(() => r.connection, { name: r.plural, description: `${r.typeName} records across enterprises, newest first, as far as the caller may see.` })
     list(@Arg('filter', () => Filter, { nullable: true }) filter: Filter | undefined, @Args() page: PageArgs, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo) {
-      return ctx.services.dossier.list(ctx, o.model(), filter ?? {}, page, info);
-    }
-
-    @FieldResolver(() => Enterprise, { nullable: true, description: 'The enterprise; null when the caller may not see it.' })
-    enterprise(@Root() record: T): Enterprise | null {
-      // Built by the read engine into the record's JSON.
-      return (record as unknown as { enterprise: Enterprise | null }).enterprise;
+      return ctx.services.dossier.list(ctx, r.model, filter ?? {}, page, info);
     }
   }
 
-  return { Resolver: RecordResolver, Connection };
+  return [RecordResolver, computedFieldResolver(r)];
 }

@@ -4,8 +4,10 @@ import { Column, CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } fr
 import { Jurisdiction } from '../../domain/jurisdictions';
 
 /**
- * Columns every shared record carries: its owner district (the policy's anchor), where it came
- * from (source system, record id and as-of time) and when the hub stored and last changed it.
+ * Columns a shared record kept as a TypeORM entity carries (a monitoring station): its owner
+ * district (the policy's anchor), where it came from (source system, record id and as-of time) and
+ * when the hub stored and last changed it. Dossier record types are declared instead
+ * (record-declaration.ts, SOURCED_FIELDS).
  */
 // Decorated so subclasses inherit the fields; never referenced, so it is not emitted in the schema.
 @ObjectType()
@@ -37,27 +39,4 @@ export abstract class SourcedRecord {
   @Field(() => DateTimeResolver)
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
-}
-
-/**
- * A dossier record that its source can withdraw (revoked or corrected at the source): the row is
- * kept with when and why, lists leave it out, and a lookup by key still finds it, so a partner
- * holding the key learns that it was withdrawn instead of meeting a silent null.
- */
-@ObjectType()
-export abstract class WithdrawableRecord extends SourcedRecord {
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the record was withdrawn at its source (revoked or corrected); null while it stands.' })
-  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true })
-  withdrawnAt: Date | null;
-
-  @Field(() => String, { nullable: true, description: 'Why the record was withdrawn, as its source stated it.' })
-  @Column({ name: 'withdrawal_reason', type: 'text', nullable: true })
-  withdrawalReason: string | null;
-}
-
-/** A dossier record that belongs to one enterprise. */
-@ObjectType()
-export abstract class EnterpriseRecord extends WithdrawableRecord {
-  @Column({ name: 'enterprise_id', type: 'uuid' })
-  enterpriseId: string;
 }

@@ -1,38 +1,34 @@
-import { COMPLAINT_WRITE } from '../complaint/complaint.inputs';
-import { CREDIT_WRITE } from '../credit/credit.inputs';
-import { EIA_WRITE } from '../eia/eia.inputs';
-import { ENTERPRISE_WRITE } from '../enterprise/enterprise.inputs';
-import { INSPECTION_WRITE } from '../inspection/inspection.inputs';
-import { PENALTY_SHUANGGONGSHI } from '../penalty/penalty.dialect';
-import { PENALTY_WRITE } from '../penalty/penalty.inputs';
-import { PERMIT_WRITE } from '../permit/permit.inputs';
+import { COMPLAINT } from '../complaint/complaint.record';
+import { CREDIT } from '../credit/credit.record';
+import { EIA } from '../eia/eia.record';
+import { ENTERPRISE } from '../enterprise/enterprise.record';
+import { INSPECTION } from '../inspection/inspection.record';
+import { PENALTY } from '../penalty/penalty.record';
+import { PERMIT } from '../permit/permit.record';
+import type { DossierRecord, RecordName } from './record-declaration';
 import type { ImportDialect } from './record-import';
 import type { WriteSpec } from './record-writer';
-import type { SpecName } from './specs';
 
-/** How each record type is written, by the same names as the read specs. */
-export const WRITE_SPECS: Record<SpecName, WriteSpec> = {
-  enterprise: ENTERPRISE_WRITE,
-  eia: EIA_WRITE,
-  permit: PERMIT_WRITE,
-  inspection: INSPECTION_WRITE,
-  penalty: PENALTY_WRITE,
-  complaint: COMPLAINT_WRITE,
-  credit: CREDIT_WRITE,
+/** The seven declared record types by name, the enterprise first (the others belong to one). */
+export const RECORDS: Readonly<Record<RecordName, DossierRecord>> = {
+  enterprise: ENTERPRISE,
+  eia: EIA,
+  permit: PERMIT,
+  inspection: INSPECTION,
+  penalty: PENALTY,
+  complaint: COMPLAINT,
+  credit: CREDIT,
 };
 
-/** The `--type` names of `npm run import`. */
-export const IMPORT_TYPES: Record<string, SpecName> = {
-  enterprises: 'enterprise',
-  'eia-approvals': 'eia',
-  permits: 'permit',
-  inspections: 'inspection',
-  penalties: 'penalty',
-  complaints: 'complaint',
-  'credit-records': 'credit',
-};
+const NAMES = Object.keys(RECORDS) as RecordName[];
+
+/** How each record type is written, from its declaration. */
+export const WRITE_SPECS = Object.fromEntries(NAMES.map((n) => [n, RECORDS[n].write])) as Record<RecordName, WriteSpec>;
+
+/** The `--type` names of `npm run import`: each type's list name in kebab case (`credit-records`). */
+export const IMPORT_TYPES: Record<string, RecordName> = Object.fromEntries(NAMES.map((n) => [RECORDS[n].plural.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), n]));
 
 /** Published column layouts an import accepts besides the hub's own names. */
-export const IMPORT_DIALECTS: Partial<Record<SpecName, ImportDialect>> = {
-  penalty: PENALTY_SHUANGGONGSHI,
-};
+export const IMPORT_DIALECTS: Partial<Record<RecordName, ImportDialect>> = Object.fromEntries(
+  NAMES.flatMap((n) => (RECORDS[n].importDialect ? [[n, RECORDS[n].importDialect]] : [])),
+);

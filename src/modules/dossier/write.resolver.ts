@@ -1,27 +1,12 @@
-import { GraphQLScalarType } from 'graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, ClassType, Ctx, Field, FieldResolver, Info, Int, Mutation, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Info, Int, Mutation, ObjectType, registerEnumType, Resolver, Root } from 'type-graphql';
 import { Jurisdiction } from '../../domain/jurisdictions';
 import type { HubContext } from '../../graphql/context';
-import { UsccScalar } from '../../graphql/scalars';
-import { Complaint } from '../complaint/complaint.entity';
-import { ComplaintInput } from '../complaint/complaint.inputs';
-import { CreditRecord } from '../credit/credit-record.entity';
-import { CreditRecordInput } from '../credit/credit.inputs';
-import { EiaApproval } from '../eia/eia.entity';
-import { EiaApprovalInput } from '../eia/eia.inputs';
-import { Enterprise } from '../enterprise/enterprise.entity';
-import { EnterpriseInput } from '../enterprise/enterprise.inputs';
-import { Inspection } from '../inspection/inspection.entity';
-import { InspectionInput } from '../inspection/inspection.inputs';
-import { Penalty } from '../penalty/penalty.entity';
-import { PenaltyInput } from '../penalty/penalty.inputs';
-import { Permit } from '../permit/permit.entity';
-import { PermitInput } from '../permit/permit.inputs';
+import type { DossierRecord, RecordNode } from './record-declaration';
 import { recordJsonScalar } from './record-fields';
-import { MAX_BATCH, RecordOutcome, WriteSpec, WriteStatus } from './record-writer';
-import { WRITE_SPECS } from './write-specs';
-import { RECORD_MODELS } from './record-models';
+import { keyArgType } from './record.resolver';
+import { MAX_BATCH, RecordOutcome, WriteStatus } from './record-writer';
+import { RECORDS } from './write-specs';
 
 registerEnumType(WriteStatus, {
   name: 'WriteStatus',
@@ -68,24 +53,16 @@ export class BatchWriteResult {
   results: RecordOutcome[];
 }
 
-interface WriteResolverOptions<T extends object> {
-  spec: WriteSpec;
-  entity: ClassType<T>;
-  input: ClassType;
-  /** The plural in `upsert<Plural>`. */
-  plural: string;
-  keyArg: string;
-  keyType?: GraphQLScalarType;
-}
-
 /**
  * The thin resolver of one record type's writes: upsert by natural key, batch upsert, withdraw.
- * Rule 6, the checks and the SQL are in RecordWriter; the per-type rules in `<m>.inputs.ts`.
+ * Rule 6, the checks and the SQL are in RecordWriter; the per-type rules in the type's declaration.
  */
-function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
-  const t = o.spec.typeName;
+function createWriteResolver(r: DossierRecord) {
+  const spec = r.write;
+  const t = spec.typeName;
+  const plural = r.plural[0].toUpperCase() + r.plural.slice(1);
   // Batches take their records as JSON, checked by the hub, so that one bad record cannot fail the others.
-  const batchRecord = recordJsonScalar(o.spec.inputName, o.spec.fields);
+  const batchRecord = recordJsonScalar(spec.inputName, spec.fields);
 
   @ObjectType(`${t}WriteResult`, { description: `The outcome of writing one ${t}.` })
   class WriteResult {
@@ -95,17 +72,17 @@ function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
     @Field({ description: 'The natural key written.' })
     key: string;
 
-    @Field(() => o.entity, { nullable: true, description: 'The record as stored, as the caller may read it; null when its read rights do not cover it.' })
-    record: T | null;
+    @Field(() => r.type, { nullable: true, description: 'The record as stored, as the caller may read it; null when its read rights do not cover it.' })
+    record: RecordNode | null;
   }
 
   /** The record after the write, read back through the read engine with the caller's rights and this field's selection. */
   @Resolver(() => WriteResult)
   class WriteResultResolver {
-    @FieldResolver(() => o.entity, { nullable: true })
-    async record(@Root() result: { key: string }, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<T | null> {
-      const found = await ctx.read.byKey(RECORD_MODELS[o.spec.name], result.key, info);
-      return found?.visible ? (found.node as T) : null;
+    @FieldResolver(() => r.type, { nullable: true })
+    async record(@Root() result: { key: string }, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<RecordNode | null> {
+      const found = await ctx.read.byKey(r.model, result.key, info);
+      return found?.visible ? found.node : null;
     }
   }
 
@@ -113,18 +90,18 @@ function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
   class WriteResolver {
     @Mutation(() => WriteResult, {
       name: `upsert${t}`,
-      description: `Inserts or replaces a ${t} by its ${o.spec.key}. Sending the same version again is UNCHANGED; a newer asOf replaces it; an older asOf, or the same asOf with other content, is CONFLICT. Only a DATA_STEWARD of the owner district writes (FORBIDDEN otherwise); every problem of the input comes back at once in extensions.problems.`,
+      description: `Inserts or replaces a ${t} by its ${spec.key}. Sending the same version again is UNCHANGED; a newer asOf replaces it; an older asOf, or the same asOf with other content, is CONFLICT. Only a DATA_STEWARD of the owner district writes (FORBIDDEN otherwise); every problem of the input comes back at once in extensions.problems.`,
     })
-    upsert(@Arg('input', () => o.input) input: object, @Ctx() ctx: HubContext) {
-      return ctx.services.writer.upsert(ctx, o.spec, input);
+    upsert(@Arg('input', () => r.input) input: object, @Ctx() ctx: HubContext) {
+      return ctx.services.writer.upsert(ctx, spec, input);
     }
 
     @Mutation(() => BatchWriteResult, {
-      name: `upsert${o.plural}`,
-      description: `Upserts up to ${MAX_BATCH} ${o.plural}, each accepted or rejected on its own (with its index and problems), whatever is wrong with it: a value of the wrong type, an unknown field or a null record is that record's problem, as the records are ${o.spec.inputName}JSON. The accepted ones commit together. The request body is at most 1 MB: records with long texts go in smaller batches, or through \`npm run import\`.`,
+      name: `upsert${plural}`,
+      description: `Upserts up to ${MAX_BATCH} ${plural}, each accepted or rejected on its own (with its index and problems), whatever is wrong with it: a value of the wrong type, an unknown field or a null record is that record's problem, as the records are ${spec.inputName}JSON. The accepted ones commit together. The request body is at most 1 MB: records with long texts go in smaller batches, or through \`npm run import\`.`,
     })
     upsertMany(@Arg('records', () => [batchRecord], { nullable: 'items' }) records: unknown[], @Ctx() ctx: HubContext) {
-      return ctx.services.writer.upsertMany(ctx, o.spec, records);
+      return ctx.services.writer.upsertMany(ctx, spec, records);
     }
 
     @Mutation(() => WriteResult, {
@@ -132,8 +109,8 @@ function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
       description: `Withdraws a ${t} revoked or corrected at its source: it is kept with the reason, left out of lists, and still found by key.`,
     })
     // Arguments are declared reason first because type-graphql lists them in reverse: the schema reads (key, reason).
-    withdraw(@Arg('reason', () => String) reason: string, @Arg(o.keyArg, () => o.keyType ?? String) key: string, @Ctx() ctx: HubContext) {
-      return ctx.services.writer.withdraw(ctx, o.spec, key, reason);
+    withdraw(@Arg('reason', () => String) reason: string, @Arg(spec.key, () => keyArgType(r)) key: string, @Ctx() ctx: HubContext) {
+      return ctx.services.writer.withdraw(ctx, spec, key, reason);
     }
   }
 
@@ -141,12 +118,4 @@ function createWriteResolver<T extends object>(o: WriteResolverOptions<T>) {
 }
 
 /** The write resolvers of the seven record types, for the schema's resolver list. */
-export const WRITE_RESOLVERS: Function[] = [
-  ...createWriteResolver({ spec: WRITE_SPECS.enterprise, entity: Enterprise, input: EnterpriseInput, plural: 'Enterprises', keyArg: 'uscc', keyType: UsccScalar }),
-  ...createWriteResolver({ spec: WRITE_SPECS.eia, entity: EiaApproval, input: EiaApprovalInput, plural: 'EiaApprovals', keyArg: 'approvalNo' }),
-  ...createWriteResolver({ spec: WRITE_SPECS.permit, entity: Permit, input: PermitInput, plural: 'Permits', keyArg: 'permitNo' }),
-  ...createWriteResolver({ spec: WRITE_SPECS.inspection, entity: Inspection, input: InspectionInput, plural: 'Inspections', keyArg: 'inspectionNo' }),
-  ...createWriteResolver({ spec: WRITE_SPECS.penalty, entity: Penalty, input: PenaltyInput, plural: 'Penalties', keyArg: 'decisionNo' }),
-  ...createWriteResolver({ spec: WRITE_SPECS.complaint, entity: Complaint, input: ComplaintInput, plural: 'Complaints', keyArg: 'ticketNo' }),
-  ...createWriteResolver({ spec: WRITE_SPECS.credit, entity: CreditRecord, input: CreditRecordInput, plural: 'CreditRecords', keyArg: 'recordNo' }),
-];
+export const WRITE_RESOLVERS: Function[] = Object.values(RECORDS).flatMap(createWriteResolver);

@@ -9,8 +9,8 @@ import type { HubContext } from '../../graphql/context';
 import { PageArgs, pageRequest } from '../../graphql/pagination';
 import type { GraphQLResolveInfo } from 'graphql';
 import { jurisdictionCondition } from '../dossier/dossier.service';
-import { ENTERPRISE_MODEL } from './enterprise.record';
-import { Enterprise } from './enterprise.entity';
+import type { RecordNode } from '../dossier/record-declaration';
+import { ENTERPRISE } from './enterprise.record';
 
 @InputType({ description: 'Narrows the enterprise list; all given conditions must hold.' })
 export class EnterpriseFilter {
@@ -33,12 +33,12 @@ export class EnterpriseFilter {
 /** Enterprise reads: the scoped list with its filters, and the lookup by USCC, both through the read engine. */
 export class EnterpriseService {
   /** One enterprise as `info`'s field selects it: null when there is none, FORBIDDEN (explained) when hidden. */
-  get(ctx: HubContext, uscc: string, info: GraphQLResolveInfo): Promise<Enterprise | null> {
-    return ctx.read.get(ENTERPRISE_MODEL, uscc, info) as Promise<Enterprise | null>;
+  get(ctx: HubContext, uscc: string, info: GraphQLResolveInfo): Promise<RecordNode | null> {
+    return ctx.read.get(ENTERPRISE.model, uscc, info);
   }
 
   list(ctx: HubContext, filter: EnterpriseFilter, args: PageArgs, info: GraphQLResolveInfo) {
-    const page = pageRequest(args, ENTERPRISE_MODEL.recordType, ['text']);
+    const page = pageRequest(args, ENTERPRISE.model.recordType, ENTERPRISE.model.order.columns.map((c) => c.kind));
     if (filter.nameContains !== undefined && (filter.nameContains.length === 0 || filter.nameContains.length > 100)) {
       throw badInput('filter.nameContains', 'must be 1 to 100 characters');
     }
@@ -48,7 +48,7 @@ export class EnterpriseService {
     if (filter.creditLevel !== undefined && !/^[A-Z]{1,8}$/.test(filter.creditLevel)) {
       throw badInput('filter.creditLevel', `must be a level code like GREEN or A, got "${filter.creditLevel}"`);
     }
-    return ctx.read.list(ENTERPRISE_MODEL, info, (q) => {
+    return ctx.read.list(ENTERPRISE.model, info, (q) => {
       const c = jurisdictionCondition(filter.jurisdiction, q);
       if (filter.nameContains) c.push(`t.name ILIKE ${q.p('%' + likeEscape(filter.nameContains) + '%')}`);
       if (filter.industryCode) c.push(`t.industry_code LIKE ${q.p(filter.industryCode + '%')}`);

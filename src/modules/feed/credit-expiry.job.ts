@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { RecordType } from '../../auth/policy';
 import { SYSTEM_PRINCIPAL } from '../../auth/principal';
 import type { Logger } from '../../logger';
-import { appendChanges, ChangeEntry } from '../changes/change-log';
-import { CreditFeedOp } from './credit-feed.types';
+import { CREDIT } from '../credit/credit.record';
+import { RecordWriter } from '../dossier/record-writer';
 
 /** Key of the transaction-level advisory lock that lets one hub instance at a time expire listings. */
 export const CREDIT_EXPIRY_LOCK = 72_120_002;
@@ -27,24 +26,16 @@ export function zoneToday(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-interface ExpiredRow {
-  id: string;
-  record_no: string;
-  owner_jurisdiction: string;
-  enterprise_id: string;
-  effective_on: string;
-  valid_until: string;
-  removed_on: string;
-  listing_reason: string | null;
-  listing_legal_basis: string | null;
-  issuer: string;
-  uscc: string;
-  enterprise_name: string;
+/** The calendar day after `day` (YYYY-MM-DD). */
+function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
  * Credit repair by expiry: a serious-dishonesty listing whose `valid_until` has passed is removed,
- * and the removal is a change the credit platform must see, so each one gets a REMOVED entry.
+ * and the removal is a change the credit platform must see, so each one gets a REMOVED entry. The
+ * job writes through RecordWriter as the system principal (an amendment: the source's version
+ * stays), so the entry is the one the credit type logs for a removal, with `removal: EXPIRED`.
  *
  * - `removed_on` is `valid_until + 1`, the first day the listing is no longer in force, not the day
  *   the job happened to run: the date is then the same whichever instance runs it and however late
@@ -53,47 +44,26 @@ interface ExpiredRow {
  *   `pg_try_advisory_xact_lock`: when another instance holds it, this run stops and leaves the work
  *   to that one. The transaction-level form works on PGlite's single connection too, where a
  *   session lock on a dedicated connection could not be had.
- * - `removed_on IS NULL` is checked again by the UPDATE itself, and rows another transaction has
- *   locked (a removal by decision in progress) are skipped until the next run, so a listing removed
- *   by decision meanwhile never gets a second REMOVED entry.
+ * - Due listings are locked as they are found, and rows another transaction has locked (a removal
+ *   by decision in progress) are skipped until the next run, so a listing removed by decision
+ *   meanwhile never gets a second REMOVED entry.
  */
 export async function expireListings(ds: DataSource, opts: { today?: string; batchSize?: number } = {}): Promise<ExpiryRun> {
   const today = opts.today ?? zoneToday();
   const batchSize = opts.batchSize ?? EXPIRY_BATCH;
   const run: ExpiryRun = { ran: false, expired: 0, batches: 0 };
+  const writer = new RecordWriter(ds);
   for (;;) {
     const n = await ds.transaction(async (m) => {
       const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [CREDIT_EXPIRY_LOCK]);
       if (!locked) return null;
-      const rows: ExpiredRow[] = await m.query(
-        `WITH due AS (
-           SELECT id FROM credit_record
-           WHERE kind = 'LISTING' AND removed_on IS NULL AND withdrawn_at IS NULL AND valid_until < $1::date
-           ORDER BY valid_until, id LIMIT $2 FOR UPDATE SKIP LOCKED
-         ), upd AS (
-           UPDATE credit_record c SET removed_on = c.valid_until + 1, updated_at = now()
-           FROM due WHERE c.id = due.id AND c.removed_on IS NULL
-           RETURNING c.id, c.record_no, c.owner_jurisdiction, c.enterprise_id, c.effective_on, c.valid_until, c.removed_on,
-                     c.listing_reason, c.listing_legal_basis, c.issuer
-         )
-         SELECT upd.*, e.uscc, e.name AS enterprise_name FROM upd JOIN enterprise e ON e.id = upd.enterprise_id
-         ORDER BY upd.valid_until, upd.record_no`,
-        [today, batchSize],
-      );
-      await appendChanges(m, rows.map((r): ChangeEntry => ({
-        recordType: RecordType.CREDIT_RECORD,
-        recordKey: r.record_no,
-        op: CreditFeedOp.REMOVED,
-        ownerJurisdiction: r.owner_jurisdiction,
-        enterpriseId: r.enterprise_id,
-        uscc: r.uscc,
-        actor: EXPIRY_ACTOR,
-        payload: {
-          kind: 'LISTING', removal: 'EXPIRED', reason: r.listing_reason, legalBasis: r.listing_legal_basis, decisionNo: r.record_no,
-          listedAt: r.effective_on, validUntil: r.valid_until, removedOn: r.removed_on, issuer: r.issuer, enterpriseName: r.enterprise_name,
-        },
-      })));
-      return rows.length;
+      const expired = await writer.amendIn(m, SYSTEM_PRINCIPAL, CREDIT.write, {
+        where: `t.kind = 'LISTING' AND t.removed_on IS NULL AND t.withdrawn_at IS NULL AND t.valid_until < $1::date`,
+        params: [today],
+        orderBy: 't.valid_until, t.record_no',
+        limit: batchSize,
+      }, (s) => ({ removedOn: dayAfter(s.values.validUntil as string) }), { actor: EXPIRY_ACTOR, note: { removal: 'EXPIRED' } });
+      return expired.length;
     });
     if (n === null) return run;
     run.ran = true;

@@ -3,7 +3,8 @@ import { DateResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { HubContext } from '../../graphql/context';
 import { Page, PageArgs } from '../../graphql/pagination';
-import { Enterprise } from '../enterprise/enterprise.entity';
+import type { RecordNode } from '../dossier/record-declaration';
+import { ENTERPRISE } from '../enterprise/enterprise.record';
 import { AqiReportKind, AssessmentPeriod } from './monitoring.codes';
 import { ObservationArgs, StationFilter } from './monitoring.inputs';
 import { AirQualityPeriod, MonitoringStationConnection, ObservationConnection, WaterQualityPeriod } from './monitoring.types';
@@ -63,8 +64,8 @@ export class MonitoringResolver {
     return ctx.services.monitoring.stationObservations(ctx, station, args, argPath(info));
   }
 
-  @FieldResolver(() => Enterprise, { nullable: true, description: 'The discharging enterprise of a pollution-source outlet; null otherwise or when the caller may not see it.' })
-  enterprise(@Root() station: MonitoringStation, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<Enterprise | null> {
+  @FieldResolver(() => ENTERPRISE.type, { nullable: true, description: 'The discharging enterprise of a pollution-source outlet; null otherwise or when the caller may not see it.' })
+  enterprise(@Root() station: MonitoringStation, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<RecordNode | null> {
     return ctx.services.monitoring.enterpriseOf(ctx, station, info);
   }
 }

@@ -8,8 +8,8 @@ import type { HubContext } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
 import { encodeCursor, Page, PageArgs, PageRequest, pageRequest } from '../../graphql/pagination';
 import { forbiddenRecord, jurisdictionCondition } from '../dossier/dossier.service';
-import type { Enterprise } from '../enterprise/enterprise.entity';
-import { ENTERPRISE_MODEL } from '../enterprise/enterprise.record';
+import type { RecordNode } from '../dossier/record-declaration';
+import { ENTERPRISE } from '../enterprise/enterprise.record';
 import type { GraphQLResolveInfo } from 'graphql';
 import { District, isDistrict } from '../../domain/jurisdictions';
 import { forbidden } from '../../graphql/errors';
@@ -188,10 +188,10 @@ export class MonitoringService {
   }
 
   /** The enterprise of a pollution-source outlet through the request's enterprise loader (null when hidden or none). */
-  async enterpriseOf(ctx: HubContext, station: MonitoringStation, info: GraphQLResolveInfo): Promise<Enterprise | null> {
+  async enterpriseOf(ctx: HubContext, station: MonitoringStation, info: GraphQLResolveInfo): Promise<RecordNode | null> {
     if (!station.enterpriseId) return null;
-    const found = await ctx.read.byKey(ENTERPRISE_MODEL, station.enterpriseId, info, 'id');
-    return found?.visible ? (found.node as unknown as Enterprise) : null;
+    const found = await ctx.read.byKey(ENTERPRISE.model, station.enterpriseId, info, 'id');
+    return found?.visible ? found.node : null;
   }
 
   /**

@@ -1,9 +1,7 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
-import type { Relation } from 'typeorm';
+import { Check, Column, Entity, Index, Unique } from 'typeorm';
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../graphql/scalars';
 import { SourcedRecord } from '../dossier/sourced-record';
-import { Enterprise } from '../enterprise/enterprise.entity';
 import { ControlLevel, StationKind, Waterbody, WaterClassCode } from './monitoring.codes';
 
 /**
@@ -69,10 +67,6 @@ export class MonitoringStation extends SourcedRecord {
   /** The discharging enterprise of a pollution-source outlet; shown through `enterprise`, which the policy scopes. */
   @Column({ name: 'enterprise_id', type: 'uuid', nullable: true })
   enterpriseId: string | null;
-
-  @ManyToOne(() => Enterprise, { onDelete: 'RESTRICT', nullable: true })
-  @JoinColumn({ name: 'enterprise_id' })
-  enterprise?: Relation<Enterprise>;
 
   /** HJ 212 device id (MN) of the point's data logger, when one is registered (migration Hj212Devices1796300000000). Not in the schema: it is half a credential. */
   @Column({ type: 'varchar', length: 24, nullable: true })

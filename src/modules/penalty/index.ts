@@ -1,10 +1,6 @@
-import { PENALTY_MODEL } from './penalty.record';
-import { PenaltyStatus } from '../../domain/codes';
 import { createRecordResolver } from '../dossier/record.resolver';
-import { Penalty } from './penalty.entity';
+import { PENALTY } from './penalty.record';
 
-export { Penalty };
-export const penalty = createRecordResolver({
-  model: () => PENALTY_MODEL, type: Penalty, typeName: 'Penalty', single: 'penalty', keyArg: 'decisionNo', keyDescription: 'decision document number',
-  plural: 'penalties', statusEnum: PenaltyStatus, statusName: 'status', dateName: 'Decision date',
-});
+export { PENALTY };
+/** The Penalty record type's root lookup and list and its `enterprise`, for the schema. */
+export const penaltyResolvers = createRecordResolver(PENALTY);

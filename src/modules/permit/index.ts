@@ -1,10 +1,6 @@
-import { PERMIT_MODEL } from './permit.record';
-import { PermitStatus } from '../../domain/codes';
 import { createRecordResolver } from '../dossier/record.resolver';
-import { Permit } from './permit.entity';
+import { PERMIT } from './permit.record';
 
-export { Permit };
-export const permit = createRecordResolver({
-  model: () => PERMIT_MODEL, type: Permit, typeName: 'Permit', single: 'permit', keyArg: 'permitNo', keyDescription: 'permit number',
-  plural: 'permits', statusEnum: PermitStatus, statusName: 'status', dateName: 'Issue date',
-});
+export { PERMIT };
+/** The Permit record type's root lookup and list and its `enterprise`, for the schema. */
+export const permitResolvers = createRecordResolver(PERMIT);
