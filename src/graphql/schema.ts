@@ -7,6 +7,7 @@ import { CatalogResolver } from '../modules/catalog';
 import { complaint } from '../modules/complaint';
 import { credit, CreditStatusResolver } from '../modules/credit';
 import { eia } from '../modules/eia';
+import { EnforcementResolver, registerEnforcementEnums } from '../modules/enforcement';
 import { EnterpriseResolver } from '../modules/enterprise';
 import { CreditFeedResolver } from '../modules/feed';
 import { inspection } from '../modules/inspection';
@@ -19,6 +20,7 @@ import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
 
 registerEnums();
+registerEnforcementEnums();
 
 export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
@@ -34,6 +36,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CreditStatusResolver,
   MonitoringResolver,
   StandardsResolver,
+  EnforcementResolver,
   CatalogResolver,
   CreditFeedResolver,
   ...WRITE_RESOLVERS,

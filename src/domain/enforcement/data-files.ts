@@ -96,7 +96,7 @@ const compiled = new Map<object, ValidateFunction>();
 
 /** Checks content against a JSON Schema, reporting each violation at its path. */
 export function schemaCheck(data: unknown, schema: object, report: Reporter): boolean {
-  ajv ??= new Ajv({ allErrors: true, strict: true });
+  ajv ??= new Ajv({ allErrors: true, strict: true, verbose: true });
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);

@@ -354,68 +354,70 @@ function hoursAndMinutes(ms: number): string {
 }
 
 function evaluateCondition(c: Condition, f: MinorViolationFacts, measures: Map<string, Decimal>): ConditionEvaluation {
+  const requirement = describeCondition(c, f.violationCode);
+  const result = (status: ConditionStatus, actual: string): ConditionEvaluation => ({ kind: c.kind, requirement, status, actual });
   switch (c.kind) {
     case 'FIRST_OFFENCE': {
-      const span = c.lookBackMonths % 12 === 0 ? `${c.lookBackMonths / 12} year(s)` : `${c.lookBackMonths} month(s)`;
-      const what = c.scope === 'SAME_VIOLATION' ? `no earlier ${f.violationCode}` : 'no earlier violation';
-      const requirement = `first offence: ${what} in the ${span} before ${f.occurredOn}`;
-      if (f.priorOffences == null) return { kind: c.kind, requirement, status: 'UNKNOWN', actual: 'priorOffences not given' };
+      if (f.priorOffences == null) return result('UNKNOWN', 'priorOffences not given');
       const windowStart = addMonths(f.occurredOn, -c.lookBackMonths);
       const counted = f.priorOffences.filter((p) => p.on >= windowStart && p.on < f.occurredOn && (c.scope === 'ANY_VIOLATION' || p.violationCode === f.violationCode));
-      if (counted.length === 0) return { kind: c.kind, requirement, status: 'MET', actual: `no counted offence from ${windowStart} to ${addDays(f.occurredOn, -1)}` };
+      if (counted.length === 0) return result('MET', `no counted offence from ${windowStart} to ${addDays(f.occurredOn, -1)}`);
       const shown = counted.map((p) => `${p.violationCode} on ${p.on}${p.firstOffenceUsed ? ' (first offence used)' : ''}`).join(', ');
-      return { kind: c.kind, requirement, status: 'NOT_MET', actual: `${counted.length} earlier: ${shown}` };
+      return result('NOT_MET', `${counted.length} earlier from ${windowStart} to ${addDays(f.occurredOn, -1)}: ${shown}`);
     }
     case 'CORRECTED_WITHIN': {
       const fromName = c.from === 'DISCOVERED' ? 'discovery' : 'the correction order';
-      const unitText = c.unit === 'SAME_DAY' ? `on the day of ${fromName}` : `within ${c.amount} ${c.unit === 'HOURS' ? 'hours' : c.unit === 'DAYS' ? 'days' : 'working days'} of ${fromName}`;
-      const requirement = `corrected ${unitText}`;
       const start = c.from === 'DISCOVERED' ? f.discoveredAt : f.correctionOrderedAt;
-      if (!start) return { kind: c.kind, requirement, status: 'UNKNOWN', actual: 'correctionOrderedAt not given' };
-      if (!f.correctedAt) return { kind: c.kind, requirement, status: 'UNKNOWN', actual: 'correctedAt not given (not corrected yet?)' };
+      if (!start) return result('UNKNOWN', 'correctionOrderedAt not given');
+      if (!f.correctedAt) return result('UNKNOWN', 'correctedAt not given (not corrected yet?)');
       const elapsed = f.correctedAt.getTime() - start.getTime();
       const [startDay, correctedDay] = [chinaDayOf(start), chinaDayOf(f.correctedAt)];
-      let met: boolean;
-      let actual: string;
-      if (c.unit === 'HOURS') {
-        met = elapsed <= c.amount * 3_600_000;
-        actual = `corrected ${hoursAndMinutes(elapsed)} after ${fromName}`;
-      } else if (c.unit === 'SAME_DAY') {
-        met = correctedDay === startDay;
-        actual = `${fromName} on ${startDay}, corrected on ${correctedDay}`;
-      } else {
-        let lastDay: string;
-        try {
-          lastDay = c.unit === 'DAYS' ? addDays(startDay, c.amount) : addWorkingDays(startDay, c.amount);
-        } catch (e) {
-          if (e instanceof CalendarCoverageError) throw err(c.from === 'DISCOVERED' ? 'discoveredAt' : 'correctionOrderedAt', 'OUTSIDE_CALENDAR', e.message);
-          throw e;
-        }
-        met = correctedDay <= lastDay;
-        actual = `${fromName} on ${startDay}, corrected on ${correctedDay}; the last day allowed is ${lastDay}`;
+      if (c.unit === 'HOURS') return result(elapsed <= c.amount * 3_600_000 ? 'MET' : 'NOT_MET', `corrected ${hoursAndMinutes(elapsed)} after ${fromName}`);
+      if (c.unit === 'SAME_DAY') return result(correctedDay === startDay ? 'MET' : 'NOT_MET', `${fromName} on ${startDay}, corrected on ${correctedDay}`);
+      let lastDay: string;
+      try {
+        lastDay = c.unit === 'DAYS' ? addDays(startDay, c.amount) : addWorkingDays(startDay, c.amount);
+      } catch (e) {
+        if (e instanceof CalendarCoverageError) throw err(c.from === 'DISCOVERED' ? 'discoveredAt' : 'correctionOrderedAt', 'OUTSIDE_CALENDAR', e.message);
+        throw e;
       }
-      return { kind: c.kind, requirement, status: met ? 'MET' : 'NOT_MET', actual };
+      return result(correctedDay <= lastDay ? 'MET' : 'NOT_MET', `${fromName} on ${startDay}, corrected on ${correctedDay}; the last day allowed is ${lastDay}`);
     }
-    case 'HARM_AT_MOST': {
-      const requirement = c.level === 'NONE' ? 'no harmful consequence' : 'harmful consequence at most minor';
-      if (f.harm == null) return { kind: c.kind, requirement, status: 'UNKNOWN', actual: 'harm not given' };
-      const met = HARM_ORDER.indexOf(f.harm) <= HARM_ORDER.indexOf(c.level);
-      return { kind: c.kind, requirement, status: met ? 'MET' : 'NOT_MET', actual: `harm ${f.harm}` };
-    }
+    case 'HARM_AT_MOST':
+      if (f.harm == null) return result('UNKNOWN', 'harm not given');
+      return result(HARM_ORDER.indexOf(f.harm) <= HARM_ORDER.indexOf(c.level) ? 'MET' : 'NOT_MET', `harm ${f.harm}`);
     case 'THRESHOLD': {
-      const requirement = `${c.measure} ${COMPARATOR_TEXT[c.comparator]} ${plain(c.value)}`;
       const v = measures.get(c.measure);
-      if (v === undefined) return { kind: c.kind, requirement, status: 'UNKNOWN', actual: `${c.measure} not given` };
+      if (v === undefined) return result('UNKNOWN', `${c.measure} not given`);
       const cmp = v.cmp(c.value);
       const met = { LT: cmp < 0, LTE: cmp <= 0, GT: cmp > 0, GTE: cmp >= 0, EQ: cmp === 0 }[c.comparator];
-      return { kind: c.kind, requirement, status: met ? 'MET' : 'NOT_MET', actual: `${c.measure} = ${plain(v)}` };
+      return result(met ? 'MET' : 'NOT_MET', `${c.measure} = ${plain(v)}`);
     }
     case 'NOT_DURING': {
-      const requirement = `not during ${c.circumstance}`;
-      if (f.circumstances == null) return { kind: c.kind, requirement, status: 'UNKNOWN', actual: 'circumstances not given' };
+      if (f.circumstances == null) return result('UNKNOWN', 'circumstances not given');
       const present = f.circumstances.includes(c.circumstance);
-      return { kind: c.kind, requirement, status: present ? 'NOT_MET' : 'MET', actual: present ? `${c.circumstance} in force` : `${c.circumstance} not in force` };
+      return result(present ? 'NOT_MET' : 'MET', present ? `${c.circumstance} in force` : `${c.circumstance} not in force`);
     }
+  }
+}
+
+/** A condition in words, for listing a rule ("corrected within 24 hours of discovery"). */
+export function describeCondition(c: Condition, violationCode: string): string {
+  switch (c.kind) {
+    case 'FIRST_OFFENCE': {
+      const span = c.lookBackMonths % 12 === 0 ? `${c.lookBackMonths / 12} year(s)` : `${c.lookBackMonths} month(s)`;
+      return `first offence: no earlier ${c.scope === 'SAME_VIOLATION' ? violationCode : 'violation'} in the ${span} before the violation`;
+    }
+    case 'CORRECTED_WITHIN': {
+      const fromName = c.from === 'DISCOVERED' ? 'discovery' : 'the correction order';
+      return c.unit === 'SAME_DAY' ? `corrected on the day of ${fromName}` : `corrected within ${c.amount} ${c.unit === 'HOURS' ? 'hours' : c.unit === 'DAYS' ? 'days' : 'working days'} of ${fromName}`;
+    }
+    case 'HARM_AT_MOST':
+      return c.level === 'NONE' ? 'no harmful consequence' : 'harmful consequence at most minor';
+    case 'THRESHOLD':
+      return `${c.measure} ${COMPARATOR_TEXT[c.comparator]} ${plain(c.value)}`;
+    case 'NOT_DURING':
+      return `not during ${c.circumstance}`;
   }
 }
 
