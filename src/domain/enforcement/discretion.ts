@@ -201,6 +201,7 @@ export function validateDiscretionFile(source: DataSource, report: Reporter): Di
   reportDuplicates(raw.entries.map((e, i) => ({ key: e.violationCode, at: ['entries', i, 'violationCode'] })), 'violationCode', rep);
 
   const entries: DiscretionEntry[] = [];
+  const sharedFactors = new Map<string, DiscretionFactor[] | undefined>();
   raw.entries.forEach((e, i) => {
     const at = (...p: DataPath): DataPath => ['entries', i, ...p];
     let rawFactors: RawFactor[] | undefined;
@@ -221,7 +222,10 @@ export function validateDiscretionFile(source: DataSource, report: Reporter): Di
       factorsAt = at('factors');
     }
     const range = checkRange(e.range, at('range'), rep);
-    const factors = checkFactors(e, rawFactors, factorsAt, rep);
+    // A shared factor set is checked once per method, so one mistake in it is reported once.
+    const key = e.factorSet === undefined ? undefined : `${e.factorSet}|${e.method}`;
+    const factors = key !== undefined && sharedFactors.has(key) ? sharedFactors.get(key) : checkFactors(e, rawFactors, factorsAt, rep);
+    if (key !== undefined) sharedFactors.set(key, factors);
     if (e.rounding) checkRounding(e.rounding, at('rounding'), rep);
 
     let bands: ScoreBand[] | undefined;

@@ -224,12 +224,13 @@ export function validateMinorViolationFile(source: DataSource, report: Reporter)
           return c.circumstance ? [{ kind: 'NOT_DURING', circumstance: c.circumstance }] : [];
       }
     });
-    const has = (k: Condition['kind']) => conditions.filter((c) => c.kind === k);
+    // Presence is judged on the conditions as written, so a malformed one is not also reported missing.
+    const has = (k: Condition['kind']) => it.conditions.filter((c) => c.kind === k);
     for (const k of ['FIRST_OFFENCE', 'CORRECTED_WITHIN', 'HARM_AT_MOST'] as const) {
       if (has(k).length > 1) rep(at('conditions'), `item ${it.itemNo}: more than one ${k} condition`);
     }
     if (has('CORRECTED_WITHIN').length === 0) rep(at('conditions'), `item ${it.itemNo}: both modes of 处罚法 art. 33 require prompt correction: add a CORRECTED_WITHIN condition`);
-    const harm = has('HARM_AT_MOST')[0] as Extract<Condition, { kind: 'HARM_AT_MOST' }> | undefined;
+    const harm = has('HARM_AT_MOST')[0];
     if (it.mode === 'MINOR_NO_HARM') {
       if (harm?.level !== 'NONE') rep(at('mode'), `item ${it.itemNo}: mode MINOR_NO_HARM (处罚法 art. 33 para. 1, no harmful consequence) needs a HARM_AT_MOST NONE condition`);
       if (has('FIRST_OFFENCE').length > 0) rep(at('mode'), `item ${it.itemNo}: a FIRST_OFFENCE condition makes this the first-offence mode: set mode FIRST_OFFENCE`);
