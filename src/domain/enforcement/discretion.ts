@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { parseDay } from '../calendar';
-import { CODE_TEXT, DataPath, DataSource, DAY_TEXT, DECIMAL_TEXT, checkDay, dottedPath, Reporter, reportDuplicates, schemaCheck, TEXT } from './data-files';
+import { CODE_TEXT, DataPath, DataSource, DAY_TEXT, DECIMAL_TEXT, checkDay, Reporter, reportDuplicates, schemaCheck, TEXT } from './data-files';
 import { Money, parseInputDecimal, plain, roundTo, RoundingMode, yuan } from './decimal';
 import { EnforcementInputError } from './errors';
 
@@ -613,6 +613,3 @@ export function computeDiscretion(sets: readonly DiscretionTableSet[], req: Disc
 function signed(v: Decimal): string {
   return v.isNegative() ? `− ${plain(v.abs())}` : `+ ${plain(v)}`;
 }
-
-/** `entries[2].range` — for messages that name a place in a file without a line. */
-export const describePath = dottedPath;
