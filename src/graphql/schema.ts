@@ -13,6 +13,7 @@ import { inspectionResolvers } from '../modules/inspection';
 import { penaltyResolvers } from '../modules/penalty';
 import { permitResolvers } from '../modules/permit';
 import { enterpriseResolvers } from '../modules/enterprise';
+import { EnforcementResolver, registerEnforcementEnums } from '../modules/enforcement';
 import { CreditFeedResolver } from '../modules/feed';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
@@ -21,6 +22,7 @@ import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
 
 registerEnums();
+registerEnforcementEnums();
 
 export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
@@ -36,6 +38,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CreditStatusResolver,
   MonitoringResolver,
   StandardsResolver,
+  EnforcementResolver,
   CatalogResolver,
   CreditFeedResolver,
   ...WRITE_RESOLVERS,

@@ -136,6 +136,70 @@ query ComputeAqi {
 `,
     },
     {
+      name: 'ComputeDiscretion',
+      query: `# The discretion ruler (裁量基准): the fine, its working, the table version and each factor's share.
+# The tables are ILLUSTRATIVE until the provinces' official ones are loaded; see discretionTables.
+
+query ComputeDiscretion {
+  computeDiscretion(input: {
+    violationCode: "AIR_LAW_99"
+    factors: [
+      { factor: "IMPACT", level: "MEDIUM" }
+      { factor: "DURATION", level: "MONTHS_3_TO_6" }
+      { factor: "HISTORY", level: "FIRST" }
+      { factor: "EXCEEDANCE", level: "HALF_TO_ONE", percent: "7" }
+    ]
+  }) {
+    fine tableVersion illustrative legalBasis legalMin legalMax percentSum capped
+    factors { factor level percent amount }
+    working
+  }
+  discretionTables(violationCode: "AIR_LAW_99") {
+    version method factors { code required levels { code percent percentMin percentMax } }
+  }
+}
+`,
+    },
+    {
+      name: 'EvaluateMinorViolation',
+      query: `# Does a minor-violation rule spare the party a penalty (处罚法 art. 33)? Each condition with the value compared.
+# The rules are EXAMPLES of the patterns of nearby lists, not the official YRD 2023 list.
+
+query EvaluateMinorViolation {
+  evaluateMinorViolation(input: {
+    violationCode: "AIR_LAW_99", conduct: "EXCEEDING_LIMIT"
+    occurredOn: "2026-03-01", discoveredAt: "2026-03-02T10:00:00+08:00", correctedAt: "2026-03-03T06:30:00+08:00"
+    harm: MINOR, priorOffences: [], circumstances: []
+    measures: [{ code: "POLLUTANTS_EXCEEDING", value: 1 }, { code: "EXCEEDANCE_PERCENT", value: "8.5" }]
+  }) {
+    outcome obligation educationRequired firstOffenceUsed explanation
+    applied { rule { listId itemNo description } conditions { kind requirement status actual } }
+  }
+}
+`,
+    },
+    {
+      name: 'StatutoryDeadlines',
+      query: `# Every statutory deadline a case's events start; working days follow the official calendar (holidays, 调休).
+
+query StatutoryDeadlines {
+  statutoryDeadlines(input: {
+    events: [
+      { event: "FILED", on: "2026-03-02" }
+      { event: "NOTICE_SERVED", on: "2026-09-30" }
+      { event: "DECISION_SERVED", on: "2026-09-20" }
+    ]
+    extensions: [{ timer: "DECISION", approval: "HEAD", days: 30 }]
+    suspensions: [{ timer: "DECISION", from: "2026-04-01", to: "2026-04-10" }]
+  }) {
+    calendar { firstDay lastDay source }
+    deadlines { timer { code name basis label dayType } startsOn dueOn rolledForward refusal working }
+    pending { timer { code } reason }
+  }
+}
+`,
+    },
+    {
       name: 'MonitoringStations',
       query: `# Surface-water sections with their latest observations (shared with every agency of the zone).
 

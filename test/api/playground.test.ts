@@ -4,7 +4,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { TokenVerifier } from '../../src/auth/principal';
 import { DEV_TOKEN_ROLES, PLAYGROUND_CSP, PlaygroundSettings } from '../../src/playground/playground';
-import { PLACEHOLDER_USCC } from '../../src/playground/examples';
+import { PLACEHOLDER_USCC, playgroundExamples } from '../../src/playground/examples';
 import { startTestHub, TestHub } from '../support/hub';
 
 /** The playground page over HTTP: self-contained, strict CSP, and a dev token only in development. */
@@ -57,7 +57,7 @@ describe('the playground page (test configuration: configured secret, no dev tok
     const s = settingsOf((await request(t.hub.app).get('/playground')).text);
     expect(s.devToken).toBe(false);
     expect(s.headers).toBe('');
-    expect(s.tabs).toHaveLength(8);
+    expect(s.tabs).toHaveLength(playgroundExamples(null).length);
     expect(s.tabs.every((tab) => tab.headers === '')).toBe(true);
     expect(JSON.parse(s.tabs[1].variables!)).toEqual({ uscc: PLACEHOLDER_USCC });
   });
