@@ -7,7 +7,7 @@ import { openConfiguredDb } from './db/open';
 import { hubSchema } from './graphql/schema';
 import { createLogger } from './logger';
 import { CATALOG_CACHE_TAG } from './cache/cache';
-import { catalogLoadChanged, defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from './modules/catalog';
+import { CatalogLoadResult, catalogLoadChanged, CatalogVersionError, defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from './modules/catalog';
 import { hasData, seedDemoData } from './seed/generator';
 import { seedMonitoringData } from './seed/monitoring';
 import { createHub } from './server';
@@ -39,8 +39,16 @@ async function main(): Promise<void> {
     await db.close();
     process.exit(1);
   }
-  const loaded = await loadIntoDatabase(db.ds, catalog);
-  log.info({ dir: catalogDir, ...loaded }, 'catalog loaded');
+  // A database that holds a newer catalog keeps it: this instance's files are older (another
+  // instance, or catalog:load, brought newer terms), and restoring them would undo that for all.
+  let loaded: CatalogLoadResult | null = null;
+  try {
+    loaded = await loadIntoDatabase(db.ds, catalog);
+    log.info({ dir: catalogDir, version: catalog.version, ...loaded }, 'catalog loaded');
+  } catch (err) {
+    if (!(err instanceof CatalogVersionError)) throw err;
+    log.warn({ dir: catalogDir, files: catalog.version, database: err.loadedVersion }, `catalog files not loaded: ${err.message}; serving the database's catalog`);
+  }
 
   if (db.kind === 'pglite' && config.demoEnterprises > 0 && !(await hasData(db.ds))) {
     log.info({ enterprises: config.demoEnterprises, seed: config.demoSeed }, 'empty embedded database: loading demo data');
@@ -57,9 +65,9 @@ async function main(): Promise<void> {
   const backfilled = await backfillCreditChanges(db.ds);
   if (backfilled) log.info({ entries: backfilled }, 'credit feed: first entries of unlogged credit records appended');
 
-  const hub = await createHub(config, db.ds, log);
+  const hub = await createHub(config, db.ds, log, { pglite: db.pglite });
   // A catalog that changed at this start retires what was cached from the old one (in Redis: for every instance).
-  if (catalogLoadChanged(loaded)) await hub.ops.cache.invalidate(CATALOG_CACHE_TAG);
+  if (loaded && catalogLoadChanged(loaded)) await hub.ops.cache.invalidate(CATALOG_CACHE_TAG);
   // HUB_HOST: loopback only in development and test, every interface in production (src/config.ts).
   await new Promise<void>((resolve) => hub.httpServer.listen(config.port, config.host, resolve));
   const address = hub.httpServer.address();

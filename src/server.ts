@@ -13,7 +13,10 @@ import { edgeOf, principalOf, requestContext } from './http/request-context';
 import { errorHandler, notFound } from './http/send-error';
 import { hubSchema } from './graphql/schema';
 import { jitExecutor } from './graphql/executor';
-import { catalogDcatHandler } from './modules/catalog';
+import { CATALOG_CHANNEL, catalogDcatHandler } from './modules/catalog';
+import { CATALOG_CACHE_TAG } from './cache/cache';
+import { createEventBus, EventBus } from './db/events';
+import type { PGlite } from '@electric-sql/pglite';
 import { creditFeedRouter } from './modules/feed';
 import { hj212Router } from './modules/ingest';
 import { playgroundRouter } from './playground/playground';
@@ -27,6 +30,8 @@ export interface Hub {
   apollo: ApolloServer<HubContext>;
   /** Cache, metrics, rate limiter and the other defences (src/http/operations.ts). */
   ops: Operations;
+  /** What instances on one database tell each other (src/db/events.ts). */
+  events: EventBus;
   stop(): Promise<void>;
 }
 
@@ -81,7 +86,7 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
  * handler (src/http/send-error.ts) writes every error body outside Apollo.
  * The caller owns the database and closes it after `stop()`.
  */
-export async function createHub(config: Config, ds: DataSource, log: Logger): Promise<Hub> {
+export async function createHub(config: Config, ds: DataSource, log: Logger, opts: { pglite?: PGlite } = {}): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -94,6 +99,24 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
   app.get('/metrics', ops.metricsHandler);
   const services = createServices(ds, ops.cache, { preparedStatements: config.preparedStatements });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
+  // What other instances tell this one (a catalog load, a record written): on the database the
+  // DataSource reads, so a test's clone listens on itself.
+  const events = createEventBus({
+    ds, pglite: opts.pglite, databaseUrl: (ds.options as { url?: string }).url,
+    log: (level, msg, data) => log[level](data ?? {}, msg),
+  });
+  // A catalog load anywhere: the new terms decide the next request here, and cached catalog answers retire.
+  const reloadCatalog = async () => {
+    try {
+      await services.catalog.refresh();
+      await ops.cache.invalidate(CATALOG_CACHE_TAG);
+      log.info({ rulesVersion: services.catalog.rulesVersion() }, 'catalog terms reloaded');
+    } catch (err) {
+      log.error({ err }, 'catalog terms could not be reloaded; the previous ones stay in force');
+    }
+  };
+  events.subscribe(CATALOG_CHANNEL, () => void reloadCatalog());
+  events.onReconnect(() => void reloadCatalog());
 
   const apollo = new ApolloServer<HubContext>({
     // Compiled execution (graphql-jit) through Apollo's executor hook, or graphql-js's interpreter.
@@ -154,10 +177,12 @@ export async function createHub(config: Config, ds: DataSource, log: Logger): Pr
     httpServer,
     apollo,
     ops,
+    events,
     stop: async () => {
       ops.stopping = true;
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await events.close();
       await ops.close();
     },
   };

@@ -7,6 +7,7 @@ import { Withdrawals1796200000000 } from '../../migrations/1796200000000-Withdra
 import { Hj212Devices1796300000000 } from '../../migrations/1796300000000-Hj212Devices';
 import { MaskFunctions1796400000000 } from '../../migrations/1796400000000-MaskFunctions';
 import { CatalogStatus1796500000000 } from '../../migrations/1796500000000-CatalogStatus';
+import { CatalogState1796600000000 } from '../../migrations/1796600000000-CatalogState';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   Hj212Devices1796300000000,
   MaskFunctions1796400000000,
   CatalogStatus1796500000000,
+  CatalogState1796600000000,
 ];

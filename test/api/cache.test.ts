@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger';
 import type { Catalog } from '../../src/modules/catalog';
 import { loadCatalogFiles, loadIntoDatabase } from '../../src/modules/catalog';
 import { createHub, Hub } from '../../src/server';
+import { newer } from '../support/catalog-copy';
 import { startTestHub, testConfig, TestHub } from '../support/hub';
 import { describeWithRedis, dropNamespace, TEST_REDIS_URL, uniqueNamespace } from '../support/redis';
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const h of hubs) await h.stop();
-  await loadIntoDatabase(t.db.ds, catalog);
+  await loadIntoDatabase(t.db.ds, newer(catalog));
   await t.close();
 });
 
@@ -109,14 +110,14 @@ describe('in memory', () => {
   test('a catalog load retires every cached catalog answer', async () => {
     const code = PUBLIC[0].code;
     expect((await t.gql(GET, { code })).statements).toBe(0); // cached by the first test
-    await loadIntoDatabase(t.db.ds, renamed(code, '改名后的资源'));
+    await loadIntoDatabase(t.db.ds, newer(renamed(code, '改名后的资源')));
     const after = await t.gql(GET, { code });
     expect(after.statements).toBeGreaterThanOrEqual(1);
     expect(after.body.data.catalogResource.name).toBe('改名后的资源');
     const list = await t.gql(LIST, { first: 500 });
     expect(list.statements).toBeGreaterThanOrEqual(1);
     expect(list.body.data.catalogResources.edges.find((e: { node: { code: string } }) => e.node.code === code).node.name).toBe('改名后的资源');
-    await loadIntoDatabase(t.db.ds, catalog);
+    await loadIntoDatabase(t.db.ds, newer(catalog));
     expect((await t.gql(GET, { code })).body.data.catalogResource.name).toBe(PUBLIC[0].name);
   });
 
@@ -207,9 +208,9 @@ describeWithRedis('shared through Redis', () => {
     const code = PUBLIC[2].code;
     await post(a, GET, { code });
     expect((await post(b, GET, { code })).statements).toBe(0);
-    await loadIntoDatabase(t.db.ds, renamed(code, '共享缓存测试'));
+    await loadIntoDatabase(t.db.ds, newer(renamed(code, '共享缓存测试')));
     expect((await post(a, GET, { code })).body.data.catalogResource.name).toBe('共享缓存测试');
     expect((await post(b, GET, { code })).body.data.catalogResource.name).toBe('共享缓存测试');
-    await loadIntoDatabase(t.db.ds, catalog);
+    await loadIntoDatabase(t.db.ds, newer(catalog));
   });
 });

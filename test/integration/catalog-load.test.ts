@@ -9,7 +9,7 @@ import { Catalog1795950000000 } from '../../migrations/1795950000000-Catalog';
 import { CatalogStatus1796500000000 } from '../../migrations/1796500000000-CatalogStatus';
 import { RecordType } from '../../src/auth/policy';
 import { cloneDatabase } from '../support/templates';
-import { CATALOG_DIR, copyCatalog, editCatalogFile, removeCatalogCopies } from '../support/catalog-copy';
+import { CATALOG_DIR, copyCatalog, editCatalogFile, newer, removeCatalogCopies } from '../support/catalog-copy';
 
 /*
  * Loading the catalog files into the database: idempotent, exact (removed resources go), all or
@@ -51,7 +51,7 @@ const real = load(CATALOG);
 describe('loading the catalog', () => {
   test('the template already holds the catalog: loading the same files again changes nothing', async () => {
     const before = await snapshotOfTables();
-    const r = await loadIntoDatabase(db.ds, real);
+    const r = await loadIntoDatabase(db.ds, newer(real));
     expect(r).toEqual({
       inserted: 0, updated: 0, deleted: 0, unchanged: real.resources.length,
       codes: { inserted: 0, updated: 0, deleted: 0, unchanged: expect.any(Number) },
@@ -65,7 +65,7 @@ describe('loading the catalog', () => {
   test('a changed file updates exactly that resource; a removed file deletes it', async () => {
     const dir = copyCatalog();
     editCatalogFile(dir, 'resources/surface-water-class.yaml', (t) => t.replace(/^name: .*$/m, 'name: 地表水断面水质类别月度评价结果'));
-    const changed = await loadIntoDatabase(db.ds, load(dir));
+    const changed = await loadIntoDatabase(db.ds, newer(load(dir)));
     expect(changed).toMatchObject({ inserted: 0, updated: 1, deleted: 0, unchanged: real.resources.length - 1 });
     expect(changed.codes).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
     const [row] = await db.ds.query(`SELECT name, search_text FROM catalog_resource WHERE code = '211002/0003'`);
@@ -77,23 +77,23 @@ describe('loading the catalog', () => {
     const removable = real.resources.find((r) => !r.recordType && !referenced.has(r.code))!;
     const file = fs.readdirSync(path.join(dir, 'resources')).find((f) => fs.readFileSync(path.join(dir, 'resources', f), 'utf8').includes(`code: ${removable.code}\n`))!;
     fs.rmSync(path.join(dir, 'resources', file));
-    const removed = await loadIntoDatabase(db.ds, load(dir));
+    const removed = await loadIntoDatabase(db.ds, newer(load(dir)));
     expect(removed).toMatchObject({ inserted: 0, updated: 0, deleted: 1, unchanged: real.resources.length - 1 });
     expect(await db.ds.query('SELECT code FROM catalog_resource WHERE code = $1', [removable.code])).toEqual([]);
 
     // Back to the real files: one inserted again, one updated back.
-    const restored = await loadIntoDatabase(db.ds, real);
+    const restored = await loadIntoDatabase(db.ds, newer(real));
     expect(restored).toMatchObject({ inserted: 1, updated: 1, deleted: 0, unchanged: real.resources.length - 2 });
   });
 
   test('a code table edit is counted under codes and shows in names at once', async () => {
     const dir = copyCatalog();
     editCatalogFile(dir, 'dimensions/functions.yaml', (t) => t.replace('name: 生态环境监测', 'name: 生态环境监测与评价'));
-    const r = await loadIntoDatabase(db.ds, load(dir));
+    const r = await loadIntoDatabase(db.ds, newer(load(dir)));
     expect(r).toMatchObject({ inserted: 0, updated: 0, deleted: 0, codes: { inserted: 0, updated: 1, deleted: 0 } });
     const [row] = await db.ds.query(`SELECT name FROM catalog_code WHERE table_name = 'functions' AND code = 'MONITORING'`);
     expect(row.name).toBe('生态环境监测与评价');
-    await loadIntoDatabase(db.ds, real);
+    await loadIntoDatabase(db.ds, newer(real));
   });
 
   test('all or nothing: a bad row midway leaves the previous catalog, and its sharing rules, intact', async () => {
@@ -110,7 +110,7 @@ describe('loading the catalog', () => {
         { ...real.resources[1], code: '211099/0001', publishedAt: '2026-02-30' },
       ],
     };
-    await expect(loadIntoDatabase(db.ds, broken)).rejects.toThrow(/date/i);
+    await expect(loadIntoDatabase(db.ds, newer(broken))).rejects.toThrow(/date/i);
     expect(await snapshotOfTables()).toEqual(before);
     const [{ name }] = await db.ds.query(`SELECT name FROM catalog_code WHERE table_name = 'functions' AND code = 'MONITORING'`);
     expect(name).toBe(real.dimensions.functions.find((f) => f.code === 'MONITORING')!.name);
@@ -121,7 +121,7 @@ describe('loading the catalog', () => {
   test('a database constraint guards what the files check: NOT_SHARED never open to the public', async () => {
     const notShared = real.resources.find((r) => r.sharing.type === 'NOT_SHARED')!;
     const bad: Catalog = { ...real, resources: real.resources.map((r) => (r === notShared ? { ...r, openToPublic: { open: true } } : r)) };
-    await expect(loadIntoDatabase(db.ds, bad)).rejects.toThrow(/ck_catalog_resource_not_shared_closed/);
+    await expect(loadIntoDatabase(db.ds, newer(bad))).rejects.toThrow(/ck_catalog_resource_not_shared_closed/);
   });
 });
 
@@ -148,10 +148,10 @@ describe('the sharing rules the policy reads', () => {
     const dir = copyCatalog();
     editCatalogFile(dir, 'resources/complaints-and-petitions.yaml', (t) => t.replace('purposes: [ ENFORCEMENT ]', 'purposes: [ ENFORCEMENT, EMERGENCY ]'));
     const version = service.rulesVersion();
-    await loadIntoDatabase(db.ds, load(dir));
+    await loadIntoDatabase(db.ds, newer(load(dir)));
     expect(service.rulesVersion()).toBeGreaterThan(version);
     expect(other.sharingRules().get(RecordType.COMPLAINT)!.purposes).toEqual(['ENFORCEMENT', 'EMERGENCY']);
-    await loadIntoDatabase(db.ds, real);
+    await loadIntoDatabase(db.ds, newer(real));
     expect(service.sharingRules().get(RecordType.COMPLAINT)!.purposes).toEqual(['ENFORCEMENT']);
   });
 
@@ -160,7 +160,7 @@ describe('the sharing rules the policy reads', () => {
     expect(service.sharingRules().get(RecordType.INSPECTION)!.sharingType).toBe('CONDITIONAL');
     await service.refresh();
     expect(service.sharingRules().get(RecordType.INSPECTION)).toMatchObject({ sharingType: 'UNCONDITIONAL', purposes: [] });
-    await loadIntoDatabase(db.ds, real);
+    await loadIntoDatabase(db.ds, newer(real));
     expect(service.sharingRules().get(RecordType.INSPECTION)!.sharingType).toBe('CONDITIONAL');
   });
 
@@ -186,7 +186,7 @@ describe('the migration', () => {
     } finally {
       await qr.release();
     }
-    expect(await loadIntoDatabase(db.ds, real)).toMatchObject({ inserted: real.resources.length, deleted: 0 });
+    expect(await loadIntoDatabase(db.ds, newer(real))).toMatchObject({ inserted: real.resources.length, deleted: 0 });
   });
 });
 

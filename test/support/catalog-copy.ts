@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Catalog } from '../../src/modules/catalog';
 
 /** The repository's catalog/ folder. */
 export const CATALOG_DIR = path.resolve(__dirname, '../../catalog');
@@ -26,4 +27,14 @@ export function editCatalogFile(dir: string, rel: string, change: (text: string)
 
 export function removeCatalogCopies(): void {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+let version = 1000;
+
+/**
+ * The catalog under a version newer than any loaded before it in this test file: a test that
+ * changes and reloads the catalog loads each change as a new version, as the files would say.
+ */
+export function newer(catalog: Catalog): Catalog {
+  return { ...catalog, version: ++version };
 }

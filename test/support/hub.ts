@@ -51,7 +51,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function startTestHub(template: TemplateName = 'demo', overrides: Record<string, string> = {}): Promise<TestHub> {
   const db = await cloneDatabase(template);
   const config = testConfig(overrides);
-  const hub = await createHub(config, db.ds, createLogger(config));
+  const hub = await createHub(config, db.ds, createLogger(config), { pglite: db.pglite });
   return {
     db,
     hub,

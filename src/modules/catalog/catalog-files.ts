@@ -24,6 +24,8 @@ export interface CatalogProblem {
 
 /** The catalog as validated, typed content: what the loader writes to the database. */
 export interface Catalog {
+  /** catalog.yaml's version: a load never replaces a newer catalog in the database. */
+  version: number;
   /** Version, source and effective date of each code table. */
   tables: Record<CodeTableName, TableHeader>;
   dimensions: {
@@ -187,6 +189,8 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
       tableFiles.set(base.slice(0, -5) as CodeTableName, abs);
     } else if (relToRoot.length === 2 && relToRoot[0] === 'resources') {
       resourceFiles.push(abs);
+    } else if (relToRoot.length === 1 && base === 'catalog.yaml') {
+      // read below
     } else {
       report(display(abs), 1, `unexpected YAML file: code tables are dimensions/{${CODE_TABLES.join(',')}}.yaml, resources are resources/<slug>.yaml`);
     }
@@ -197,6 +201,16 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
 
   // 2. Parse and validate each file on its own.
   const parse = (abs: string): Loaded<unknown> | undefined => parseYaml(abs, display(abs), report);
+  const versionFile = path.join(root, 'catalog.yaml');
+  let version = 0;
+  if (!fs.existsSync(versionFile)) {
+    report(display(versionFile), 0, 'catalog.yaml is missing: it gives the catalog\'s version (a whole number raised with every change)');
+  } else {
+    const v = parse(versionFile);
+    const raw = v && isRecord(v.data) ? v.data.version : undefined;
+    if (v && (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1)) report(v.src.rel, v.src.lineOf(['version']), `version must be a whole number from 1, got ${JSON.stringify(raw)}`);
+    else if (typeof raw === 'number') version = raw;
+  }
   const schemaCheck = (loaded: Loaded<unknown>, validate: ValidateFunction): boolean => {
     if (validate(loaded.data)) return true;
     for (const e of validate.errors ?? []) {
@@ -305,6 +319,7 @@ export function loadCatalogFiles(dir: string, opts: LoadCatalogOptions = {}): { 
 
   const entries = <T extends DimensionEntry>(t: CodeTableName): T[] => (tables.get(t)!.data.entries as T[]);
   const catalog: Catalog = {
+    version,
     tables: Object.fromEntries(CODE_TABLES.map((t) => {
       const { version, source, effectiveFrom } = tables.get(t)!.data;
       return [t, { version, source, effectiveFrom }];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { catalogVisibility, catalogVisibilityCondition } from '../../auth/catalog-visibility';
 import { Principal, Role } from '../../auth/principal';
@@ -201,6 +202,21 @@ function add(a: LoadCounts, b: Partial<LoadCounts>): LoadCounts {
 
 const ZERO: LoadCounts = { inserted: 0, updated: 0, deleted: 0, unchanged: 0 };
 
+/** The channel a catalog load notifies every hub on (src/db/events.ts). */
+export const CATALOG_CHANNEL = 'eco_hub_catalog';
+
+/** A load refused because the database holds a newer catalog, or another under the same version. */
+export class CatalogVersionError extends Error {
+  constructor(message: string, readonly loadedVersion: number) {
+    super(message);
+    this.name = 'CatalogVersionError';
+  }
+}
+
+function catalogLoadChangedCounts(r: CatalogLoadResult): boolean {
+  return r.inserted + r.updated + r.deleted + r.codes.inserted + r.codes.updated + r.codes.deleted > 0;
+}
+
 /**
  * Makes the database hold exactly the given (validated) catalog, in one transaction: running it
  * again with the same files writes nothing, a resource removed from the files is deleted, and a
@@ -227,14 +243,34 @@ export async function loadIntoDatabase(ds: DataSource, catalog: Catalog): Promis
   };
   const resources: TableSync = { table: 'catalog_resource', key: ['code'], columns: RESOURCE_COLUMNS, rows: resourceRows(catalog) };
 
+  const hash = createHash('sha256').update(JSON.stringify(catalog)).digest('hex');
   const { result, snapshot } = await ds.transaction(async (em) => {
     await em.query(`SELECT pg_advisory_xact_lock(${LOAD_LOCK})`);
+    // Which copy is the truth: the newest version loaded. Older files never replace it (an
+    // instance restarted with old files would restore old terms for every instance), and one
+    // version has one content.
+    const [state] = await em.query('SELECT version, content_hash FROM catalog_state WHERE id = 1');
+    if (state && state.version > catalog.version) {
+      throw new CatalogVersionError(`the database holds catalog version ${state.version}, newer than these files' version ${catalog.version}; nothing was loaded (update the files)`, state.version);
+    }
+    if (state && state.version === catalog.version && state.content_hash !== hash) {
+      throw new CatalogVersionError(`catalog version ${catalog.version} is already loaded with other content; raise version in catalog.yaml to load these files`, state.version);
+    }
     let codeCounts = ZERO;
     // Providers before resources (resources reference them), resources deleted before providers.
     for (const t of [codeTables, codes, providers, purposes]) codeCounts = add(codeCounts, await upsertRows(em, t));
     const resourceCounts = add({ ...ZERO, deleted: await deleteOthers(em, resources) }, await upsertRows(em, resources));
     for (const t of [providers, codes, codeTables, purposes]) codeCounts = add(codeCounts, { deleted: await deleteOthers(em, t) });
-    return { result: { ...resourceCounts, codes: codeCounts }, snapshot: await readSnapshot(em) };
+    const counts = { ...resourceCounts, codes: codeCounts };
+    if (!state || state.version !== catalog.version) {
+      await em.query(`INSERT INTO catalog_state (id, version, content_hash, loaded_at) VALUES (1, $1, $2, now())
+        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, content_hash = EXCLUDED.content_hash, loaded_at = EXCLUDED.loaded_at`, [catalog.version, hash]);
+    }
+    // Every instance on this database reloads its terms when the load commits (src/db/events.ts).
+    if (catalogLoadChangedCounts(counts) || !state || state.version !== catalog.version) {
+      await em.query('SELECT pg_notify($1, $2)', [CATALOG_CHANNEL, JSON.stringify({ version: catalog.version })]);
+    }
+    return { result: counts, snapshot: await readSnapshot(em) };
   });
   // Published only once committed: a rolled-back load leaves the rules as they were.
   snapshots.set(ds, { ...snapshot, version: ++snapshotVersion });

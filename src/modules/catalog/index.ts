@@ -4,7 +4,7 @@ export type { DossierRecordType, SharingType } from './catalog.schema';
 export { CATALOG_ENTITIES } from './catalog.entity';
 export { CatalogFilter } from './catalog.inputs';
 export { CatalogResolver } from './catalog.resolver';
-export { CatalogService, loadIntoDatabase } from './catalog.service';
+export { CATALOG_CHANNEL, CatalogService, CatalogVersionError, loadIntoDatabase } from './catalog.service';
 export { CachedCatalogService, catalogLoadChanged } from './cached-catalog.service';
 export type { CatalogLoadResult, CatalogReadContext, CatalogSharingRule, LoadCounts } from './catalog.service';
 export { CatalogSharingType } from './catalog.codes';
