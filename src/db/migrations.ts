@@ -8,6 +8,7 @@ import { Hj212Devices1796300000000 } from '../../migrations/1796300000000-Hj212D
 import { MaskFunctions1796400000000 } from '../../migrations/1796400000000-MaskFunctions';
 import { CatalogStatus1796500000000 } from '../../migrations/1796500000000-CatalogStatus';
 import { CatalogState1796600000000 } from '../../migrations/1796600000000-CatalogState';
+import { AuditKeys1796700000000 } from '../../migrations/1796700000000-AuditKeys';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   MaskFunctions1796400000000,
   CatalogStatus1796500000000,
   CatalogState1796600000000,
+  AuditKeys1796700000000,
 ];

@@ -156,7 +156,7 @@ export class Compiler {
   private level(model: ReadModel, sel: Selection, path: string, rowsSql: (cols: string) => string, released: (alias: string) => string): { rows: string; ref: LevelRef; fields: FieldSql[]; keys: string[] } {
     const rows = this.name('l');
     const ref: LevelRef = { rows, model, released };
-    const columns = new Set<string>(['id', model.ownerColumn, model.key.column, ...model.order.columns.map((c) => c.column)]);
+    const columns = new Set<string>(['id', model.ownerColumn, model.key.column, ...model.order.columns.map((c) => c.column), ...(model.enterpriseColumn ? [model.enterpriseColumn] : [])]);
     const fieldSql: FieldSql[] = [];
     const keys: string[] = [];
     // Children are compiled after the rows CTE is declared, so reserve its place.
@@ -193,7 +193,12 @@ export class Compiler {
     };
     visit(model.outputs, sel);
     const masked = conds.length ? conds.join(' OR ') : 'false';
-    this.audit(model.recordType, `SELECT $TYPE AS t, r.${model.ownerColumn} AS o, (${masked}) AS m, false AS d FROM ${ref.rows} r WHERE ${ref.released('r')}`);
+    this.audit(model.recordType, `SELECT $TYPE AS t, r.${model.ownerColumn} AS o, (${masked}) AS m, false AS d, ${this.auditKeys(model, 'r')} FROM ${ref.rows} r WHERE ${ref.released('r')}`);
+  }
+
+  /** The record's natural key and the enterprise it is about, as the audit rows keep them (`k`, `e`). */
+  private auditKeys(model: ReadModel, a: string): string {
+    return `${a}.${model.key.column}::text AS k, ${model.enterpriseColumn ? `${a}.${model.enterpriseColumn}` : 'NULL::uuid'} AS e`;
   }
 
   /** A row condition as SQL on alias `a`. */
@@ -360,7 +365,7 @@ export class Compiler {
     const keys = this.q.p(source.keys);
     const lv = this.level(model, sel, path, (cols) => `SELECT ${cols}, ${this.scope(model.recordType, 't')} AS __v
       FROM ${model.table} t WHERE t.${source.column} = ANY(${keys}::${source.keyType}[])`, (a) => `${a}.__v`);
-    this.audit(model.recordType, `SELECT $TYPE AS t, r.${model.ownerColumn} AS o, false AS m, true AS d FROM ${lv.rows} r WHERE NOT r.__v`);
+    this.audit(model.recordType, `SELECT $TYPE AS t, r.${model.ownerColumn} AS o, false AS m, true AS d, ${this.auditKeys(model, 'r')} FROM ${lv.rows} r WHERE NOT r.__v`);
     const g = this.name('g');
     this.addCte(g, `SELECT r.${source.column}::text AS __k, r.__v, r.${model.ownerColumn} AS __o,
       CASE WHEN r.__v THEN ${this.nodeJson(lv.keys, lv.fields)} END AS j FROM ${lv.rows} r ${lv.fields.flatMap((x) => x.joins).join(' ')}`);
@@ -383,8 +388,9 @@ export class Compiler {
     const a = this.cx.audit;
     if (a && this.auditRows.length) {
       const stamp = [a.requestId, a.sub, a.org, a.jurisdiction, a.purpose, a.operationName?.slice(0, 128) ?? null].map((v) => this.q.p(v));
-      ctes.push(`__audit AS (INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied)
-        SELECT ${stamp.join(', ')}, a.t, a.o, (count(*) FILTER (WHERE NOT a.d))::int, bool_or(a.m), bool_or(a.d)
+      ctes.push(`__audit AS (INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys, enterprise_ids)
+        SELECT ${stamp.join(', ')}, a.t, a.o, (count(*) FILTER (WHERE NOT a.d))::int, bool_or(a.m), bool_or(a.d),
+          coalesce(array_agg(DISTINCT a.k) FILTER (WHERE a.k IS NOT NULL), '{}'), coalesce(array_agg(DISTINCT a.e) FILTER (WHERE a.e IS NOT NULL), '{}')
         FROM (${this.auditRows.join(' UNION ALL ')}) a GROUP BY a.t, a.o RETURNING 1)`);
     }
     const masks = [...this.maskFlags].map(([report, m]) => [`${report}|${m.rule}`, `coalesce(${m.conditions.join(' OR ')}, false)`] as [string, string]);

@@ -86,6 +86,8 @@ export interface ReadModel {
   filters: { dateColumn?: string; dateKind?: 'date' | 'timestamptz'; statusColumn?: string };
   /** Output fields by GraphQL field name. */
   outputs: ReadonlyMap<string, Output>;
+  /** The column naming the enterprise a record is about (its own `id` for an enterprise): the audit log keeps it, so an owner can ask who read a firm's dossier. */
+  enterpriseColumn?: string;
 }
 
 export interface ModelDeclaration extends Omit<ReadModel, 'outputs' | 'ownerColumn' | 'withdrawable'> {

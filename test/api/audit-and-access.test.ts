@@ -51,6 +51,34 @@ describe('audit log', () => {
     expect(await eventsOf('req-audit-3')).toEqual([]);
   });
 
+  test('by key: the owner\'s auditor finds who read one complaint, and who read one enterprise\'s dossier, with org and purpose', async () => {
+    const ticket = data.QINGPU.complaint.ticketNo;
+    const uscc = data.QINGPU.enterprise.uscc;
+    // A Qingpu handler reads the complaint; a Wujiang reader asks for it and is refused; a Jiashan reader reads the enterprise and its penalties.
+    await t.gql('query($k: String!) { complaint(ticketNo: $k) { ticketNo } }', { k: ticket }, { token: await t.token('QINGPU', ['DOSSIER_READER', 'COMPLAINT_HANDLER'], { sub: 'qp-handler' }), headers: { 'x-request-id': 'req-key-1' } });
+    await t.gql('query($k: String!) { complaint(ticketNo: $k) { ticketNo } }', { k: ticket }, { token: await t.token('WUJIANG', ['DOSSIER_READER'], { sub: 'wj-curious' }), headers: { 'x-request-id': 'req-key-2' } });
+    await t.gql('query($u: USCC!) { enterprise(uscc: $u) { name penalties { edges { node { decisionNo } } } } }', { u: uscc },
+      { token: await t.token('JIASHAN', ['DOSSIER_READER'], { sub: 'js-reader', org: 'JIASHAN-EEB' }), purpose: 'PERMITTING', headers: { 'x-request-id': 'req-key-3' } });
+    const q = `query($f: AuditFilter) { auditEvents(filter: $f, first: 100) { totalCount edges { node { requestId sub org purpose resourceType recordKeys recordCount denied } } } }`;
+    const auditor = await t.token('QINGPU', ['AUDITOR']);
+    const byTicket = await t.gql(q, { f: { recordType: 'COMPLAINT', key: ticket } }, { token: auditor });
+    expect(byTicket.body.errors).toBeUndefined();
+    const readers = byTicket.body.data.auditEvents.edges.map((e: any) => e.node).filter((n: any) => ['req-key-1', 'req-key-2'].includes(n.requestId));
+    expect(readers.map((n: any) => [n.sub, n.recordCount, n.denied, n.recordKeys])).toEqual([['wj-curious', 0, true, [ticket]], ['qp-handler', 1, false, [ticket]]]);
+    const byFirm = await t.gql(q, { f: { uscc } }, { token: auditor });
+    const dossier = byFirm.body.data.auditEvents.edges.map((e: any) => e.node).filter((n: any) => n.requestId === 'req-key-3');
+    expect(dossier.map((n: any) => [n.resourceType, n.org, n.purpose]).sort()).toEqual([['ENTERPRISE', 'JIASHAN-EEB', 'PERMITTING'], ['PENALTY', 'JIASHAN-EEB', 'PERMITTING']]);
+    expect(dossier.find((n: any) => n.resourceType === 'ENTERPRISE').recordKeys).toEqual([uscc]);
+    expect(dossier.find((n: any) => n.resourceType === 'PENALTY').recordKeys).toContain(data.QINGPU.penalty.decisionNo);
+    // Another district's auditor does not see Qingpu's events; an unknown enterprise finds nothing; a bad key is refused.
+    const other = await t.gql(q, { f: { key: ticket } }, { token: await t.token('WUJIANG', ['AUDITOR']) });
+    expect(other.body.data.auditEvents.totalCount).toBe(0);
+    const none = await t.gql(q, { f: { uscc: '91350100M000100Y43' } }, { token: auditor });
+    expect(none.body.data.auditEvents.totalCount).toBe(0);
+    const bad = await t.gql(q, { f: { key: '' } }, { token: auditor });
+    expect(bad.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.key' });
+  });
+
   test('each owner district\'s auditors see who read its data; provinces their district; ZONE all', async () => {
     const q = `query($f: AuditFilter) { auditEvents(filter: $f, first: 500) { totalCount edges { node { ownerJurisdiction resourceType recordCount sub } } } }`;
     for (const [who, expected] of [['QINGPU', ['QINGPU']], ['SHANGHAI', ['QINGPU']], ['JIASHAN', ['JIASHAN']], ['ZONE', ['JIASHAN', 'QINGPU', 'WUJIANG']]] as const) {

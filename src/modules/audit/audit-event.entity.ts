@@ -63,4 +63,8 @@ export class AuditEvent {
   @Field({ description: 'The reader asked for a record of this owner that the policy hid.' })
   @Column({ type: 'boolean' })
   denied: boolean;
+
+  @Field(() => [String], { description: 'Natural keys of the records released or refused (a decision number, a ticket number, a station code, a USCC).' })
+  @Column({ name: 'record_keys', type: 'text', array: true, default: () => "'{}'" })
+  recordKeys: string[];
 }

@@ -7,6 +7,7 @@ import { SqlParams } from '../../db/sql';
 import { Jurisdiction, districtsCoveredBy } from '../../domain/jurisdictions';
 import { badInput, forbidden } from '../../graphql/errors';
 import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { UsccScalar } from '../../graphql/scalars';
 import { AuditEvent } from './audit-event.entity';
 import { AuditTrail } from './audit-trail';
 
@@ -20,6 +21,15 @@ export class AuditFilter {
 
   @Field(() => DateTimeResolver, { nullable: true }) from?: Date;
   @Field(() => DateTimeResolver, { nullable: true }) to?: Date;
+
+  @Field(() => String, { nullable: true, description: 'Only reads of this resource type (PENALTY, COMPLAINT, MONITORING, OBSERVATION, …).' })
+  recordType?: string;
+
+  @Field(() => String, { nullable: true, description: 'Only reads that released or refused the record with this natural key (a decision number, a ticket number, a station code, a USCC).' })
+  key?: string;
+
+  @Field(() => UsccScalar, { nullable: true, description: 'Only reads of this enterprise\'s dossier: its own record and every record about it.' })
+  uscc?: string;
 }
 
 /** Who is reading, for the audit line. */
@@ -48,10 +58,10 @@ export class AuditService {
     const q = new SqlParams();
     const rows = entries.map((e) => `(${[
       q.p(req.requestId), q.p(p.sub), q.p(p.org), q.p(p.jurisdiction), q.p(req.purpose), q.p(req.operationName?.slice(0, 128) ?? null),
-      q.p(e.resourceType), q.p(e.owner), q.p(e.count), q.p(e.masked), q.p(e.denied),
+      q.p(e.resourceType), q.p(e.owner), q.p(e.count), q.p(e.masked), q.p(e.denied), `${q.p([...e.keys])}::text[]`,
     ].join(', ')})`);
     await this.ds.query(
-      `INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied)
+      `INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys)
        VALUES ${rows.join(', ')}`,
       q.values,
     );
@@ -70,6 +80,19 @@ export class AuditService {
     if (filter.readerJurisdiction) where.push(`jurisdiction = ${q.p(filter.readerJurisdiction)}`);
     if (filter.from) where.push(`at >= ${q.p(filter.from)}`);
     if (filter.to) where.push(`at <= ${q.p(filter.to)}`);
+    if (filter.recordType !== undefined) {
+      if (!/^[A-Z_]{1,32}$/.test(filter.recordType)) throw badInput('filter.recordType', `must be a resource type like PENALTY or OBSERVATION, got "${filter.recordType}"`);
+      where.push(`resource_type = ${q.p(filter.recordType)}`);
+    }
+    if (filter.key !== undefined) {
+      if (filter.key.length === 0 || filter.key.length > 64) throw badInput('filter.key', 'must be 1 to 64 characters');
+      where.push(`record_keys @> ARRAY[${q.p(filter.key)}]::text[]`);
+    }
+    // An enterprise's dossier: every event about it, whatever the record type (GIN index on enterprise_ids).
+    if (filter.uscc !== undefined) {
+      const [e] = await this.ds.query('SELECT id FROM enterprise WHERE uscc = $1', [filter.uscc]);
+      where.push(e ? `enterprise_ids @> ARRAY[${q.p(e.id)}]::uuid[]` : 'false');
+    }
     const base = [...where];
     if (page.after) where.push(`(at, id) < (${q.p(page.after[0])}::timestamptz, ${q.p(page.after[1])}::bigint)`);
     const raw: Record<string, unknown>[] = await this.ds.query(
@@ -94,7 +117,7 @@ export class AuditService {
     return Object.assign(new AuditEvent(), {
       id: String(r.id), at: r.at as Date, requestId: r.request_id, sub: r.sub, org: r.org, jurisdiction: r.jurisdiction, purpose: r.purpose,
       operationName: r.operation_name, resourceType: r.resource_type, ownerJurisdiction: r.owner_jurisdiction,
-      recordCount: r.record_count, masked: r.masked, denied: r.denied,
+      recordCount: r.record_count, masked: r.masked, denied: r.denied, recordKeys: r.record_keys ?? [],
     });
   }
 }

@@ -38,11 +38,11 @@ export function compileCreditStatus(c: Compiler, parent: LevelRef, field: Select
       ORDER BY t.effective_on DESC, t.record_no DESC LIMIT 1) li ON true
     WHERE ${parent.released('p')} AND p.owner_jurisdiction = ANY(${owners}::varchar[])`);
   // The records the status was computed from are released to the caller.
-  c.audit(RecordType.CREDIT_RECORD, `SELECT $TYPE AS t, x.ev_o AS o, false AS m, false AS d FROM ${cte} x WHERE x.ev_no IS NOT NULL
-    UNION ALL SELECT $TYPE, x.li_o, false, false FROM ${cte} x WHERE x.li_no IS NOT NULL`);
+  c.audit(RecordType.CREDIT_RECORD, `SELECT $TYPE AS t, x.ev_o AS o, false AS m, false AS d, x.ev_no::text AS k, x.__p AS e FROM ${cte} x WHERE x.ev_no IS NOT NULL
+    UNION ALL SELECT $TYPE, x.li_o, false, false, x.li_no::text, x.__p FROM ${cte} x WHERE x.li_no IS NOT NULL`);
   const hidden = `(SELECT coalesce(json_agg(DISTINCT p.owner_jurisdiction), '[]'::json) FROM ${parent.rows} p WHERE ${parent.released('p')} AND NOT (p.owner_jurisdiction = ANY(${owners}::varchar[])))`;
   if (denyHidden) {
-    c.audit(RecordType.CREDIT_RECORD, `SELECT $TYPE AS t, p.owner_jurisdiction AS o, false AS m, true AS d FROM ${parent.rows} p
+    c.audit(RecordType.CREDIT_RECORD, `SELECT $TYPE AS t, p.owner_jurisdiction AS o, false AS m, true AS d, NULL::text AS k, p.id AS e FROM ${parent.rows} p
       WHERE NOT (p.owner_jurisdiction = ANY(${owners}::varchar[]))`);
   } else {
     c.withheldFor(CREDIT_STATUS_FIELD, hidden);

@@ -224,6 +224,7 @@ export function defineRecord(r: RecordDeclaration): DossierRecord {
     order: { columns: order.map((f) => ({ column: f.column!, kind: cursorKind(f) })), dir: r.order.dir },
     filters: r.filters ? { dateColumn: date!.column, dateKind: date!.kind === 'datetime' ? 'timestamptz' : 'date', statusColumn: stored(r.filters.status).column } : {},
     outputs: modelOutputs(r, outputs),
+    enterpriseColumn: r.belongsTo ? 'enterprise_id' : r.recordType === 'ENTERPRISE' ? 'id' : undefined,
   });
   const write: WriteSpec = {
     name: r.name,

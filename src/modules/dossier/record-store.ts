@@ -108,7 +108,10 @@ export class RecordStore {
   /** Every row leaves the store through here: masked as the policy says, and tallied for the audit. */
   private release<T>(ctx: ReadContext, spec: RecordSpec<T>, rows: T[]): T[] {
     const masked = applyMasks(ctx.principal, spec.recordType, rows as object[], ctx.maskReport);
-    ctx.audit?.returned(spec.recordType, rows as Array<T & { ownerJurisdiction: string }>, masked);
+    // Tallied with each record's natural key, so the owner can ask who read it.
+    const keyProp = this.meta(spec).findColumnWithDatabaseName(spec.keyColumn)?.propertyName;
+    const read = (rows as Array<T & { ownerJurisdiction: string }>).map((r) => ({ row: r, ownerJurisdiction: r.ownerJurisdiction, key: keyProp ? String((r as Record<string, unknown>)[keyProp]) : undefined }));
+    ctx.audit?.returned(spec.recordType, read, new Set(read.filter((x) => masked.has(x.row as object))));
     return rows;
   }
 
