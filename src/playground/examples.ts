@@ -201,7 +201,7 @@ query StatutoryDeadlines {
     },
     {
       name: 'MonitoringStations',
-      query: `# Surface-water sections with their latest observations (shared with every agency of the zone).
+      query: `# Surface-water sections with their latest observations (shared unconditionally, open to the public: 211002/0001).
 
 query MonitoringStations {
   monitoringStations(first: 10, filter: { kind: SURFACE_WATER }) {
