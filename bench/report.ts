@@ -28,6 +28,8 @@ export interface BenchResults {
     /** `load1`: the machine's 1-minute load average when the level ended (other processes show here). */
     levels: Array<{ connections: number; hub: HubRunStats; floor: RunStats; ratios: { p50: number; rps: number }; load1?: number }>;
   }>;
+  /** The audit log's growth over the measured requests (absent in older results). */
+  audit?: { requests: number; rowsPer1000: number; bytesPer1000: number; totalMb: number } | null;
   feed: {
     principal: string;
     graphql: FeedPull | null;
@@ -102,6 +104,9 @@ export function renderResults(r: BenchResults, jsonPath: string): string {
     lines.push(`**SQL statements per request by page size** (list (b), ZONE reader): ${r.pageSizeStatements.map((p) => `first ${p.first}: ${p.statements ?? '–'}`).join(', ')}.`, '');
   }
   lines.push(`**Hub RSS**: ${fmt(r.rss.idleMb, 0)} MB idle after start, ${fmt(r.rss.peakMb, 0)} MB peak over the whole run, ${fmt(r.rss.afterMb, 0)} MB at the end.`, '');
+  if (r.audit) {
+    lines.push(`**Audit log**: ${fmt(r.audit.rowsPer1000, 1)} rows and ${fmt(r.audit.bytesPer1000 / 1024, 0)} KiB (table and indexes) per 1,000 measured requests, over ${r.audit.requests} requests; ${fmt(r.audit.totalMb, 1)} MB in all at the end.`, '');
+  }
 
   lines.push('**Goals**', '', '| goal | met | measured |', '|---|:-:|---|');
   for (const g of r.goals) lines.push(`| ${g.goal} | ${g.met ? 'yes' : '**no**'} | ${g.detail} |`);

@@ -269,6 +269,11 @@ async function main(): Promise<void> {
     // Whatever the start wrote (catalog load, audit of the checks) is flushed before measuring; needs superuser or pg_checkpoint.
     await pool.query('CHECKPOINT').catch(() => undefined);
 
+    // The audit log's growth over the measured reads (every read writes its audit rows, keys included).
+    const auditSize = async () => (await pool.query<{ bytes: string; rows: string }>(
+      `SELECT pg_total_relation_size('audit_event')::text AS bytes, (SELECT count(*) FROM audit_event)::text AS rows`)).rows[0];
+    const auditBefore = await auditSize();
+
     const opResults: BenchResults['operations'] = [];
     const ops = operations(keys).filter((x) => wanted(x.id));
     for (const op of ops) {
@@ -306,6 +311,16 @@ async function main(): Promise<void> {
       log(`    raw ${rawSelect.entriesPerSecond}/s over ${rawSelect.entries}; GraphQL ${graphqlPull?.entriesPerSecond ?? '–'}/s in ${graphqlPull?.seconds ?? '–'} s; `
         + `NDJSON ${ndjson?.entriesPerSecond ?? '–'}/s in ${ndjson?.seconds ?? '–'} s`);
     }
+
+    const auditAfter = await auditSize();
+    const measured = opResults.reduce((n, op) => n + op.levels.reduce((m, l) => m + l.hub.requests, 0), 0);
+    const audit: BenchResults['audit'] = measured > 0 ? {
+      requests: measured,
+      rowsPer1000: round((Number(auditAfter.rows) - Number(auditBefore.rows)) * 1000 / measured, 1),
+      bytesPer1000: Math.round((Number(auditAfter.bytes) - Number(auditBefore.bytes)) * 1000 / measured),
+      totalMb: round(Number(auditAfter.bytes) / 1048576, 1),
+    } : null;
+    if (audit) log(`audit log: ${audit.rowsPer1000} rows and ${Math.round(audit.bytesPer1000 / 1024)} KiB per 1,000 requests (table and indexes ${audit.totalMb} MB)`);
 
     const pageSizeStatements: BenchResults['pageSizeStatements'] = [];
     if (wanted('list') || wanted('list-zone')) {
@@ -346,6 +361,7 @@ async function main(): Promise<void> {
       pageSizeStatements,
       policyOverhead,
       rss: { idleMb, peakMb: rss.peak || null, afterMb },
+      audit,
       goals: [],
     };
     results.goals = judge(results);
