@@ -39,6 +39,7 @@ const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --database NAME      bench database on the DATABASE_URL server (default eco_hub_bench)
   --no-build           use the dist/ already built (default: npm run -s build first)
   --no-wait            measure at once, even while other processes keep the machine busy
+  --audit-commit M     the hub's HUB_AUDIT_COMMIT: durable (default, as deployed) or deferred
   --profile [DIR]      write a V8 CPU profile of the hub (node --cpu-prof) to DIR (default /tmp/eco-hub-bench-profiles)
   --report FILE|latest only regenerate docs/performance.md from a results file (latest: the newest full run)`;
 
@@ -53,6 +54,7 @@ interface Options {
   only: string[] | null;
   database: string;
   profileDir: string | null;
+  auditCommit: 'durable' | 'deferred';
   report: string | null;
   build: boolean;
   wait: boolean;
@@ -61,7 +63,7 @@ interface Options {
 function parseOptions(argv: string[]): Options {
   const o: Options = {
     fresh: false, scale: 1, seed: DEFAULT_SEED, duration: 10, warmup: 2, quick: false, levels: DEFAULT_LEVELS, only: null,
-    database: 'eco_hub_bench', profileDir: null, report: null, build: true, wait: true,
+    database: 'eco_hub_bench', profileDir: null, auditCommit: 'durable', report: null, build: true, wait: true,
   };
   let durationGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -92,6 +94,12 @@ function parseOptions(argv: string[]): Options {
       case '--database': o.database = value(); break;
       case '--profile': o.profileDir = argv[i + 1] && !argv[i + 1].startsWith('--') ? path.resolve(argv[++i]) : '/tmp/eco-hub-bench-profiles'; break;
       case '--report': o.report = value(); break;
+      case '--audit-commit': {
+        const m = value();
+        if (m !== 'durable' && m !== 'deferred') throw new Error(`--audit-commit must be durable or deferred, got ${m}\n${USAGE}`);
+        o.auditCommit = m;
+        break;
+      }
       case '--help': case '-h': process.stdout.write(USAGE + '\n'); process.exit(0); break;
       default: throw new Error(`unknown argument "${a}"\n${USAGE}`);
     }
@@ -221,7 +229,7 @@ async function main(): Promise<void> {
   const poolSize = Number(process.env.DB_POOL_SIZE || 10);
   const wanted = (id: string) => !o.only || o.only.includes(id);
   log(`settings: seed ${o.seed}, scale ${o.scale} (${enterprises} enterprises), ${o.duration} s per level (+${o.warmup} s warm-up), `
-    + `levels ${o.levels.join('/')}, pool ${poolSize}, database ${o.database}${o.fresh ? ', fresh' : ''}${o.only ? `, only ${o.only.join(',')}` : ''}`);
+    + `levels ${o.levels.join('/')}, pool ${poolSize}, audit commit ${o.auditCommit}, database ${o.database}${o.fresh ? ', fresh' : ''}${o.only ? `, only ${o.only.join(',')}` : ''}`);
 
   const dataset = await ensureDataset(serverUrl, o.database, { seed: o.seed, enterprises, generator: generatorFingerprint(ROOT) }, o.fresh, log);
 
@@ -239,6 +247,7 @@ async function main(): Promise<void> {
     HUB_RATE_LIMIT_PER_MINUTE: '0', HUB_MAX_COST: '100000000',
     // The listing-expiry job would write to the data set at start; off, so every run reads the same data.
     HUB_EXPIRY_INTERVAL_SECONDS: '0',
+    HUB_AUDIT_COMMIT: o.auditCommit,
   };
   const logFile = path.join(os.tmpdir(), 'eco-hub-bench-hub.log');
   log(`starting the hub (log: ${logFile}${o.profileDir ? `, CPU profile to ${o.profileDir}` : ''})…`);

@@ -58,6 +58,12 @@ export interface Config {
   hj212Port?: number;
   /** Whether repeated read statements run as named prepared statements (off behind a transaction-pooling proxy). */
   preparedStatements: boolean;
+  /**
+   * How a read's audit rows are committed: `durable` waits for the WAL flush before the answer
+   * leaves (no audited read is ever lost); `deferred` lets PostgreSQL flush within its WAL writer's
+   * delay, so a database crash may lose the audit rows of the last fraction of a second of reads.
+   */
+  auditCommit: 'durable' | 'deferred';
   /** How operations are executed: compiled once per document by graphql-jit, or interpreted by graphql-js. */
   executor: 'jit' | 'graphql-js';
   /** HJ 212 defences: connection caps and incomplete-packet timeout of the listener, DataTime skew (HJ212_*). */
@@ -290,5 +296,6 @@ export function loadConfig(env: Env = process.env): Config {
     hj212: hj212Settings(env),
     executor: oneOf(env, 'HUB_EXECUTOR', ['jit', 'graphql-js'] as const, 'jit'),
     preparedStatements: boolVar(env, 'HUB_PREPARED_STATEMENTS', true),
+    auditCommit: oneOf(env, 'HUB_AUDIT_COMMIT', ['durable', 'deferred'] as const, 'durable'),
   };
 }

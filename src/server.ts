@@ -97,7 +97,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   // metrics, security headers; /metrics before any limit.
   app.use(requestContext({ verifier, parsePurpose }), ops.requestLog, ops.securityHeaders);
   app.get('/metrics', ops.metricsHandler);
-  const services = createServices(ds, ops.cache, { preparedStatements: config.preparedStatements });
+  const services = createServices(ds, ops.cache, { preparedStatements: config.preparedStatements, auditCommit: config.auditCommit });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
   // What other instances tell this one (a catalog load, a record written): on the database the
   // DataSource reads, so a test's clone listens on itself.

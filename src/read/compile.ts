@@ -36,6 +36,8 @@ export interface CompileContext {
   today: string;
   /** Where the audit rows are written; null writes none (system reads). */
   audit: AuditStamp | null;
+  /** `deferred`: the statement's own commit does not wait for the WAL flush (HUB_AUDIT_COMMIT). */
+  auditCommit?: 'durable' | 'deferred';
   computed: Readonly<Record<string, ComputedCompiler>>;
 }
 
@@ -311,9 +313,12 @@ export class Compiler {
       for (const s of edgeSel.values()) edge.push([s.key, s.field.name === 'cursor' ? cursor : this.nodeJson(lv.keys, lv.fields)]);
       aggs.push(`json_agg(${jsonObject(edge)} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}) AS edges`);
     }
-    aggs.push(`count(*) > ${n} AS more`);
-    aggs.push(`(array_agg(${cursor} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}))[1] AS sc`);
-    aggs.push(`(array_agg(${cursor} ORDER BY r.__rn DESC) FILTER (WHERE r.__rn <= ${n}))[1] AS ec`);
+    // Only what pageInfo asks for: a page's two cursors cost two sorted aggregates per parent row.
+    const info = new Set<string>();
+    for (const s of conn.values()) if (s.field.name === 'pageInfo') for (const i of subSelection(this.cx.doc, s).values()) info.add(i.field.name);
+    if (info.has('hasNextPage')) aggs.push(`count(*) > ${n} AS more`);
+    if (info.has('startCursor')) aggs.push(`(array_agg(${cursor} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}))[1] AS sc`);
+    if (info.has('endCursor')) aggs.push(`(array_agg(${cursor} ORDER BY r.__rn DESC) FILTER (WHERE r.__rn <= ${n}))[1] AS ec`);
     const g = this.name('g');
     this.addCte(g, `SELECT ${aggs.join(', ')} FROM ${lv.rows} r ${lv.fields.flatMap((x) => x.joins).join(' ')} GROUP BY r.__p`);
     return g;
@@ -396,7 +401,11 @@ export class Compiler {
     const masks = [...this.maskFlags].map(([report, m]) => [`${report}|${m.rule}`, `coalesce(${m.conditions.join(' OR ')}, false)`] as [string, string]);
     const withheld = [...this.withheld].map(([field, owners]) => [field, owners.length === 1 ? owners[0] : `(${owners.join(' || ')})`] as [string, string]);
     const meta = jsonObject([['masked', jsonObject(masks)], ['withheld', jsonObject(withheld)]]);
-    const sql = `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT f.data, ${meta} AS meta FROM (${finalSelect}) f`;
+    // A read statement always runs alone, in its own implicit transaction (PreparedQueries takes a
+    // pooled connection, never a writer's transaction), so a transaction-local setting here governs
+    // this statement's commit and nothing else.
+    const deferred = a && this.auditRows.length && this.cx.auditCommit === 'deferred' ? `, set_config('synchronous_commit', 'off', true) AS __commit` : '';
+    const sql = `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT f.data, ${meta} AS meta${deferred} FROM (${finalSelect}) f`;
     return { sql, params: this.q.values };
   }
 

@@ -76,7 +76,11 @@ function pathOf(info: GraphQLResolveInfo): string {
  * Resolvers below the root only read that JSON.
  */
 export class ReadEngine {
-  constructor(private readonly sql: PreparedQueries, private readonly computed: Readonly<Record<string, ComputedCompiler>>) {}
+  constructor(
+    private readonly sql: PreparedQueries,
+    private readonly computed: Readonly<Record<string, ComputedCompiler>>,
+    private readonly auditCommit: 'durable' | 'deferred' = 'durable',
+  ) {}
 
   /** Per-request state: the batches of lookups by key. Built with the request's context. */
   forRequest(req: EngineRequest): RequestReader {
@@ -88,7 +92,7 @@ export class ReadEngine {
     const audit: AuditStamp | null = audited && p.kind !== 'system'
       ? { requestId: req.requestId, sub: p.sub, org: p.org, jurisdiction: p.jurisdiction, purpose: req.purpose, operationName: info.operation.name?.value ?? null }
       : null;
-    return new Compiler({ doc: docOf(info), access: req, today: req.today, audit, computed: this.computed });
+    return new Compiler({ doc: docOf(info), access: req, today: req.today, audit, computed: this.computed, auditCommit: this.auditCommit });
   }
 
   async run(req: EngineRequest, c: Compiler, finalSelect: string): Promise<unknown> {

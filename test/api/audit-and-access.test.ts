@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DISTRICTS } from '../../src/domain/jurisdictions';
+import { DISTRICTS, Jurisdiction } from '../../src/domain/jurisdictions';
 import { loadCatalogFiles } from '../../src/modules/catalog/catalog-files';
 import { dossierPerDistrict } from '../support/factories';
 import { startTestHub, TestHub } from '../support/hub';
@@ -36,6 +36,23 @@ describe('audit log', () => {
     expect(await eventsOf('req-audit-count')).toEqual([]);
     await t.gql('{ complaints { edges { node { ticketNo } } } }', {}, { token, headers: { 'x-request-id': 'req-audit-unmasked' } });
     expect(await eventsOf('req-audit-unmasked')).toMatchObject([{ resource_type: 'COMPLAINT', owner_jurisdiction: 'WUJIANG', record_count: 1, masked: false }]);
+  });
+
+  test('HUB_AUDIT_COMMIT=deferred: the read statement still writes its audit rows itself, and the setting ends with it', async () => {
+    const d = await startTestHub('empty', { HUB_AUDIT_COMMIT: 'deferred' });
+    try {
+      const made = await dossierPerDistrict(d.db.ds, [Jurisdiction.WUJIANG]);
+      const token = await d.token('WUJIANG', ['DOSSIER_READER'], { sub: 'deferred-1' });
+      const r = await d.gql('query Deferred { penalties(first: 10) { edges { node { decisionNo } } } }', {}, { token, headers: { 'x-request-id': 'req-deferred-1' } });
+      expect(r.body.errors).toBeUndefined();
+      expect(r.statements).toBe(1);
+      expect(await d.db.ds.query(`SELECT resource_type, owner_jurisdiction, record_count, record_keys FROM audit_event WHERE request_id = 'req-deferred-1'`))
+        .toEqual([{ resource_type: 'PENALTY', owner_jurisdiction: 'WUJIANG', record_count: 2, record_keys: expect.arrayContaining([made.WUJIANG.penalty.decisionNo]) }]);
+      // Transaction-local: the pooled connection (the only one on the embedded database) is back to durable commits.
+      expect(await d.db.ds.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+    } finally {
+      await d.close();
+    }
   });
 
   test('a denied lookup is on the record too', async () => {

@@ -12,6 +12,8 @@ describe('config', () => {
     expect(c).toMatchObject({ port: 4000, nodeEnv: 'development', databaseUrl: undefined, dataDir: d, jwtSecretGenerated: true });
     expect(readFileSync(path.join(d, 'dev-jwt-secret'), 'utf8').trim()).toBe(c.jwtSecret);
     expect(loadConfig({ HUB_DATA_DIR: d }).jwtSecret).toBe(c.jwtSecret);
+    // A forgotten setting keeps every read's audit rows durable before its answer leaves.
+    expect(c.auditCommit).toBe('durable');
   });
 
   test.each([
@@ -22,6 +24,7 @@ describe('config', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://127.0.0.1/x', NODE_ENV: 'production' }, 'HUB_JWT_SECRET'],
     [{ HUB_JWT_SECRET: 'short' }, 'HUB_JWT_SECRET'],
+    [{ HUB_AUDIT_COMMIT: 'sometimes' }, 'HUB_AUDIT_COMMIT'],
   ])('%j names %s', (env, variable) => {
     try {
       loadConfig({ HUB_DATA_DIR: dir(), ...env });
