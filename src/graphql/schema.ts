@@ -20,6 +20,8 @@ import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
+import { readComputedOutputsDirectly } from '../modules/dossier/record.resolver';
+import { RECORDS } from '../modules/dossier/write-specs';
 
 registerEnums();
 registerEnforcementEnums();
@@ -56,5 +58,5 @@ export function hubSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     validate: false,
     emitSchemaFile: false,
-  }).then(toSubgraphSchema));
+  }).then((schema) => toSubgraphSchema(readComputedOutputsDirectly(schema, Object.values(RECORDS)))));
 }

@@ -1,5 +1,6 @@
 import { DateResolver } from 'graphql-scalars';
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { isObjectType } from 'graphql';
 import { Arg, Args, Ctx, Field, FieldResolver, Info, InputType, Query, Resolver, Root } from 'type-graphql';
 import { Jurisdiction } from '../../domain/jurisdictions';
 import type { HubContext } from '../../graphql/context';
@@ -19,12 +20,16 @@ export function keyArgType(r: DossierRecord) {
  * field's name, or under its response key where the field takes arguments (two aliases may ask for
  * different pages).
  */
+function readComputed(c: { name: string; paged: boolean }) {
+  return c.paged
+    ? (root: Record<string, unknown>, _page: unknown, info: GraphQLResolveInfo) => root[info.path.key as string]
+    : (root: Record<string, unknown>) => root[c.name];
+}
+
 export function computedFieldResolver(r: DossierRecord): Function {
   const cls = { [`${r.typeName}Computed`]: class {} }[`${r.typeName}Computed`];
   for (const c of computedOutputs(r)) {
-    const read = c.paged
-      ? (root: Record<string, unknown>, _page: unknown, info: GraphQLResolveInfo) => root[info.path.key as string]
-      : (root: Record<string, unknown>) => root[c.name];
+    const read = readComputed(c);
     Object.defineProperty(cls.prototype, c.name, { value: read, writable: true, configurable: true });
     Root()(cls.prototype, c.name, 0);
     if (c.paged) {
@@ -77,4 +82,27 @@ export function createRecordResolver(r: DossierRecord): Function[] {
   }
 
   return [RecordResolver, computedFieldResolver(r)];
+}
+
+/**
+ * After the schema is built: the computed outputs of every record type read the engine's JSON
+ * directly. type-graphql declares them (arguments, types, descriptions), but the resolver it wraps
+ * around each one converts the page arguments into a class instance and runs the middleware chain
+ * on every call — for a list page, once per enterprise and list, a few hundred times per request —
+ * to hand them to a function that ignores them (the engine checked the arguments when it compiled
+ * the statement). The answers are the same; `test/api/executor.test.ts` holds both executors to them.
+ */
+export function readComputedOutputsDirectly(schema: GraphQLSchema, records: readonly DossierRecord[]): GraphQLSchema {
+  for (const r of records) {
+    const type = schema.getType(r.typeName);
+    if (!isObjectType(type)) throw new Error(`record type ${r.typeName} is not an object type of the schema`);
+    const fields = type.getFields();
+    for (const c of computedOutputs(r)) {
+      if (!fields[c.name]) throw new Error(`${r.typeName}.${c.name} is not in the schema`);
+      fields[c.name].resolve = c.paged
+        ? (root: Record<string, unknown>, _args, _context, info) => root[info.path.key as string]
+        : (root: Record<string, unknown>) => root[c.name];
+    }
+  }
+  return schema;
 }
