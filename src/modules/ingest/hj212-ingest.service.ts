@@ -39,6 +39,19 @@ export const HJ212_DEFAULTS: Readonly<Hj212Settings> = {
   futureSkewSeconds: 600,
 };
 
+/**
+ * What other parts of the hub learn from the ingest, given by whoever mounts it (src/server.ts,
+ * src/main.ts): each packet's outcome (the metrics), each stored packet (the warning rules, which
+ * evaluate the station at once), and units of parameters the code table below lacks (the warning
+ * rules' watched parameters). The ingest does not depend on who listens.
+ */
+export interface IngestHooks {
+  packet?(outcome: PacketOutcome, transport: IngestSource['transport']): void;
+  /** Called after a packet's values are stored; a failure is logged, never a refusal of the stored packet. */
+  stored?(stationId: string, observedAt: Date): Promise<void>;
+  extraUnits?: Readonly<Record<string, string>>;
+}
+
 /** Wrong-PW counts and the slow lane, shared by the HTTP route and the TCP listener of this process. */
 const SHARED_GUARD = new PasswordGuard();
 
@@ -133,12 +146,19 @@ export class Hj212Ingest {
     private readonly log: Logger,
     settings: Partial<Hj212Settings> = {},
     private readonly guard: PasswordGuard = SHARED_GUARD,
+    private readonly hooks: IngestHooks = {},
   ) {
     this.settings = { ...HJ212_DEFAULTS, ...settings };
   }
 
-  /** Handles one packet (one line, `\r\n` optional). */
+  /** Handles one packet (one line, `\r\n` optional), then tells the hooks. */
   async ingest(raw: string, source: IngestSource, index = 0): Promise<PacketOutcome> {
+    const out = await this.handle(raw, source, index);
+    this.hooks.packet?.(out, source.transport);
+    return out;
+  }
+
+  private async handle(raw: string, source: IngestSource, index: number): Promise<PacketOutcome> {
     const out: PacketOutcome = { index, status: 'rejected', stored: 0, superseded: 0, unknownParameters: [] };
     let packet: Hj212Packet | undefined;
     try {
@@ -217,7 +237,7 @@ export class Hj212Ingest {
       const flag = fields.Flag ?? DataFlag.N;
       if (!FLAGS.has(flag)) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP ${given}-Flag "${flag}" is not an HJ 212 data flag (N F M S D C T B)`);
       if (rows.has(code)) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP carries ${code} twice`);
-      const unit = CODE_2017.test(code) ? unitOf(device.kind, code) : null;
+      const unit = CODE_2017.test(code) ? unitOf(device.kind, code) ?? this.hooks.extraUnits?.[code] ?? null : null;
       if (unit === null) {
         out.unknownParameters.push(given);
         continue;
@@ -242,5 +262,12 @@ export class Hj212Ingest {
     );
     out.stored = written.length;
     out.superseded = rows.size - written.length;
+    if (written.length > 0 && this.hooks.stored) {
+      try {
+        await this.hooks.stored(device.id, observedAt);
+      } catch (err) {
+        this.log.error({ err, event: 'hj212_rules_failed', mn: packet.mn, qn: packet.qn }, 'warning rules could not evaluate a stored packet; the scheduled pass will');
+      }
+    }
   }
 }
