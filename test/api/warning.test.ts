@@ -163,13 +163,16 @@ describe('pollution-source alerts: deadline, escalation, verification', () => {
     const service = new AlertService(t.db.ds, bundledWarningRules());
     await service.escalateOverdue(new Date(new Date(a.due_at).getTime() - 1000)); // others raised earlier may be due already
     expect(await t.db.ds.query('SELECT escalated_at FROM alert WHERE id = $1', [a.id])).toEqual([{ escalated_at: null }]);
-    const escalated = await service.escalateOverdue(new Date(new Date(a.due_at).getTime() + 1000));
-    expect(escalated).toBeGreaterThan(0);
+    // Four hours pass without a verification.
+    await t.db.ds.query(`UPDATE alert SET due_at = now() - interval '1 minute' WHERE id = $1`, [a.id]);
+    expect(await service.escalateOverdue()).toBeGreaterThan(0);
     const [after] = await t.db.ds.query('SELECT level, escalated_at FROM alert WHERE id = $1', [a.id]);
     const order = ['BLUE', 'YELLOW', 'ORANGE', 'RED'];
     expect(order.indexOf(after.level)).toBe(Math.min(order.indexOf(a.level) + 1, 3));
     expect(after.escalated_at).not.toBeNull();
-    expect(await service.escalateOverdue(new Date(new Date(a.due_at).getTime() + 2000))).toBe(0); // once
+    await service.escalateOverdue(new Date(Date.now() + 3_600_000)); // escalated once only
+    expect(await t.db.ds.query('SELECT level FROM alert WHERE id = $1', [a.id])).toEqual([{ level: after.level }]);
+    expect((await request(t.hub.app).get('/metrics')).text).toMatch(/hub_alerts_overdue\{kind="SOURCE_EXCEEDANCE"\} [1-9]/);
 
     // Conditional data: Wujiang's enforcement reads it; another district is not addressed.
     const token = await t.token(Jurisdiction.WUJIANG, ['ENFORCEMENT']);
