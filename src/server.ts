@@ -88,8 +88,8 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
 function ingestHooks(services: Services, metrics: HubMetrics): IngestHooks {
   return {
     packet: metrics.hj212Packet,
-    stored: async (stationId, observedAt) => {
-      await services.alerts.evaluateStored(stationId, observedAt);
+    stored: async (stationId, from, to) => {
+      await services.alerts.evaluateStored(stationId, from, to);
     },
     extraUnits: services.alerts.rules.parameterUnits,
   };

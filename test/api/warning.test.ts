@@ -39,8 +39,8 @@ function lastHourDataTime(): string {
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}0000`;
 }
 
-function antimonyPacket(value: string, dataTime = lastHourDataTime()): string {
-  return buildPacket({ qn: `${dataTime}000`, st: '21', cn: '2061', pw: PW, mn: MN, flag: 4, cp: `DataTime=${dataTime};w20141-Avg=${value},w20141-Flag=N` });
+function antimonyPacket(value: string, dataTime = lastHourDataTime(), mn = MN): string {
+  return buildPacket({ qn: `${dataTime}000`, st: '21', cn: '2061', pw: PW, mn, flag: 4, cp: `DataTime=${dataTime};w20141-Avg=${value},w20141-Flag=N` });
 }
 
 describe('the alerts the rules raise on the demo data', () => {
@@ -153,6 +153,27 @@ describe('an antimony warning on the Taipu River, from an HJ 212 packet to the d
     // The resolved hour is not raised again by the same packet.
     await request(t.hub.app).post('/ingest/hj212').set('content-type', 'text/plain').send(antimonyPacket('0.0125'));
     expect(await t.db.ds.query(`SELECT status FROM alert WHERE station_code = 'W-WJ-03' AND parameter = 'w20141' AND kind = 'WATCHED_THRESHOLD'`)).toEqual([{ status: 'RESOLVED' }]);
+  });
+});
+
+describe('a batch upload', () => {
+  test('three hourly packets in one body, each below the thresholds but rising: one RISING_TREND alert reaching both districts downstream', async () => {
+    const mn = 'ECOHUBTESTSBWWJ010000001';
+    await registerDevice(t.db.ds, 'W-WJ-01', mn, PW);
+    const hour = (back: number) => {
+      const d = new Date(Date.now() + 8 * 3_600_000 - back * 3_600_000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}0000`;
+    };
+    const body = [antimonyPacket('0.0011', hour(3), mn), antimonyPacket('0.0019', hour(2), mn), antimonyPacket('0.0031', hour(1), mn)].join('');
+    const res = await request(t.hub.app).post('/ingest/hj212').set('content-type', 'text/plain').set('accept', 'application/json').send(body);
+    expect(res.body).toMatchObject({ packets: 3, stored: 3, observations: 3 });
+    const rows = await t.db.ds.query(`SELECT kind, level, audience, "values" FROM alert WHERE station_code = 'W-WJ-01' AND parameter = 'w20141'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: 'RISING_TREND', level: 'BLUE', audience: ['QINGPU', 'JIASHAN'] });
+    expect(rows[0].values.map((v: { value: string }) => v.value)).toEqual(['0.0011', '0.0019', '0.0031']);
+    const jiashan = await alertsAs(Jurisdiction.JIASHAN, ['CATALOG_READER'], { stationCode: 'W-WJ-01', kinds: ['RISING_TREND'] });
+    expect(jiashan.totalCount).toBe(1);
   });
 });
 

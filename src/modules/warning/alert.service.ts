@@ -129,10 +129,11 @@ export class AlertService {
     return { stations: stations.length, findings: candidates.reduce((n, c) => n + c.findings.length, 0), ...result };
   }
 
-  /** What a stored HJ 212 packet triggers: the station's rules over the (China Standard Time) day of its DataTime. */
-  evaluateStored(stationId: string, observedAt: Date): Promise<EvaluationResult> {
-    const day = Date.parse(localDay(observedAt.toISOString()));
-    return this.evaluate([stationId], new Date(day), new Date(day + DAY_MS));
+  /** What stored HJ 212 data triggers: the station's rules over the (China Standard Time) days its DataTimes fall on. */
+  evaluateStored(stationId: string, from: Date, to: Date): Promise<EvaluationResult> {
+    const first = Date.parse(localDay(from.toISOString()));
+    const last = Date.parse(localDay(to.toISOString()));
+    return this.evaluate([stationId], new Date(first), new Date(last + DAY_MS));
   }
 
   /** Means per station, parameter and period (hour, or China Standard Time day) from N-flag data. */
