@@ -56,6 +56,10 @@ export interface Config {
   expiryIntervalSeconds: number;
   /** TCP port of the HJ 212 data-logger listener; absent means off (HTTP ingest still works). */
   hj212Port?: number;
+  /** Seconds between scheduled passes of the warning rules (0 = off); absent: the rules file's `evaluation.intervalSeconds`. */
+  alertIntervalSeconds?: number;
+  /** A warning-rules JSON file replacing the bundled src/modules/warning/data/warning-rules.json. */
+  warningRulesFile?: string;
   /** Whether repeated read statements run as named prepared statements (off behind a transaction-pooling proxy). */
   preparedStatements: boolean;
   /**
@@ -293,6 +297,8 @@ export function loadConfig(env: Env = process.env): Config {
     ...defences(env),
     expiryIntervalSeconds: intVar(env, 'HUB_EXPIRY_INTERVAL_SECONDS', 300, 0, 7 * 86400),
     hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
+    alertIntervalSeconds: env.HUB_ALERT_INTERVAL_SECONDS ? intVar(env, 'HUB_ALERT_INTERVAL_SECONDS', 0, 0, 86_400) : undefined,
+    warningRulesFile: env.HUB_WARNING_RULES_FILE || undefined,
     hj212: hj212Settings(env),
     executor: oneOf(env, 'HUB_EXECUTOR', ['jit', 'graphql-js'] as const, 'jit'),
     preparedStatements: boolVar(env, 'HUB_PREPARED_STATEMENTS', true),

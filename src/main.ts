@@ -12,6 +12,7 @@ import { hasData, seedDemoData } from './seed/generator';
 import { seedMonitoringData } from './seed/monitoring';
 import { createHub } from './server';
 import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
+import { AlertService, evaluateStoredData, loadWarningRules, startAlertJob } from './modules/warning';
 import { registerDemoDevices, startHj212Listener } from './modules/ingest';
 
 /** How this machine reaches the listening hub: localhost unless it listens on one other address only. */
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
     log.info({ enterprises: config.demoEnterprises, seed: config.demoSeed }, 'empty embedded database: loading demo data');
     const result = await seedDemoData(db.ds, { enterprises: config.demoEnterprises, seed: config.demoSeed });
     const monitoring = await seedMonitoringData(db.ds, { seed: config.demoSeed });
-    log.info({ ...result, ...monitoring }, 'demo data loaded');
+    const alerts = await evaluateStoredData(db.ds, new AlertService(db.ds, loadWarningRules(config.warningRulesFile)));
+    log.info({ ...result, ...monitoring, alertsRaised: alerts.raised }, 'demo data loaded');
   }
   // Demo HJ 212 loggers on the demo pollution sources (MN/PW in the README); idempotent, so older demo databases get them too.
   if (db.kind === 'pglite' && config.demoEnterprises > 0) {
@@ -80,7 +82,9 @@ async function main(): Promise<void> {
   }
   if (!config.publicUrl) log.warn('HUB_PUBLIC_URL is not set: GET /catalog/dcat.jsonld answers 503 until it is');
   const expiry = startCreditExpiryJob(db.ds, { intervalSeconds: config.expiryIntervalSeconds, log });
-  const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log, settings: config.hj212 }) : null;
+  const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log, settings: config.hj212, hooks: hub.ingestHooks }) : null;
+  const rules = hub.services.alerts.rules;
+  const alertJob = startAlertJob(hub.services.alerts, { intervalSeconds: config.alertIntervalSeconds ?? rules.evaluation.intervalSeconds, lookbackHours: rules.evaluation.lookbackHours, log });
   const lines = [
     '',
     `  Eco-hub is up on http://${localName(config.host)}:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await expiry.stop(); // background writers first: they need the database too
+      await alertJob.stop();
       await hj212?.close();
       await hub.stop(); // readiness 503, stop accepting, finish in-flight requests, close the cache store
       await db.close(); // only then the pool: in-flight requests may still need it

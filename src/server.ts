@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { Principal, TokenVerifier, tokenSettings } from './auth/principal';
 import type { Config } from './config';
-import { buildContext, createServices, HubContext, parsePurpose } from './graphql/context';
+import { buildContext, createServices, HubContext, parsePurpose, Services } from './graphql/context';
 import { ErrorCode, formatErrorFactory, UNAVAILABLE_RETRY_AFTER_SECONDS } from './graphql/errors';
 import { createOperations, Operations } from './http/operations';
 import { edgeOf, principalOf, requestContext } from './http/request-context';
@@ -18,7 +18,9 @@ import { CATALOG_CACHE_TAG } from './cache/cache';
 import { createEventBus, EventBus } from './db/events';
 import type { PGlite } from '@electric-sql/pglite';
 import { creditFeedRouter } from './modules/feed';
-import { hj212Router } from './modules/ingest';
+import { hj212Router, IngestHooks } from './modules/ingest';
+import { loadWarningRules } from './modules/warning';
+import type { HubMetrics } from './http/metrics';
 import { playgroundRouter } from './playground/playground';
 import { portalRouter } from './portal/portal';
 import type { Logger } from './logger';
@@ -30,6 +32,9 @@ export interface Hub {
   apollo: ApolloServer<HubContext>;
   /** Cache, metrics, rate limiter and the other defences (src/http/operations.ts). */
   ops: Operations;
+  /** What the HJ 212 ingest tells the rest of the hub (the TCP listener in main.ts takes the same). */
+  ingestHooks: IngestHooks;
+  services: Services;
   /** What instances on one database tell each other (src/db/events.ts). */
   events: EventBus;
   stop(): Promise<void>;
@@ -79,6 +84,17 @@ function responsePlugin(log: Logger): ApolloServerPlugin<HubContext> {
   };
 }
 
+/** Every packet counted by the metrics; every stored one evaluated at once by the warning rules. */
+function ingestHooks(services: Services, metrics: HubMetrics): IngestHooks {
+  return {
+    packet: metrics.hj212Packet,
+    stored: async (stationId, from, to) => {
+      await services.alerts.evaluateStored(stationId, from, to);
+    },
+    extraUnits: services.alerts.rules.parameterUnits,
+  };
+}
+
 /**
  * Builds the HTTP side of the hub: /graphql (Apollo Server on express), the catalog portal (/), the playground, the DCAT
  * export, the credit feed, HJ 212 ingest, /metrics, /healthz and /readyz. One edge serves them
@@ -97,14 +113,16 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   // metrics, security headers; /metrics before any limit.
   app.use(requestContext({ verifier, parsePurpose }), ops.requestLog, ops.securityHeaders);
   app.get('/metrics', ops.metricsHandler);
-  const services = createServices(ds, ops.cache, { preparedStatements: config.preparedStatements, auditCommit: config.auditCommit });
-  await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
-  // What other instances tell this one (a catalog load, a record written): on the database the
-  // DataSource reads, so a test's clone listens on itself.
+  // What other instances tell this one (a catalog load, a record written, an alert raised): on the
+  // database the DataSource reads, so a test's clone listens on itself.
   const events = createEventBus({
     ds, pglite: opts.pglite, databaseUrl: (ds.options as { url?: string }).url,
     log: (level, msg, data) => log[level](data ?? {}, msg),
   });
+  const services = createServices(ds, ops.cache, {
+    preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
+  });
+  await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
   // A catalog load anywhere: the new terms decide the next request here, and cached catalog answers retire.
   const reloadCatalog = async () => {
     try {
@@ -147,7 +165,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   app.get('/catalog/dcat.ttl', catalogDcatHandler(dcat, config.publicUrl, 'turtle'));
   app.get('/catalog/dcat', catalogDcatHandler(dcat, config.publicUrl));
   app.use(creditFeedRouter({ ds, audit: services.audit, log }));
-  app.use(hj212Router({ ds, log, settings: config.hj212 }));
+  app.use(hj212Router({ ds, log, settings: config.hj212, hooks: ingestHooks(services, ops.metrics) }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -178,6 +196,8 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     apollo,
     ops,
     events,
+    services,
+    ingestHooks: ingestHooks(services, ops.metrics),
     stop: async () => {
       ops.stopping = true;
       await apollo.stop();

@@ -47,6 +47,8 @@ export interface MonitoringTerms {
   observations: readonly SharingRule[];
   /** Assessments computed from observations, by the resource that publishes them for a kind of station. */
   assessments: ReadonlyArray<{ rule: SharingRule; assessment: MonitoringAssessment; stationKinds: readonly string[]; drinkingWaterSource?: boolean }>;
+  /** Early-warning alerts, by the resource each alert names (its `catalog_resource_code`, set by the warning rules). */
+  alerts: readonly SharingRule[];
 }
 
 export type MonitoringAssessment = 'WATER_CLASS' | 'AQI';
@@ -60,7 +62,7 @@ export interface SharingTerms {
   monitoring?: MonitoringTerms;
 }
 
-export const NO_MONITORING: MonitoringTerms = { stations: [], observations: [], assessments: [] };
+export const NO_MONITORING: MonitoringTerms = { stations: [], observations: [], assessments: [], alerts: [] };
 export const NO_TERMS: SharingTerms = { rules: new Map(), purposeRoles: new Map(), monitoring: NO_MONITORING };
 
 /** What the policy needs to know of a request. */
@@ -363,4 +365,45 @@ export function feedAccess(p: Principal): Decision {
 export function writeRoleDenial(p: Principal): string | null {
   if (p.kind === 'system') return null;
   return hasRole(p, Role.DATA_STEWARD) ? null : 'writing needs the DATA_STEWARD role';
+}
+
+/**
+ * Who reads an early-warning alert (issue 17), per catalog resource the alerts are filed under:
+ * - `ownerDistricts`: the alert's owner district read by rule 1 (the district itself, its province,
+ *   ZONE), where the resource's terms allow it (`decideRule`);
+ * - `audienceDistricts` / `audienceOwners`: a principal whose district is downstream of the station
+ *   (named in the alert's `audience` by the warning rules) reads it when the resource lets that
+ *   owner's data cross a border to it (unconditional, or conditional with a listed purpose).
+ * A district that is neither owner nor downstream never reads it: an alert is addressed, not
+ * published, even where the monitoring data behind it is shared unconditionally.
+ */
+export interface AlertScopePart {
+  catalogCode: string;
+  ownerDistricts: District[];
+  audienceDistricts: District[];
+  audienceOwners: District[];
+}
+
+export function alertReadScope(access: AccessContext): AlertScopePart[] {
+  const p = access.principal;
+  const mine: District[] = p.kind === 'system' ? [...DISTRICTS] : p.jurisdiction ? districtsCoveredBy(p.jurisdiction) : [];
+  return monitoringTerms(access).alerts.map((rule) => {
+    const allowed = allowedDistricts(access, rule, 'MONITORING');
+    return { catalogCode: rule.catalogCode, ownerDistricts: allowed.filter((d) => mine.includes(d)), audienceDistricts: mine, audienceOwners: allowed };
+  });
+}
+
+/** Roles that act on an alert (acknowledge it, record the verification and resolve it). */
+export const ALERT_ACTION_ROLES: readonly Role[] = [Role.ENFORCEMENT, Role.DATA_STEWARD, Role.ADMIN];
+
+/**
+ * Whether the principal may acknowledge or resolve an alert owned by `owner`: the owner district,
+ * its province or ZONE, with one of ALERT_ACTION_ROLES. A downstream district reads the alert but
+ * does not act on it: the verification is the owner's. Returns the reason when it may not.
+ */
+export function alertActionDenial(p: Principal, owner: string): { rule: string; reason: string } | null {
+  if (p.kind === 'system') return null;
+  if (!hasRole(p, ...ALERT_ACTION_ROLES)) return { rule: 'role.required', reason: `acting on an alert needs one of the roles ${ALERT_ACTION_ROLES.join(', ')}` };
+  if (!covers(p, owner)) return { rule: 'alert.ownerOnly', reason: `an alert of ${owner} is acknowledged and resolved by ${owner}, its province or ZONE, not by ${p.jurisdiction ?? 'the public'}` };
+  return null;
 }

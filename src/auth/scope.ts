@@ -1,5 +1,5 @@
 import { SqlParams } from '../db/sql';
-import { AccessContext, allowedDistricts, MonitoringAssessment, monitoringTerms, ReadScope, SharingRule } from './policy';
+import { AccessContext, alertReadScope, allowedDistricts, MonitoringAssessment, monitoringTerms, ReadScope, SharingRule } from './policy';
 
 /**
  * The only road from a read scope to SQL: `alias.owner_jurisdiction = ANY($n)`, which the
@@ -38,6 +38,24 @@ export function monitoringScope(access: AccessContext, data: MonitoringData, ali
       const drinking = a.drinkingWaterSource === undefined ? '' : ` AND ${alias}.drinking_water_source = ${a.drinkingWaterSource ? 'true' : 'false'}`;
       add(a.rule, () => `${kinds(a.stationKinds)}${drinking}`);
     }
+  }
+  return parts.length ? `(${parts.join(' OR ')})` : 'false';
+}
+
+/**
+ * The SQL form of `alertReadScope` on an alert row (`alias` is alert): per resource, the owner
+ * districts read by rule 1, or a downstream district in the alert's audience where the resource
+ * lets the owner's data cross. Nothing readable is `false`.
+ */
+export function alertScope(access: AccessContext, alias: string, q: SqlParams): string {
+  const parts: string[] = [];
+  for (const s of alertReadScope(access)) {
+    const reach: string[] = [];
+    if (s.ownerDistricts.length) reach.push(`${alias}.owner_jurisdiction = ANY(${q.p(s.ownerDistricts)}::varchar[])`);
+    if (s.audienceDistricts.length && s.audienceOwners.length) {
+      reach.push(`(${alias}.audience && ${q.p(s.audienceDistricts)}::varchar[] AND ${alias}.owner_jurisdiction = ANY(${q.p(s.audienceOwners)}::varchar[]))`);
+    }
+    if (reach.length) parts.push(`(${alias}.catalog_resource_code = ${q.p(s.catalogCode)} AND (${reach.join(' OR ')}))`);
   }
   return parts.length ? `(${parts.join(' OR ')})` : 'false';
 }

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MaskReport } from '../auth/masking';
 import { Principal } from '../auth/principal';
+import type { EventBus } from '../db/events';
+import { AlertObserver, AlertService, loadWarningRules, WarningRules } from '../modules/warning';
 import { SqlStats } from '../db/sql-stats';
 import { DossierService } from '../modules/dossier/dossier.service';
 import { ReadContext, RecordStore } from '../modules/dossier/record-store';
@@ -40,15 +42,18 @@ export interface Services {
   writer: RecordWriter;
   monitoring: MonitoringService;
   feed: CreditFeedService;
+  /** Early warning: the rules, the alerts and their lifecycle (src/modules/warning). */
+  alerts: AlertService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
-export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred' } = {}): Services {
+export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules } = {}): Services {
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) }, o.auditCommit ?? 'durable');
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds),
-    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds) };
+    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds),
+    alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

@@ -17,6 +17,7 @@ import { EnforcementResolver, registerEnforcementEnums } from '../modules/enforc
 import { CreditFeedResolver } from '../modules/feed';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
+import { AlertResolver } from '../modules/warning';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
@@ -40,6 +41,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CreditStatusResolver,
   MonitoringResolver,
   StandardsResolver,
+  AlertResolver,
   EnforcementResolver,
   CatalogResolver,
   CreditFeedResolver,

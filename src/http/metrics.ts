@@ -23,7 +23,12 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_LABELS = 200;
 /** Routes whose SQL is the request's work (not probes or the playground's page). */
 const SQL_ROUTES = new Set(['/graphql', '/catalog/dcat.jsonld', '/feeds/credit.ndjson']);
-const ROUTES = new Set(['/graphql', '/catalog/dcat.jsonld', '/feeds/credit.ndjson', '/healthz', '/readyz', '/metrics']);
+const ROUTES = new Set(['/graphql', '/catalog/dcat.jsonld', '/feeds/credit.ndjson', '/ingest/hj212', '/healthz', '/readyz', '/metrics']);
+
+/** QnRtn codes of a refused HJ 212 packet, by the name the reason label carries. */
+const QN_RTN_REASONS: Readonly<Record<number, string>> = {
+  2: 'rejected', 3: 'pw_error', 4: 'mn_error', 5: 'st_error', 6: 'flag_error', 7: 'qn_error', 8: 'cn_error', 9: 'crc_error', 100: 'unknown_error',
+};
 
 /** The route label of a path: the hub's routes by name, the playground as one, everything else `other`. */
 export function routeLabel(path: string): string {
@@ -70,6 +75,11 @@ export class HubMetrics {
   });
   readonly cache = new Counter({ name: 'hub_cache_lookups_total', help: 'Cache lookups by area and outcome (hit, miss, bypass = store unavailable).', labelNames: ['area', 'outcome'] as const, registers: [this.registry] });
   readonly rateLimited = new Counter({ name: 'hub_rate_limited_total', help: 'Requests refused with 429 by the rate limiter.', registers: [this.registry] });
+  readonly hj212Packets = new Counter({
+    name: 'hub_hj212_packets_total', help: 'HJ 212 packets by transport (http, tcp), outcome (stored, acknowledged, rejected) and the reason of a rejection (its QnRtn; "none" otherwise).',
+    labelNames: ['transport', 'outcome', 'reason'] as const, registers: [this.registry],
+  });
+  readonly alertsRaised = new Counter({ name: 'hub_alerts_raised_total', help: 'Early-warning alerts raised by this instance, by kind and level.', labelNames: ['kind', 'level'] as const, registers: [this.registry] });
   readonly rateLimitBypass = new Counter({ name: 'hub_rate_limit_bypassed_total', help: 'Requests served unlimited because the rate limit store did not answer.', registers: [this.registry] });
 
   constructor(opts: MetricsOptions = {}) {
@@ -92,8 +102,44 @@ export class HubMetrics {
         },
       });
     }
+    if (ds) {
+      // Read at scrape time from the tables, so every instance reports the same figures.
+      new Gauge({
+        name: 'hub_alert_evaluation_lag_seconds',
+        help: 'How far the warning rules are behind the newest observation: the largest gap, over stations, between a station\'s newest observation and the time its rules were evaluated through (a station never evaluated counts from its first observation).',
+        registers: [this.registry],
+        async collect() {
+          const [r] = await ds.query(
+            `SELECT coalesce(max(extract(epoch FROM n.newest - coalesce(e.evaluated_through, f.oldest))), 0)::float8 AS lag FROM monitoring_station s
+             CROSS JOIN LATERAL (SELECT o.observed_at AS newest FROM observation o WHERE o.station_id = s.id ORDER BY o.observed_at DESC LIMIT 1) n
+             CROSS JOIN LATERAL (SELECT o.observed_at AS oldest FROM observation o WHERE o.station_id = s.id ORDER BY o.observed_at LIMIT 1) f
+             LEFT JOIN alert_evaluation e ON e.station_id = s.id`).catch(() => [{ lag: null }]);
+          if (r?.lag !== null && r?.lag !== undefined) this.set(Math.max(0, Number(r.lag)));
+        },
+      });
+      new Gauge({
+        name: 'hub_alerts_overdue', help: 'Unresolved alerts past their verification deadline, by kind.', labelNames: ['kind'] as const, registers: [this.registry],
+        async collect() {
+          this.reset();
+          const rows: Array<{ kind: string; n: number }> = await ds.query(
+            `SELECT kind, count(*)::int AS n FROM alert WHERE status <> 'RESOLVED' AND due_at < now() GROUP BY kind`).catch(() => []);
+          for (const r of rows) this.set({ kind: r.kind }, r.n);
+        },
+      });
+    }
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
+
+  /** Counts one HJ 212 packet's outcome (the ingest's hook). */
+  hj212Packet = (outcome: { status: string; qnRtn?: number }, transport: string): void => {
+    const reason = outcome.status === 'rejected' ? QN_RTN_REASONS[outcome.qnRtn ?? 100] ?? 'unknown_error' : 'none';
+    this.hj212Packets.inc({ transport, outcome: outcome.status, reason });
+  };
+
+  /** Counts one alert raised (the warning rules' observer). */
+  alertRaised = (kind: string, level: string): void => {
+    this.alertsRaised.inc({ kind, level });
+  };
 
   /** The label for an operation name (see the class comment). */
   operationLabel(name: string | null | undefined): string {

@@ -217,6 +217,24 @@ query MonitoringStations {
 `,
     },
     {
+      name: 'Alerts',
+      query: `# Early-warning alerts addressed to you: your district's, those of a station upstream of you, or all (ZONE).
+# A district of the alert's owner acknowledges it, then resolves it with the verification result.
+
+query Alerts {
+  alerts(filter: { statuses: [OPEN, ACKNOWLEDGED] }, first: 10) {
+    totalCount
+    edges {
+      node {
+        id kind level status stationCode ownerJurisdiction reaches parameter message raisedAt dueAt escalatedAt
+        values { parameter periodStart value unit threshold waterClass flags }
+      }
+    }
+  }
+}
+`,
+    },
+    {
       name: 'Me',
       query: `# Who the hub takes you to be, from the Authorization header, and the X-Purpose it recognised.
 

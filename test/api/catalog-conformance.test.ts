@@ -127,6 +127,16 @@ test.each(cases)('%s as %s', async (_code, _cls, r, c) => {
         // A station the class may not see at all is FORBIDDEN; one it sees shows the observations it may read.
         check(`observations of ${s.code}`, station ? station.observations.totalCount : 0, expected.includes(s.owner) && station ? s.n : 0);
       }
+    } else if (b.data === 'ALERTS') {
+      // Alerts filed under the resource: its terms decide whether an owner's alert may cross a border at
+      // all, and an alert crosses only to the districts downstream it names (its audience), never to others.
+      const mine = c.jurisdiction ? districtsCoveredBy(c.jurisdiction) : [];
+      const res = await ask(c, r, `{ alerts(first: 500) { totalCount edges { node { catalogResourceCode } } } }`);
+      const [{ n }] = await t.db.ds.query(
+        `SELECT count(*)::int AS n FROM alert WHERE catalog_resource_code = $1 AND owner_jurisdiction = ANY($2) AND (owner_jurisdiction = ANY($3) OR audience && $3::varchar[])`,
+        [r.code, expected, mine]);
+      const got = (res.body.data?.alerts?.edges ?? []).filter((e: { node: { catalogResourceCode: string } }) => e.node.catalogResourceCode === r.code).length;
+      check(`alerts filed under ${r.code}`, got, n);
     } else {
       const field = b.assessment === 'WATER_CLASS' ? 'waterQuality' : 'airQuality';
       const stations: Array<{ code: string; owner: string }> = await t.db.ds.query(

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { createDb, Db, migrate, openPglite } from '../../src/db/datasource';
 import { seedDemoData } from '../../src/seed/generator';
 import { seedMonitoringData } from '../../src/seed/monitoring';
+import { evaluateStoredData } from '../../src/modules/warning';
 import { defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from '../../src/modules/catalog';
 
 /**
@@ -47,6 +48,8 @@ async function prepare(db: Db, name: TemplateName): Promise<void> {
   if (name === 'demo') {
     await seedDemoData(db.ds, DEMO_TEMPLATE);
     await seedMonitoringData(db.ds, { seed: DEMO_TEMPLATE.seed, days: 60 });
+    // The alerts the warning rules raise on the demo series, as a started demo hub holds them.
+    await evaluateStoredData(db.ds);
   }
 }
 

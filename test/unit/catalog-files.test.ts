@@ -11,7 +11,7 @@ const CATALOG = CATALOG_DIR;
 /** The root fields the hub's schema is meant to have; the catalog's entry points must be among them. */
 const ROOT_FIELDS = new Set([
   'catalogResources', 'enterprises', 'eiaApprovals', 'permits', 'inspections', 'penalties', 'complaints',
-  'creditRecords', 'monitoringStations', 'monitoringStation', 'waterQuality', 'airQuality',
+  'creditRecords', 'monitoringStations', 'monitoringStation', 'waterQuality', 'airQuality', 'alerts',
 ]);
 
 afterAll(() => {

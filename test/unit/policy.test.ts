@@ -147,6 +147,7 @@ describe('monitoring data under the catalog resource that governs each part of i
     stations: [{ rule: airStations, stationKinds: ['AIR'] }, { rule: sourceStations, stationKinds: ['POLLUTION_SOURCE'] }],
     observations: [air, wastewater],
     assessments: [{ rule: waterClass, assessment: 'WATER_CLASS', stationKinds: ['SURFACE_WATER'], drinkingWaterSource: false }],
+    alerts: [],
   };
   const access = (principal: Principal, purpose: string | null = null) => ({ principal, purpose, terms: { ...terms('UNCONDITIONAL'), monitoring } });
 

@@ -551,6 +551,7 @@ function checkResource(
 const SERVED_ENTRY_POINTS: Readonly<Record<ServedData['data'] | AssessmentCode, readonly string[]>> = {
   STATIONS: ['monitoringStations', 'monitoringStation'],
   OBSERVATIONS: ['monitoringStations', 'monitoringStation'],
+  ALERTS: ['alerts'],
   ASSESSMENT: [],
   WATER_CLASS: ['waterQuality'],
   AQI: ['airQuality'],

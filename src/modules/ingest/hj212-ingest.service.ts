@@ -39,6 +39,23 @@ export const HJ212_DEFAULTS: Readonly<Hj212Settings> = {
   futureSkewSeconds: 600,
 };
 
+/**
+ * What other parts of the hub learn from the ingest, given by whoever mounts it (src/server.ts,
+ * src/main.ts): each packet's outcome (the metrics), each stored packet (the warning rules, which
+ * evaluate the station at once), and units of parameters the code table below lacks (the warning
+ * rules' watched parameters). The ingest does not depend on who listens.
+ */
+export interface IngestHooks {
+  packet?(outcome: PacketOutcome, transport: IngestSource['transport']): void;
+  /**
+   * Called after values are stored, once per station with the DataTimes they cover: per packet over
+   * TCP, once per station for a whole HTTP body (a batch upload of up to 1,000 packets). A failure is
+   * logged, never a refusal of what was stored.
+   */
+  stored?(stationId: string, from: Date, to: Date): Promise<void>;
+  extraUnits?: Readonly<Record<string, string>>;
+}
+
 /** Wrong-PW counts and the slow lane, shared by the HTTP route and the TCP listener of this process. */
 const SHARED_GUARD = new PasswordGuard();
 
@@ -133,12 +150,33 @@ export class Hj212Ingest {
     private readonly log: Logger,
     settings: Partial<Hj212Settings> = {},
     private readonly guard: PasswordGuard = SHARED_GUARD,
+    private readonly hooks: IngestHooks = {},
   ) {
     this.settings = { ...HJ212_DEFAULTS, ...settings };
   }
 
-  /** Handles one packet (one line, `\r\n` optional). */
+  /** Handles one packet (one line, `\r\n` optional), then tells the hooks. */
   async ingest(raw: string, source: IngestSource, index = 0): Promise<PacketOutcome> {
+    const stored = new Map<string, { from: Date; to: Date }>();
+    const out = await this.handle(raw, source, index, stored);
+    this.hooks.packet?.(out, source.transport);
+    await this.tellStored(stored, out.mn, out.qn);
+    return out;
+  }
+
+  /** Tells the `stored` hook what a packet or a body stored, once per station. */
+  private async tellStored(stored: Map<string, { from: Date; to: Date }>, mn?: string, qn?: string): Promise<void> {
+    if (!this.hooks.stored) return;
+    for (const [stationId, { from, to }] of stored) {
+      try {
+        await this.hooks.stored(stationId, from, to);
+      } catch (err) {
+        this.log.error({ err, event: 'hj212_rules_failed', mn, qn }, 'warning rules could not evaluate stored packets; the scheduled pass will');
+      }
+    }
+  }
+
+  private async handle(raw: string, source: IngestSource, index: number, stored: Map<string, { from: Date; to: Date }>): Promise<PacketOutcome> {
     const out: PacketOutcome = { index, status: 'rejected', stored: 0, superseded: 0, unknownParameters: [] };
     let packet: Hj212Packet | undefined;
     try {
@@ -149,7 +187,11 @@ export class Hj212Ingest {
       await this.authenticate(device, packet, senderOf(source.address ?? source.remote));
       const command = DATA_COMMANDS[packet.cn];
       if (command) {
-        await this.store(device, packet, command, out);
+        const at = await this.store(device, packet, command, out);
+        if (at && out.stored > 0) {
+          const seen = stored.get(device.id);
+          stored.set(device.id, seen ? { from: at < seen.from ? at : seen.from, to: at > seen.to ? at : seen.to } : { from: at, to: at });
+        }
         out.status = 'stored';
       } else if (packet.cn.startsWith('20') || packet.cn.startsWith('9')) {
         // Other uploads (equipment state, run time, power-on time) and the logger's own replies:
@@ -175,10 +217,19 @@ export class Hj212Ingest {
     }
   }
 
-  /** Handles a body of packets, one per line, in order (a later packet may replace an earlier value). */
+  /**
+   * Handles a body of packets, one per line, in order (a later packet may replace an earlier value);
+   * the warning rules hear of it once per station, after the last packet.
+   */
   async ingestBody(body: string, source: IngestSource): Promise<PacketOutcome[]> {
     const out: PacketOutcome[] = [];
-    for (const [i, raw] of splitPackets(body).entries()) out.push(await this.ingest(raw, source, i));
+    const stored = new Map<string, { from: Date; to: Date }>();
+    for (const [i, raw] of splitPackets(body).entries()) {
+      const o = await this.handle(raw, source, i, stored);
+      this.hooks.packet?.(o, source.transport);
+      out.push(o);
+    }
+    await this.tellStored(stored);
     return out;
   }
 
@@ -199,7 +250,7 @@ export class Hj212Ingest {
   }
 
   /** Validates the CP of a data command and writes its values in one statement. */
-  private async store(device: Device, packet: Hj212Packet, command: (typeof DATA_COMMANDS)[string], out: PacketOutcome): Promise<void> {
+  private async store(device: Device, packet: Hj212Packet, command: (typeof DATA_COMMANDS)[string], out: PacketOutcome): Promise<Date | null> {
     const { cp } = packet;
     if (!cp.dataTime) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP of CN ${packet.cn} has no DataTime`);
     const observedAt = dataTimeToDate(cp.dataTime);
@@ -217,7 +268,7 @@ export class Hj212Ingest {
       const flag = fields.Flag ?? DataFlag.N;
       if (!FLAGS.has(flag)) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP ${given}-Flag "${flag}" is not an HJ 212 data flag (N F M S D C T B)`);
       if (rows.has(code)) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP carries ${code} twice`);
-      const unit = CODE_2017.test(code) ? unitOf(device.kind, code) : null;
+      const unit = CODE_2017.test(code) ? unitOf(device.kind, code) ?? this.hooks.extraUnits?.[code] ?? null : null;
       if (unit === null) {
         out.unknownParameters.push(given);
         continue;
@@ -227,7 +278,7 @@ export class Hj212Ingest {
     if (out.unknownParameters.length > 0) {
       this.log.warn({ event: 'hj212_unknown_parameters', mn: packet.mn, qn: packet.qn, codes: out.unknownParameters }, 'hj212 values of unknown parameters not stored');
     }
-    if (rows.size === 0) return;
+    if (rows.size === 0) return null;
     const codes = [...rows.keys()];
     const written: unknown[] = await this.ds.query(
       `INSERT INTO observation (station_id, parameter, observed_at, interval, value, unit, flag)
@@ -242,5 +293,6 @@ export class Hj212Ingest {
     );
     out.stored = written.length;
     out.superseded = rows.size - written.length;
+    return observedAt;
   }
 }

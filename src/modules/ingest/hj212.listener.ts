@@ -2,7 +2,7 @@ import net from 'node:net';
 import { DataSource } from 'typeorm';
 import type { Logger } from '../../logger';
 import { senderOf } from './device-password';
-import { HJ212_DEFAULTS, Hj212Ingest, Hj212Settings } from './hj212-ingest.service';
+import { HJ212_DEFAULTS, Hj212Ingest, Hj212Settings, IngestHooks } from './hj212-ingest.service';
 
 export interface Hj212ListenerOptions {
   port: number;
@@ -17,6 +17,8 @@ export interface Hj212ListenerOptions {
   idleMs?: number;
   /** Connection caps, the incomplete-packet timeout and the DataTime skew; HJ212_DEFAULTS where absent. */
   settings?: Partial<Hj212Settings>;
+  /** Who hears of each packet (metrics, the warning rules). */
+  hooks?: IngestHooks;
 }
 
 export interface Hj212Listener {
@@ -39,7 +41,7 @@ const MAX_QUEUED_LINES = 64;
  */
 export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212Listener> {
   const settings: Hj212Settings = { ...HJ212_DEFAULTS, ...o.settings };
-  const ingest = new Hj212Ingest(o.ds, o.log, settings);
+  const ingest = new Hj212Ingest(o.ds, o.log, settings, undefined, o.hooks);
   const maxLine = o.maxLineBytes ?? MAX_LINE_BYTES;
   const maxRejects = o.maxRejectsInRow ?? 10;
   const packetTimeoutMs = settings.packetTimeoutSeconds * 1000;

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../graphql/errors';
 import { sendError } from '../../http/send-error';
 import type { Logger } from '../../logger';
 import { splitPackets } from '../../domain/standards/hj212';
-import { Hj212Ingest, Hj212Settings, MAX_PACKETS_PER_BODY, PacketOutcome } from './hj212-ingest.service';
+import { Hj212Ingest, Hj212Settings, IngestHooks, MAX_PACKETS_PER_BODY, PacketOutcome } from './hj212-ingest.service';
 
 /** What the JSON summary of a body says. */
 export interface IngestSummary {
@@ -37,8 +37,8 @@ export function summarize(results: PacketOutcome[]): IngestSummary {
  * A database that cannot be reached goes to the hub's error handler: 503 with `Retry-After`, so
  * the sender knows to send the packets again later.
  */
-export function hj212Router(o: { ds: DataSource; log: Logger; settings?: Partial<Hj212Settings> }): Router {
-  const ingest = new Hj212Ingest(o.ds, o.log, o.settings);
+export function hj212Router(o: { ds: DataSource; log: Logger; settings?: Partial<Hj212Settings>; hooks?: IngestHooks }): Router {
+  const ingest = new Hj212Ingest(o.ds, o.log, o.settings, undefined, o.hooks);
   const router = Router();
   router.post(
     '/ingest/hj212',

@@ -1,4 +1,4 @@
-export { AIR_PARAMETER, AqiReportKind, AssessmentPeriod, ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode } from './monitoring.codes';
+export { AIR_PARAMETER, AqiReportKind, AssessmentPeriod, ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode, HUB_TIME_ZONE } from './monitoring.codes';
 export { MonitoringStation } from './station.entity';
 export { Observation } from './observation.entity';
 export { MonitoringResolver } from './monitoring.resolver';

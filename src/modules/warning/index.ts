@@ -1,0 +1,11 @@
+export { AlertKind, AlertLevel, AlertPeriod, AlertStatus, VerificationResult } from './alert.codes';
+export { Alert, AlertValue } from './alert.types';
+export { AlertResolver } from './alert.resolver';
+export { AlertService, ALERTS_CHANNEL } from './alert.service';
+export type { AlertObserver, EvaluationResult } from './alert.service';
+export { startAlertJob } from './alert.job';
+export type { AlertJob } from './alert.job';
+export { bundledWarningRules, bundledWarningRulesJson, parseWarningRules, warningRulesFromFile, WarningRulesError } from './warning-rules';
+export { loadWarningRules } from './load-rules';
+export type { WarningRules } from './warning-rules';
+export { evaluateStoredData } from './demo-alerts';
