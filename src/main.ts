@@ -12,6 +12,7 @@ import { hasData, seedDemoData } from './seed/generator';
 import { seedMonitoringData } from './seed/monitoring';
 import { createHub } from './server';
 import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
+import { startObservationStorageJob } from './modules/monitoring';
 import { registerDemoDevices, startHj212Listener } from './modules/ingest';
 
 /** How this machine reaches the listening hub: localhost unless it listens on one other address only. */
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   }
   if (!config.publicUrl) log.warn('HUB_PUBLIC_URL is not set: GET /catalog/dcat.jsonld answers 503 until it is');
   const expiry = startCreditExpiryJob(db.ds, { intervalSeconds: config.expiryIntervalSeconds, log });
+  const storage = startObservationStorageJob(db.ds, config.observationStorage, log);
   const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log, settings: config.hj212 }) : null;
   const lines = [
     '',
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await expiry.stop(); // background writers first: they need the database too
+      await storage.stop();
       await hj212?.close();
       await hub.stop(); // readiness 503, stop accepting, finish in-flight requests, close the cache store
       await db.close(); // only then the pool: in-flight requests may still need it
