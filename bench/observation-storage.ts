@@ -63,7 +63,7 @@ const mnOf = (i: number) => `BENCHOUT${String(i).padStart(16, '0')}`;
 const codeOf = (i: number) => `BENCH-OUT-${String(i).padStart(3, '0')}`;
 
 /** The bench outlets (registered loggers, PW 123456) and their month of minute data, made once per database. */
-export async function prepareStorageData(pool: Pool, scale: number, log: Log): Promise<{ ids: string[]; parameters: number; rows: number; loadSeconds: number | null }> {
+export async function prepareStorageData(pool: Pool, scale: number, log: Log, days = 31): Promise<{ ids: string[]; parameters: number; rows: number; loadSeconds: number | null }> {
   const parameters = Math.max(1, Math.min(PARAMETERS.length, Math.round(10 * scale)));
   const pwHash = await hashDevicePassword(DEMO_DEVICE_PW);
   const codes = Array.from({ length: OUTLETS }, (_, i) => codeOf(i + 1));
@@ -77,20 +77,20 @@ export async function prepareStorageData(pool: Pool, scale: number, log: Log): P
   );
   const { rows: st } = await pool.query<{ id: string }>('SELECT id FROM monitoring_station WHERE code = ANY($1) ORDER BY code', [codes]);
   const ids = st.map((r) => r.id);
-  const expected = OUTLETS * parameters * 31 * 1440;
+  const expected = OUTLETS * parameters * days * 1440;
   const monthCount = async (table: string) => Number((await pool.query<{ n: string }>(
     `SELECT count(*)::text AS n FROM ${table} WHERE station_id = ANY($1) AND observed_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
        AND observed_at < ($3::date::timestamp AT TIME ZONE 'Asia/Shanghai')`, [ids, QUERY_MONTH.from, QUERY_MONTH.to])).rows[0].n);
   const plainExists = (await pool.query<{ t: string | null }>(`SELECT to_regclass('observation_plain_bench')::text AS t`)).rows[0].t !== null;
   if ((await monthCount('observation')) === expected && plainExists && (await monthCount('observation_plain_bench')) === expected) {
-    log(`storage data: reusing ${expected.toLocaleString('en-US')} minute rows (${OUTLETS} outlets × ${parameters} parameters × 31 days)`);
+    log(`storage data: reusing ${expected.toLocaleString('en-US')} minute rows (${OUTLETS} outlets × ${parameters} parameters × ${days} days)`);
     return { ids, parameters, rows: expected, loadSeconds: null };
   }
-  log(`storage data: writing ${expected.toLocaleString('en-US')} minute rows (${OUTLETS} outlets × ${parameters} parameters × 31 days) through the partitioned table and its aggregate triggers…`);
+  log(`storage data: writing ${expected.toLocaleString('en-US')} minute rows (${OUTLETS} outlets × ${parameters} parameters × ${days} days) through the partitioned table and its aggregate triggers…`);
   const t0 = performance.now();
   for (const [i, id] of ids.entries()) {
     // One statement per outlet and day: what a day's back-fill by the importer looks like.
-    for (let d = 0; d < 31; d++) {
+    for (let d = 0; d < days; d++) {
       const day = new Date(Date.parse(`${QUERY_MONTH.from}T00:00:00+08:00`) + d * 86_400_000);
       await pool.query(
         `INSERT INTO observation (station_id, parameter, observed_at, interval, value, unit, flag)

@@ -12,6 +12,8 @@ import {
   BenchPrincipal, CREDIT_PLATFORM, describePrincipal, FEED_QUERY, FLOOR_FEED, LIST_QUERY, loadSampleKeys, Operation, operations, ZONE_READER,
 } from './operations';
 import { BenchResults, FeedPull, renderResults, updatePerformanceDoc } from './report';
+import { measureHttpIngest, measureStorageQueries, measureTcpIngest, OUTLETS, prepareStorageData, QUERY_MONTH, StorageBenchResult } from './observation-storage';
+import net from 'node:net';
 
 /**
  * `npm run bench`: seeds (or reuses) a benchmark database on the PostgreSQL server of
@@ -26,7 +28,7 @@ const DOC = path.join(ROOT, 'docs/performance.md');
 const DEFAULT_SEED = 20201019;
 const ENTERPRISES_PER_SCALE = 100_000;
 const DEFAULT_LEVELS = [1, 8, 32];
-const OPERATION_IDS = ['dossier', 'dossier-partner', 'list', 'list-zone', 'catalog', 'water', 'feed'];
+const OPERATION_IDS = ['dossier', 'dossier-partner', 'list', 'list-zone', 'catalog', 'water', 'feed', 'storage'];
 
 const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --fresh              drop and recreate the bench database, then seed it
@@ -35,7 +37,7 @@ const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --duration S         seconds per concurrency level (default 10)
   --quick              3 s per level, 1 s warm-up
   --levels 1,8,32      concurrency levels
-  --only a,b           only these operations (dossier, dossier-partner, list, list-zone, catalog, water, feed)
+  --only a,b           only these operations (dossier, dossier-partner, list, list-zone, catalog, water, feed, storage)
   --database NAME      bench database on the DATABASE_URL server (default eco_hub_bench)
   --no-build           use the dist/ already built (default: npm run -s build first)
   --no-wait            measure at once, even while other processes keep the machine busy
@@ -231,6 +233,17 @@ async function main(): Promise<void> {
   } else {
     log('using the hub already built in dist/ (--no-build)');
   }
+  // Observation storage: the outlets and their month of minutes, before the hub starts (its writes are not measured).
+  let storageData: Awaited<ReturnType<typeof prepareStorageData>> | null = null;
+  if (wanted('storage')) {
+    const setup = new Pool({ connectionString: dataset.url, max: 2, application_name: 'eco-hub-bench-storage' });
+    try {
+      storageData = await prepareStorageData(setup, o.scale, log);
+    } finally {
+      await setup.end();
+    }
+  }
+  const hj212Port = await freePort();
   const secret = randomBytes(32).toString('base64url');
   const hubEnv: Record<string, string> = {
     NODE_ENV: 'production', HUB_JWT_SECRET: secret, LOG_LEVEL: 'warn', DB_POOL_SIZE: String(poolSize),
@@ -239,6 +252,8 @@ async function main(): Promise<void> {
     HUB_RATE_LIMIT_PER_MINUTE: '0', HUB_MAX_COST: '100000000',
     // The listing-expiry job would write to the data set at start; off, so every run reads the same data.
     HUB_EXPIRY_INTERVAL_SECONDS: '0',
+    // The HJ 212 listener, for the ingest run over TCP.
+    HJ212_PORT: String(hj212Port),
   };
   const logFile = path.join(os.tmpdir(), 'eco-hub-bench-hub.log');
   log(`starting the hub (log: ${logFile}${o.profileDir ? `, CPU profile to ${o.profileDir}` : ''})…`);
@@ -312,6 +327,22 @@ async function main(): Promise<void> {
         + `NDJSON ${ndjson?.entriesPerSecond ?? '–'}/s in ${ndjson?.seconds ?? '–'} s`);
     }
 
+    let storage: StorageBenchResult | null = null;
+    if (storageData) {
+      log('(f) observation storage: HJ 212 ingest rate over HTTP and TCP, then month reads (aggregates, partitioned raw, plain table)…');
+      const seconds = Math.max(5, o.duration * 2);
+      const ingest = [
+        await measureHttpIngest(hub.url, pool, storageData.ids, 4, seconds, log),
+        await measureTcpIngest(hj212Port, pool, storageData.ids, 8, seconds, log),
+      ];
+      assertAlive('the HJ 212 ingest runs');
+      const queries = await measureStorageQueries(pool, storageData.ids, o.quick, log);
+      storage = {
+        outlets: OUTLETS, parametersInMonth: storageData.parameters, month: QUERY_MONTH.from.slice(0, 7), monthRows: storageData.rows,
+        loadSeconds: storageData.loadSeconds, ingest, queries,
+      };
+    }
+
     const auditAfter = await auditSize();
     const measured = opResults.reduce((n, op) => n + op.levels.reduce((m, l) => m + l.hub.requests, 0), 0);
     const audit: BenchResults['audit'] = measured > 0 ? {
@@ -358,6 +389,7 @@ async function main(): Promise<void> {
       },
       operations: opResults,
       feed,
+      storage,
       pageSizeStatements,
       policyOverhead,
       rss: { idleMb, peakMb: rss.peak || null, afterMb },
@@ -387,6 +419,19 @@ async function main(): Promise<void> {
   }
   process.stdout.write('\n' + renderResults(results, rel) + '\n');
   if (o.profileDir) log(`CPU profile(s) of the hub in ${o.profileDir} (open in Chrome DevTools or speedscope)`);
+}
+
+/** A TCP port nothing listens on now, for the hub's HJ 212 listener. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** The hub's /proc entry holds no memory figure once it has ended. */

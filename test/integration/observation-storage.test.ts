@@ -144,6 +144,11 @@ describe('aggregates kept as HJ 212 data arrives (HTTP and TCP), across hour, da
     await t.db.ds.query(`UPDATE observation SET value = value + 1, flag = 'N'
       WHERE observed_at >= $1 AND observed_at < $2 AND parameter = 'w21003'`, [cst('2026-10-31T23:58:00').toISOString(), cst('2026-11-01T00:03:00').toISOString()]);
     await t.db.ds.query(`DELETE FROM observation WHERE observed_at = $1`, [cst('2026-11-01T00:07:00').toISOString()]);
+    // Inserts at times the station already has (a sample already counted), and a flagged-only new time (no sample).
+    await t.db.ds.query(`INSERT INTO observation (station_id, parameter, observed_at, interval, value, unit, flag)
+      SELECT station_id, 'w21016', observed_at, interval, 1.5, 'mg/L', 'N' FROM observation WHERE parameter = 'w01018' AND observed_at BETWEEN $1 AND $2
+      UNION ALL SELECT station_id, 'w21016', observed_at + interval '30 seconds', interval, 2.5, 'mg/L', 'D' FROM observation WHERE parameter = 'w01018' AND observed_at BETWEEN $1 AND $2`,
+    [cst('2026-10-31T23:59:00').toISOString(), cst('2026-11-01T00:02:00').toISOString()]);
     expect(await aggregateDrift(t.db.ds)).toEqual(NO_DRIFT);
   });
 
