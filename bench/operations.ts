@@ -190,11 +190,11 @@ const FLOOR_FACETS = `WITH m AS (SELECT * FROM catalog_resource WHERE search_tex
   UNION ALL SELECT 'elements', el, count(*)::int FROM m, unnest(m.elements) el GROUP BY 2
   UNION ALL SELECT 'sharingTypes', sharing_type, count(*)::int FROM m GROUP BY 2`;
 
-const FLOOR_WATER = `SELECT to_char((o.observed_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS day, o.parameter,
-    avg(o.value) FILTER (WHERE o.flag = 'N') AS mean, count(*) FILTER (WHERE o.flag = 'N')::int AS valid, count(*)::int AS total
-  FROM observation o JOIN monitoring_station s ON s.id = o.station_id
-  WHERE s.code = $1 AND o.observed_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
-    AND o.observed_at < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+/** The daily means by hand, from the daily aggregates the hub reads (observation_daily; issue 17 item 6). */
+const FLOOR_WATER = `SELECT to_char(a.day, 'YYYY-MM-DD') AS day, a.parameter,
+    sum(a.sum_valid) / nullif(sum(a.n_valid), 0) AS mean, sum(a.n_valid)::int AS valid, sum(a.n_total)::int AS total
+  FROM observation_daily a JOIN monitoring_station s ON s.id = a.station_id
+  WHERE s.code = $1 AND a.day >= $2::date AND a.day <= $3::date
   GROUP BY 1, 2 ORDER BY 1, 2`;
 
 /** The credit feed's rows by hand: the change log after a seq, 1,000 at a time. */
