@@ -286,7 +286,7 @@ async function main(): Promise<void> {
 
     // The audit log's growth over the measured reads (every read writes its audit rows, keys included).
     const auditSize = async () => (await pool.query<{ bytes: string; rows: string }>(
-      `SELECT pg_total_relation_size('audit_event')::text AS bytes, (SELECT count(*) FROM audit_event)::text AS rows`)).rows[0];
+      `SELECT (SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('audit_event'))::text AS bytes, (SELECT count(*) FROM audit_event)::text AS rows`)).rows[0];
     const auditBefore = await auditSize();
 
     const opResults: BenchResults['operations'] = [];

@@ -65,6 +65,8 @@ export interface Config {
   hj212: Hj212Settings;
   /** Observation partitions made ahead and raw-data retention by dropping monthly partitions (HUB_OBSERVATION_*). */
   observationStorage: ObservationStorageSettings;
+  /** Months of audit log kept before the current one; older months are dropped whole. Null (unset) keeps the log for ever (HUB_AUDIT_RETENTION_MONTHS, at least 12). */
+  auditRetentionMonths: number | null;
 }
 
 export class ConfigError extends Error {
@@ -302,6 +304,7 @@ export function loadConfig(env: Env = process.env): Config {
     hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
     hj212: hj212Settings(env),
     observationStorage: observationStorageSettings(env),
+    auditRetentionMonths: env.HUB_AUDIT_RETENTION_MONTHS === undefined || env.HUB_AUDIT_RETENTION_MONTHS === '' ? null : intVar(env, 'HUB_AUDIT_RETENTION_MONTHS', 0, 12, 1200),
     executor: oneOf(env, 'HUB_EXECUTOR', ['jit', 'graphql-js'] as const, 'jit'),
     preparedStatements: boolVar(env, 'HUB_PREPARED_STATEMENTS', true),
   };

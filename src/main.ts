@@ -12,7 +12,9 @@ import { hasData, seedDemoData } from './seed/generator';
 import { seedMonitoringData } from './seed/monitoring';
 import { createHub } from './server';
 import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
-import { startObservationStorageJob } from './modules/monitoring';
+import { maintainObservationStorage } from './modules/monitoring';
+import { maintainAuditStorage } from './modules/audit';
+import { startPartitionJob } from './db/monthly-partitions';
 import { registerDemoDevices, startHj212Listener } from './modules/ingest';
 
 /** How this machine reaches the listening hub: localhost unless it listens on one other address only. */
@@ -81,7 +83,11 @@ async function main(): Promise<void> {
   }
   if (!config.publicUrl) log.warn('HUB_PUBLIC_URL is not set: GET /catalog/dcat.jsonld answers 503 until it is');
   const expiry = startCreditExpiryJob(db.ds, { intervalSeconds: config.expiryIntervalSeconds, log });
-  const storage = startObservationStorageJob(db.ds, config.observationStorage, log);
+  // Monthly partitions of the observations and the audit log made ahead, and their retention.
+  const storage = startPartitionJob(config.observationStorage.intervalSeconds, async () => ({
+    observation: await maintainObservationStorage(db.ds, config.observationStorage),
+    audit: await maintainAuditStorage(db.ds, { monthsAhead: config.observationStorage.monthsAhead, retentionMonths: config.auditRetentionMonths }),
+  }), log, (r) => r.observation.created.length + r.observation.dropped.length + r.audit.created.length + r.audit.dropped.length + r.audit.leftInDefault.length > 0);
   const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log, settings: config.hj212 }) : null;
   const lines = [
     '',

@@ -11,6 +11,8 @@ import {
   AqiReportKind, AssessmentPeriod, dropExpiredObservationPartitions, ensureObservationPartitions, maintainObservationStorage, MonitoringService,
   monthOf, observationPartitions, rawObservationsFrom, STATION_SPEC,
 } from '../../src/modules/monitoring';
+import { monthlyPartitions } from '../../src/db/monthly-partitions';
+import { AUDIT_TABLE, maintainAuditStorage } from '../../src/modules/audit';
 import { startTestHub, TestHub } from '../support/hub';
 import { cloneDatabase } from '../support/templates';
 
@@ -275,15 +277,64 @@ describe('partitions, the default partition and retention', () => {
   });
 });
 
+describe('the audit log: monthly partitions, still append-only, retention by whole months', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await cloneDatabase('empty');
+  });
+  afterAll(() => db.close());
+  const months = async () => (await monthlyPartitions(db.ds, AUDIT_TABLE)).map((p) => p.name);
+  const event = (at: Date) => db.ds.query(`INSERT INTO audit_event (at, request_id, sub, resource_type, owner_jurisdiction, record_count, masked, denied)
+    VALUES ($1::timestamptz, 'r-' || $1::text, 'tester', 'ENTERPRISE', 'WUJIANG', 1, false, false)`, [at.toISOString()]);
+
+  test('months are made ahead; rows land in their month, a month the default partition holds is left to it and reported', async () => {
+    const r = await maintainAuditStorage(db.ds, { monthsAhead: 2, retentionMonths: null }, new Date('2027-06-10T00:00:00Z'));
+    expect(r.created).toEqual(['audit_event_p202706', 'audit_event_p202707', 'audit_event_p202708']);
+    expect(r.dropped).toEqual([]);
+    await event(cst('2027-07-03T10:00:00'));
+    await event(cst('2029-06-01T00:00:00'));
+    const where = async () => (await db.ds.query(`SELECT tableoid::regclass::text AS t FROM audit_event WHERE sub = 'tester' ORDER BY at`)).map((x: { t: string }) => x.t);
+    expect(await where()).toEqual(['audit_event_p202707', 'audit_event_default']);
+    const later = await maintainAuditStorage(db.ds, { monthsAhead: 1, retentionMonths: null }, new Date('2029-05-10T00:00:00Z'));
+    expect(later.created).toEqual(['audit_event_p202905']);
+    expect(later.leftInDefault).toEqual(['audit_event_p202906']);
+    expect(await where()).toEqual(['audit_event_p202707', 'audit_event_default']);
+  });
+
+  test('UPDATE, DELETE and TRUNCATE are still refused, on the table and on a month', async () => {
+    await expect(db.ds.query(`UPDATE audit_event SET record_count = 0`)).rejects.toThrow(/append-only/);
+    await expect(db.ds.query(`DELETE FROM audit_event`)).rejects.toThrow(/append-only/);
+    await expect(db.ds.query(`TRUNCATE audit_event`)).rejects.toThrow(/append-only/);
+    await expect(db.ds.query(`DELETE FROM audit_event_p202707`)).rejects.toThrow(/append-only/);
+    await expect(db.ds.query(`UPDATE audit_event_default SET sub = 'x'`)).rejects.toThrow(/append-only/);
+    expect((await db.ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE sub = 'tester'`))[0].n).toBe(2);
+  });
+
+  test('retention drops only the months older than the setting; nothing without one', async () => {
+    const before = await months();
+    expect(await maintainAuditStorage(db.ds, { monthsAhead: 1, retentionMonths: null }, new Date('2040-01-10T00:00:00Z'))).toMatchObject({ dropped: [] });
+    // 24 months before 2029-08: 2027-08 and later stay; July 2027 (with its event) and older go.
+    const r = await maintainAuditStorage(db.ds, { monthsAhead: 1, retentionMonths: 24 }, new Date('2029-08-10T00:00:00Z'));
+    expect(r.dropped).toEqual(before.filter((n) => n < 'audit_event_p202708'));
+    expect(r.dropped).toContain('audit_event_p202707');
+    expect(await months()).toEqual(expect.arrayContaining(['audit_event_p202708', 'audit_event_p202905']));
+    expect((await db.ds.query(`SELECT to_char(at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS m FROM audit_event WHERE sub = 'tester'`))).toEqual([{ m: '2029-06' }]);
+  });
+});
+
 describe('storage settings', () => {
   const base = { NODE_ENV: 'test', HUB_JWT_SECRET: 'x'.repeat(32) };
-  test('defaults: partitions 3 months ahead, hourly runs, raw data kept for ever', () => {
+  test('defaults: partitions 3 months ahead, hourly runs, raw data and the audit log kept for ever', () => {
     expect(loadConfig(base).observationStorage).toEqual({ intervalSeconds: 3600, monthsAhead: 3, retentionMonths: null });
+    expect(loadConfig(base).auditRetentionMonths).toBeNull();
+    expect(loadConfig({ ...base, HUB_AUDIT_RETENTION_MONTHS: '' }).auditRetentionMonths).toBeNull();
+    expect(loadConfig({ ...base, HUB_AUDIT_RETENTION_MONTHS: '120' }).auditRetentionMonths).toBe(120);
     expect(loadConfig({ ...base, HUB_OBSERVATION_RETENTION_MONTHS: '13', HUB_OBSERVATION_MONTHS_AHEAD: '6' }).observationStorage)
       .toEqual({ intervalSeconds: 3600, monthsAhead: 6, retentionMonths: 13 });
   });
   test.each([
     ['HUB_OBSERVATION_RETENTION_MONTHS', '0'], ['HUB_OBSERVATION_RETENTION_MONTHS', 'forever'], ['HUB_OBSERVATION_RETENTION_MONTHS', '-3'],
+    ['HUB_AUDIT_RETENTION_MONTHS', '6'], ['HUB_AUDIT_RETENTION_MONTHS', '0'], ['HUB_AUDIT_RETENTION_MONTHS', 'keep'],
     ['HUB_OBSERVATION_MONTHS_AHEAD', '0'], ['HUB_OBSERVATION_MONTHS_AHEAD', '25'], ['HUB_OBSERVATION_STORAGE_INTERVAL_SECONDS', '1.5'],
   ])('%s=%s is refused, naming the setting', (name, value) => {
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);

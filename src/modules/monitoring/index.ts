@@ -8,6 +8,6 @@ export type { AssessmentSource } from './monitoring.service';
 export { standardsService } from './standards.service';
 export {
   dropExpiredObservationPartitions, ensureObservationPartitions, maintainObservationStorage, monthOf, addMonths, observationPartitions,
-  rawObservationsFrom, startObservationStorageJob,
+  rawObservationsFrom,
 } from './observation-storage';
 export type { Month, ObservationStorageSettings, PartitionRun } from './observation-storage';
