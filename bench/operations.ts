@@ -190,11 +190,11 @@ const FLOOR_FACETS = `WITH m AS (SELECT * FROM catalog_resource WHERE search_tex
   UNION ALL SELECT 'elements', el, count(*)::int FROM m, unnest(m.elements) el GROUP BY 2
   UNION ALL SELECT 'sharingTypes', sharing_type, count(*)::int FROM m GROUP BY 2`;
 
-const FLOOR_WATER = `SELECT to_char((o.observed_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS day, o.parameter,
-    avg(o.value) FILTER (WHERE o.flag = 'N') AS mean, count(*) FILTER (WHERE o.flag = 'N')::int AS valid, count(*)::int AS total
-  FROM observation o JOIN monitoring_station s ON s.id = o.station_id
-  WHERE s.code = $1 AND o.observed_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
-    AND o.observed_at < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+/** The daily means by hand, from the daily aggregates the hub reads (observation_daily; issue 17 item 6). */
+const FLOOR_WATER = `SELECT to_char(a.day, 'YYYY-MM-DD') AS day, a.parameter,
+    sum(a.sum_valid) / nullif(sum(a.n_valid), 0) AS mean, sum(a.n_valid)::int AS valid, sum(a.n_total)::int AS total
+  FROM observation_daily a JOIN monitoring_station s ON s.id = a.station_id
+  WHERE s.code = $1 AND a.day >= $2::date AND a.day <= $3::date
   GROUP BY 1, 2 ORDER BY 1, 2`;
 
 /** The credit feed's rows by hand: the change log after a seq, 1,000 at a time. */
@@ -268,3 +268,66 @@ export function operations(keys: SampleKeys): Operation[] {
     },
   ];
 }
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A month read of the observation-storage bench, three ways: from the hourly/daily aggregates,
+ * from the raw rows of the partitioned table, and from the plain-table baseline
+ * (observation_plain_bench). All three return the same rows.
+ */
+export interface StorageQuery {
+  id: string;
+  title: string;
+  aggregates: string;
+  partitionedRaw: string;
+  plain: string;
+  params(outletIds: string[]): unknown[];
+  /** Measured runs of the aggregate read with --quick (three times as many without). */
+  quickRuns: number;
+}
+
+const MONTH_PARAMS = ['2026-08-01', '2026-09-01'];
+const RAW_RANGE = `observed_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND observed_at < ($3::date::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+const rawDaily = (table: string) => `SELECT station_id::text AS station, to_char((observed_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS day, parameter,
+    round(avg(value) FILTER (WHERE flag = 'N'), 6)::text AS mean, (count(*) FILTER (WHERE flag = 'N'))::int AS valid, count(*)::int AS total
+  FROM ${table} WHERE station_id = ANY($1::uuid[]) AND ${RAW_RANGE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+const rawMonth = (table: string) => `SELECT parameter, round(avg(value) FILTER (WHERE flag = 'N'), 6)::text AS mean, (count(*) FILTER (WHERE flag = 'N'))::int AS valid, count(*)::int AS total
+  FROM ${table} WHERE station_id = ANY($1::uuid[]) AND ${RAW_RANGE} GROUP BY 1 ORDER BY 1`;
+const rawHours = (table: string) => `SELECT date_trunc('hour', observed_at, 'UTC') AS hour, parameter, round(avg(value) FILTER (WHERE flag = 'N'), 6)::text AS mean, (count(*) FILTER (WHERE flag = 'N'))::int AS valid
+  FROM ${table} WHERE station_id = ANY($1::uuid[]) AND ${RAW_RANGE} GROUP BY 1, 2 ORDER BY 1, 2`;
+
+export const STORAGE_QUERIES: StorageQuery[] = [
+  {
+    id: 'month-100',
+    title: 'daily means of every parameter of 100 outlets over a month',
+    aggregates: `SELECT station_id::text AS station, to_char(day, 'YYYY-MM-DD') AS day, parameter,
+        round(sum(sum_valid) / nullif(sum(n_valid), 0), 6)::text AS mean, sum(n_valid)::int AS valid, sum(n_total)::int AS total
+      FROM observation_daily WHERE station_id = ANY($1::uuid[]) AND day >= $2::date AND day < $3::date GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    partitionedRaw: rawDaily('observation'),
+    plain: rawDaily('observation_plain_bench'),
+    params: (ids) => [ids, ...MONTH_PARAMS],
+    quickRuns: 5,
+  },
+  {
+    id: 'month-1',
+    title: 'one outlet\'s monthly mean of each parameter (what a monthly class reads)',
+    aggregates: `SELECT parameter, round(sum(sum_valid) / nullif(sum(n_valid), 0), 6)::text AS mean, sum(n_valid)::int AS valid, sum(n_total)::int AS total
+      FROM observation_daily WHERE station_id = ANY($1::uuid[]) AND day >= $2::date AND day < $3::date GROUP BY 1 ORDER BY 1`,
+    partitionedRaw: rawMonth('observation'),
+    plain: rawMonth('observation_plain_bench'),
+    params: (ids) => [ids.slice(0, 1), ...MONTH_PARAMS],
+    quickRuns: 20,
+  },
+  {
+    id: 'hours-1',
+    title: 'one outlet\'s hourly means over a month (744 hours)',
+    aggregates: `SELECT hour_start AS hour, parameter, round(sum(sum_valid) / nullif(sum(n_valid), 0), 6)::text AS mean, sum(n_valid)::int AS valid
+      FROM observation_hourly WHERE station_id = ANY($1::uuid[]) AND hour_start >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
+        AND hour_start < ($3::date::timestamp AT TIME ZONE 'Asia/Shanghai') GROUP BY 1, 2 ORDER BY 1, 2`,
+    partitionedRaw: rawHours('observation'),
+    plain: rawHours('observation_plain_bench'),
+    params: (ids) => [ids.slice(0, 1), ...MONTH_PARAMS],
+    quickRuns: 20,
+  },
+];

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { HubRunStats, RunStats } from './load';
+import type { StorageBenchResult } from './observation-storage';
 
 /** Everything one bench run found, as written to bench/results/<date>.json. */
 export interface BenchResults {
@@ -38,6 +39,8 @@ export interface BenchResults {
     /** GraphQL entries/s over raw rows/s. */
     ratio: number | null;
   } | null;
+  /** Observation storage: HJ 212 ingest rate and month reads, aggregates vs partitioned raw vs plain table (absent in older results). */
+  storage?: StorageBenchResult | null;
   pageSizeStatements: Array<{ first: number; statements: number | null }>;
   policyOverhead: Array<{ connections: number; districtP50: number; zoneP50: number; p50Ratio: number; rpsRatio: number }>;
   rss: { idleMb: number | null; peakMb: number | null; afterMb: number | null };
@@ -80,6 +83,23 @@ export function renderResults(r: BenchResults, jsonPath: string): string {
   }
   lines.push('', 'p50 ratio = hub p50 / floor p50 (lower is better); req/s ratio = hub req/s / floor req/s (higher is better); '
     + 'hub CPU = user + system time of the hub process over the run, per request; load = the 1-minute load average at the end of the level.', '');
+
+  if (r.storage) {
+    const st = r.storage;
+    lines.push(`**(f) Observation storage**: ${st.outlets} outlets, ${st.parametersInMonth} parameter(s) of minute data over ${st.month} (${int(st.monthRows)} rows in the month)`
+      + `${st.loadSeconds !== null ? `, written through the partitioned table and its aggregate triggers in ${fmt(st.loadSeconds, 0)} s` : ''}.`, '');
+    lines.push('| HJ 212 ingest (minute packets, 10 parameters) | clients | s | packets | rows | packets/s | rows/s | p50 ms | p95 ms |');
+    lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const g of st.ingest) {
+      lines.push(`| ${g.transport === 'http' ? '`POST /ingest/hj212`, 100 packets a request (latency per request)' : 'TCP listener, Flag=5, a reply per packet (latency per packet)'} | ${g.connections} | ${fmt(g.seconds, 1)} | ${int(g.packets)} | ${int(g.rows)} | ${int(g.packetsPerSecond)} | ${int(g.rowsPerSecond)} | ${ms(g.p50Ms)} | ${ms(g.p95Ms)} |`);
+    }
+    lines.push('', '| month read | rows | aggregates p50 / p95 ms | partitioned raw p50 / p95 ms | plain table p50 / p95 ms | plain ÷ aggregates (p50) | plain ÷ partitioned raw (p50) |');
+    lines.push('|---|--:|--:|--:|--:|--:|--:|');
+    for (const q of st.queries) {
+      lines.push(`| ${q.title} | ${int(q.rows)} | ${ms(q.aggregates.p50)} / ${ms(q.aggregates.p95)} | ${ms(q.partitionedRaw.p50)} / ${ms(q.partitionedRaw.p95)} | ${ms(q.plain.p50)} / ${ms(q.plain.p95)} | ${fmt(q.plainOverAggregates, 1)}× | ${fmt(q.plainOverPartitionedRaw, 2)}× |`);
+    }
+    lines.push('');
+  }
 
   if (r.feed) {
     const f = r.feed;

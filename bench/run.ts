@@ -12,6 +12,8 @@ import {
   BenchPrincipal, CREDIT_PLATFORM, describePrincipal, FEED_QUERY, FLOOR_FEED, LIST_QUERY, loadSampleKeys, Operation, operations, ZONE_READER,
 } from './operations';
 import { BenchResults, FeedPull, renderResults, updatePerformanceDoc } from './report';
+import { measureHttpIngest, measureStorageQueries, measureTcpIngest, OUTLETS, prepareStorageData, QUERY_MONTH, StorageBenchResult } from './observation-storage';
+import net from 'node:net';
 
 /**
  * `npm run bench`: seeds (or reuses) a benchmark database on the PostgreSQL server of
@@ -26,7 +28,7 @@ const DOC = path.join(ROOT, 'docs/performance.md');
 const DEFAULT_SEED = 20201019;
 const ENTERPRISES_PER_SCALE = 100_000;
 const DEFAULT_LEVELS = [1, 8, 32];
-const OPERATION_IDS = ['dossier', 'dossier-partner', 'list', 'list-zone', 'catalog', 'water', 'feed'];
+const OPERATION_IDS = ['dossier', 'dossier-partner', 'list', 'list-zone', 'catalog', 'water', 'feed', 'storage'];
 
 const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --fresh              drop and recreate the bench database, then seed it
@@ -35,7 +37,7 @@ const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --duration S         seconds per concurrency level (default 10)
   --quick              3 s per level, 1 s warm-up
   --levels 1,8,32      concurrency levels
-  --only a,b           only these operations (dossier, dossier-partner, list, list-zone, catalog, water, feed)
+  --only a,b           only these operations (dossier, dossier-partner, list, list-zone, catalog, water, feed, storage)
   --database NAME      bench database on the DATABASE_URL server (default eco_hub_bench)
   --no-build           use the dist/ already built (default: npm run -s build first)
   --no-wait            measure at once, even while other processes keep the machine busy
@@ -239,6 +241,17 @@ async function main(): Promise<void> {
   } else {
     log('using the hub already built in dist/ (--no-build)');
   }
+  // Observation storage: the outlets and their month of minutes, before the hub starts (its writes are not measured).
+  let storageData: Awaited<ReturnType<typeof prepareStorageData>> | null = null;
+  if (wanted('storage')) {
+    const setup = new Pool({ connectionString: dataset.url, max: 2, application_name: 'eco-hub-bench-storage' });
+    try {
+      storageData = await prepareStorageData(setup, o.scale, log);
+    } finally {
+      await setup.end();
+    }
+  }
+  const hj212Port = await freePort();
   const secret = randomBytes(32).toString('base64url');
   const hubEnv: Record<string, string> = {
     NODE_ENV: 'production', HUB_JWT_SECRET: secret, LOG_LEVEL: 'warn', DB_POOL_SIZE: String(poolSize),
@@ -248,6 +261,8 @@ async function main(): Promise<void> {
     // The listing-expiry job would write to the data set at start; off, so every run reads the same data.
     HUB_EXPIRY_INTERVAL_SECONDS: '0',
     HUB_AUDIT_COMMIT: o.auditCommit,
+    // The HJ 212 listener, for the ingest run over TCP.
+    HJ212_PORT: String(hj212Port),
   };
   const logFile = path.join(os.tmpdir(), 'eco-hub-bench-hub.log');
   log(`starting the hub (log: ${logFile}${o.profileDir ? `, CPU profile to ${o.profileDir}` : ''})…`);
@@ -280,7 +295,7 @@ async function main(): Promise<void> {
 
     // The audit log's growth over the measured reads (every read writes its audit rows, keys included).
     const auditSize = async () => (await pool.query<{ bytes: string; rows: string }>(
-      `SELECT pg_total_relation_size('audit_event')::text AS bytes, (SELECT count(*) FROM audit_event)::text AS rows`)).rows[0];
+      `SELECT (SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('audit_event'))::text AS bytes, (SELECT count(*) FROM audit_event)::text AS rows`)).rows[0];
     const auditBefore = await auditSize();
 
     const opResults: BenchResults['operations'] = [];
@@ -319,6 +334,22 @@ async function main(): Promise<void> {
       };
       log(`    raw ${rawSelect.entriesPerSecond}/s over ${rawSelect.entries}; GraphQL ${graphqlPull?.entriesPerSecond ?? '–'}/s in ${graphqlPull?.seconds ?? '–'} s; `
         + `NDJSON ${ndjson?.entriesPerSecond ?? '–'}/s in ${ndjson?.seconds ?? '–'} s`);
+    }
+
+    let storage: StorageBenchResult | null = null;
+    if (storageData) {
+      log('(f) observation storage: HJ 212 ingest rate over HTTP and TCP, then month reads (aggregates, partitioned raw, plain table)…');
+      const seconds = Math.max(5, o.duration * 2);
+      const ingest = [
+        await measureHttpIngest(hub.url, pool, storageData.ids, 4, seconds, log),
+        await measureTcpIngest(hj212Port, pool, storageData.ids, 8, seconds, log),
+      ];
+      assertAlive('the HJ 212 ingest runs');
+      const queries = await measureStorageQueries(pool, storageData.ids, o.quick, log);
+      storage = {
+        outlets: OUTLETS, parametersInMonth: storageData.parameters, month: QUERY_MONTH.from.slice(0, 7), monthRows: storageData.rows,
+        loadSeconds: storageData.loadSeconds, ingest, queries,
+      };
     }
 
     const auditAfter = await auditSize();
@@ -367,6 +398,7 @@ async function main(): Promise<void> {
       },
       operations: opResults,
       feed,
+      storage,
       pageSizeStatements,
       policyOverhead,
       rss: { idleMb, peakMb: rss.peak || null, afterMb },
@@ -396,6 +428,19 @@ async function main(): Promise<void> {
   }
   process.stdout.write('\n' + renderResults(results, rel) + '\n');
   if (o.profileDir) log(`CPU profile(s) of the hub in ${o.profileDir} (open in Chrome DevTools or speedscope)`);
+}
+
+/** A TCP port nothing listens on now, for the hub's HJ 212 listener. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** The hub's /proc entry holds no memory figure once it has ended. */

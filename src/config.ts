@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { QueryLimits } from './graphql/limits';
 import type { RateLimitSettings } from './http/rate-limit';
 import type { Hj212Settings } from './modules/ingest';
+import type { ObservationStorageSettings } from './modules/monitoring';
 
 /**
  * Every setting of the hub, read from the environment once and validated at start.
@@ -72,6 +73,10 @@ export interface Config {
   executor: 'jit' | 'graphql-js';
   /** HJ 212 defences: connection caps and incomplete-packet timeout of the listener, DataTime skew (HJ212_*). */
   hj212: Hj212Settings;
+  /** Observation partitions made ahead and raw-data retention by dropping monthly partitions (HUB_OBSERVATION_*). */
+  observationStorage: ObservationStorageSettings;
+  /** Months of audit log kept before the current one; older months are dropped whole. Null (unset) keeps the log for ever (HUB_AUDIT_RETENTION_MONTHS, at least 12). */
+  auditRetentionMonths: number | null;
 }
 
 export class ConfigError extends Error {
@@ -192,6 +197,16 @@ function defences(env: Env): Pick<Config, 'limits' | 'introspection' | 'rateLimi
 }
 
 /** The HJ 212 ingest defences (docs/hj212-ingest.md); the defaults match HJ212_DEFAULTS in the ingest module. */
+/** Unset retention keeps raw observations for ever: losing data needs a deliberate setting. */
+function observationStorageSettings(env: Env): ObservationStorageSettings {
+  const retention = env.HUB_OBSERVATION_RETENTION_MONTHS;
+  return {
+    intervalSeconds: intVar(env, 'HUB_OBSERVATION_STORAGE_INTERVAL_SECONDS', 3600, 0, 7 * 86400),
+    monthsAhead: intVar(env, 'HUB_OBSERVATION_MONTHS_AHEAD', 3, 1, 24),
+    retentionMonths: retention === undefined || retention === '' ? null : intVar(env, 'HUB_OBSERVATION_RETENTION_MONTHS', 0, 1, 1200),
+  };
+}
+
 function hj212Settings(env: Env): Hj212Settings {
   const maxConnections = intVar(env, 'HJ212_MAX_CONNECTIONS', 2000, 1, 100_000);
   const maxConnectionsPerAddress = intVar(env, 'HJ212_MAX_CONNECTIONS_PER_ADDRESS', 32, 1, 100_000);
@@ -300,6 +315,8 @@ export function loadConfig(env: Env = process.env): Config {
     alertIntervalSeconds: env.HUB_ALERT_INTERVAL_SECONDS ? intVar(env, 'HUB_ALERT_INTERVAL_SECONDS', 0, 0, 86_400) : undefined,
     warningRulesFile: env.HUB_WARNING_RULES_FILE || undefined,
     hj212: hj212Settings(env),
+    observationStorage: observationStorageSettings(env),
+    auditRetentionMonths: env.HUB_AUDIT_RETENTION_MONTHS === undefined || env.HUB_AUDIT_RETENTION_MONTHS === '' ? null : intVar(env, 'HUB_AUDIT_RETENTION_MONTHS', 0, 12, 1200),
     executor: oneOf(env, 'HUB_EXECUTOR', ['jit', 'graphql-js'] as const, 'jit'),
     preparedStatements: boolVar(env, 'HUB_PREPARED_STATEMENTS', true),
     auditCommit: oneOf(env, 'HUB_AUDIT_COMMIT', ['durable', 'deferred'] as const, 'durable'),

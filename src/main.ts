@@ -13,6 +13,9 @@ import { seedMonitoringData } from './seed/monitoring';
 import { createHub } from './server';
 import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
 import { AlertService, evaluateStoredData, loadWarningRules, startAlertJob } from './modules/warning';
+import { maintainObservationStorage } from './modules/monitoring';
+import { maintainAuditStorage } from './modules/audit';
+import { startPartitionJob } from './db/monthly-partitions';
 import { registerDemoDevices, startHj212Listener } from './modules/ingest';
 
 /** How this machine reaches the listening hub: localhost unless it listens on one other address only. */
@@ -82,6 +85,11 @@ async function main(): Promise<void> {
   }
   if (!config.publicUrl) log.warn('HUB_PUBLIC_URL is not set: GET /catalog/dcat.jsonld answers 503 until it is');
   const expiry = startCreditExpiryJob(db.ds, { intervalSeconds: config.expiryIntervalSeconds, log });
+  // Monthly partitions of the observations and the audit log made ahead, and their retention.
+  const storage = startPartitionJob(config.observationStorage.intervalSeconds, async () => ({
+    observation: await maintainObservationStorage(db.ds, config.observationStorage),
+    audit: await maintainAuditStorage(db.ds, { monthsAhead: config.observationStorage.monthsAhead, retentionMonths: config.auditRetentionMonths }),
+  }), log, (r) => r.observation.created.length + r.observation.dropped.length + r.audit.created.length + r.audit.dropped.length + r.audit.leftInDefault.length > 0);
   const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log, settings: config.hj212, hooks: hub.ingestHooks }) : null;
   const rules = hub.services.alerts.rules;
   const alertJob = startAlertJob(hub.services.alerts, { intervalSeconds: config.alertIntervalSeconds ?? rules.evaluation.intervalSeconds, lookbackHours: rules.evaluation.lookbackHours, log });
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
     try {
       await expiry.stop(); // background writers first: they need the database too
       await alertJob.stop();
+      await storage.stop();
       await hj212?.close();
       await hub.stop(); // readiness 503, stop accepting, finish in-flight requests, close the cache store
       await db.close(); // only then the pool: in-flight requests may still need it

@@ -9,6 +9,8 @@ import { MaskFunctions1796400000000 } from '../../migrations/1796400000000-MaskF
 import { CatalogStatus1796500000000 } from '../../migrations/1796500000000-CatalogStatus';
 import { CatalogState1796600000000 } from '../../migrations/1796600000000-CatalogState';
 import { AuditKeys1796700000000 } from '../../migrations/1796700000000-AuditKeys';
+import { ObservationPartitions1796800000000 } from '../../migrations/1796800000000-ObservationPartitions';
+import { AuditPartitions1796800000001 } from '../../migrations/1796800000001-AuditPartitions';
 import { Alerts1800000000000 } from '../../migrations/1800000000000-Alerts';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
@@ -24,5 +26,7 @@ export const MIGRATIONS: Function[] = [
   CatalogStatus1796500000000,
   CatalogState1796600000000,
   AuditKeys1796700000000,
+  ObservationPartitions1796800000000,
+  AuditPartitions1796800000001,
   Alerts1800000000000,
 ];

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { District, Jurisdiction } from '../domain/jurisdictions';
 import { ControlLevel, DataFlag, ObservationInterval, StationKind, Waterbody, WaterClassCode } from '../modules/monitoring/monitoring.codes';
 import { Rng } from './rng';
+import { addMonths, ensureObservationPartitions, monthOf } from '../modules/monitoring/observation-storage';
 
 /**
  * Seeded demo monitoring data: about thirty stations of the zone (air stations, sections on
@@ -477,6 +478,8 @@ export async function seedMonitoringData(ds: DataSource, opts: MonitoringSeedOpt
   );
   const idOf = new Map(inserted.map((r) => [r.code, r.id]));
 
+  // The history's months get their partitions before it is written (else it would all land in the default partition).
+  await ensureObservationPartitions(ds, monthOf(new Date(start)), addMonths(monthOf(new Date(REFERENCE)), 0));
   let observations = 0;
   let rows = new Rows();
   const flush = async (all: boolean) => {

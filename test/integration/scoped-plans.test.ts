@@ -92,3 +92,29 @@ test('lookups by key compare keys as their own type: a USCC by its unique index,
   expect(p2).toMatch(/Index Scan using "?PK_\w+"? on enterprise/);
   void id;
 });
+
+test('a month\'s water class and AQI read the daily and hourly aggregates through their keys; observation lists walk each partition\'s (station, time) index', async () => {
+  const principal = reader(Jurisdiction.ZONE);
+  const water = await statementsOf(principal, `{ waterQuality(stationCode: "W-JS-02", from: "2026-09-01", to: "2026-09-30", period: MONTH) { periodStart waterClass sampleCount } }`);
+  const waterSql = water.find((s) => s.sql.includes('observation_daily'))!;
+  expect(waterSql.sql).not.toMatch(/\bobservation o\b/);
+  const wp = await plan(waterSql.sql, waterSql.params);
+  expect(wp).toMatch(/pk_observation_daily\b/);
+  expect(wp).toMatch(/pk_observation_daily_samples/);
+  expect(wp).not.toMatch(/Seq Scan on observation/);
+
+  const air = await statementsOf(principal, `{ airQuality(stationCode: "A-QP-02", from: "2026-09-01", to: "2026-09-30", report: DAILY) { date aqi } }`);
+  const airSql = air.find((s) => s.sql.includes('observation_daily'))!;
+  const ap = await plan(airSql.sql, airSql.params);
+  expect(ap).toMatch(/pk_observation_daily\b/);
+  expect(ap).toMatch(/pk_observation_hourly\b/);
+  expect(ap).not.toMatch(/Seq Scan on observation/);
+
+  const list = await statementsOf(principal, `{ monitoringStation(code: "W-JS-02") { observations(first: 5, from: "2026-09-01T00:00:00Z", to: "2026-09-30T00:00:00Z") { edges { node { parameter } } } } }`);
+  const listSql = list.find((s) => s.sql.includes('FROM observation o'))!;
+  const lp = await plan(listSql.sql, listSql.params);
+  expect(lp).toMatch(/observation_p202609_station_id_observed_at_parameter_idx|ix_observation_station_time|observation_p202609_station_id_parameter_observed_at_key/);
+  expect(lp).not.toMatch(/Seq Scan on observation/);
+  // Partitions outside the range are pruned: October's partition is not read.
+  expect(lp).not.toMatch(/observation_p202610/);
+});

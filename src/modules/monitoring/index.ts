@@ -4,4 +4,10 @@ export { Observation } from './observation.entity';
 export { MonitoringResolver } from './monitoring.resolver';
 export { StandardsResolver } from './standards.resolver';
 export { MonitoringService, STATION_SPEC } from './monitoring.service';
+export type { AssessmentSource } from './monitoring.service';
 export { standardsService } from './standards.service';
+export {
+  dropExpiredObservationPartitions, ensureObservationPartitions, maintainObservationStorage, monthOf, addMonths, observationPartitions,
+  rawObservationsFrom,
+} from './observation-storage';
+export type { Month, ObservationStorageSettings, PartitionRun } from './observation-storage';

@@ -36,6 +36,9 @@ export const STATION_SPEC: RecordSpec<MonitoringStation> = {
   scope: (ctx, alias, q) => monitoringScope(ctx, 'STATIONS', alias, q),
 };
 
+/** Where the water and air assessments read: the aggregate tables, or the raw observations. */
+export type AssessmentSource = 'aggregates' | 'raw';
+
 /** Cursor tag of observation lists. */
 const OBSERVATION_TAG = 'OBSERVATION';
 
@@ -125,7 +128,12 @@ function toObservation(r: Record<string, unknown>): Observation {
 export class MonitoringService {
   private readonly requests = new WeakMap<object, MonitoringLoaders>();
 
-  constructor(private readonly store: RecordStore, private readonly ds: DataSource) {}
+  /**
+   * `readFrom` says where the assessments read: the hourly and daily aggregates (the hub), or the
+   * raw observations (the plain-table baseline of the bench, and the reference the equivalence
+   * tests compare the aggregates with). Both give the same answers.
+   */
+  constructor(private readonly store: RecordStore, private readonly ds: DataSource, private readonly readFrom: AssessmentSource = 'aggregates') {}
 
   /** The monitoring loaders of one request, made on first use and dropped with the request's context. */
   loaders(ctx: HubContext): MonitoringLoaders {
@@ -343,23 +351,7 @@ export class MonitoringService {
     }
 
     const q = new SqlParams();
-    const tz = q.p(HUB_TIME_ZONE);
-    const fromP = q.p(from);
-    const sql = `SELECT to_char(g.period_start, 'YYYY-MM-DD') AS period_start, g.parameter,
-        round(avg(g.value) FILTER (WHERE g.flag = 'N'), 6)::text AS mean,
-        count(*) FILTER (WHERE g.flag = 'N')::int AS valid,
-        count(*)::int AS total,
-        count(DISTINCT g.observed_at) FILTER (WHERE g.flag = 'N')::int AS samples
-      FROM (
-        SELECT greatest(date_trunc(${q.p(period.toLowerCase())}, o.observed_at AT TIME ZONE ${tz}), ${fromP}::date::timestamp) AS period_start,
-          o.parameter, o.value, o.flag, o.observed_at
-        FROM observation o JOIN monitoring_station s ON s.id = o.station_id
-        WHERE s.id = ${q.p(station.id)} AND ${monitoringScope(ctx, 'WATER_CLASS', 's', q)}
-          AND o.observed_at >= (${fromP}::date::timestamp AT TIME ZONE ${tz})
-          AND o.observed_at < ((${q.p(to)}::date + 1)::timestamp AT TIME ZONE ${tz})
-      ) g
-      GROUP BY GROUPING SETS ((g.period_start, g.parameter), (g.period_start))
-      ORDER BY g.period_start, g.parameter NULLS FIRST`;
+    const sql = this.readFrom === 'raw' ? this.rawWaterSql(ctx, station, q, from, to, period) : this.aggregateWaterSql(ctx, station, q, from, to, period);
     const raw: Array<{ period_start: string; parameter: string | null; mean: string | null; valid: number; total: number; samples: number }> =
       await this.ds.query(sql, q.values) as never;
 
@@ -397,6 +389,59 @@ export class MonitoringService {
   }
 
   /**
+   * Per period and parameter (and per period over all parameters): the mean of the N-flag values,
+   * the number of valid and of all values, and the distinct N-flag times — from the daily aggregates.
+   * The mean is the sum of the N-flag values over their count, the same division as `avg`, so it
+   * equals the raw mean digit for digit.
+   */
+  private aggregateWaterSql(ctx: ReadContext, station: MonitoringStation, q: SqlParams, from: string, to: string, period: AssessmentPeriod): string {
+    const fromP = q.p(from);
+    const toP = q.p(to);
+    const unit = q.p(period.toLowerCase());
+    const stationP = q.p(station.id);
+    return `WITH g AS (
+        SELECT greatest(date_trunc(${unit}, a.day::timestamp), ${fromP}::date::timestamp) AS period_start, a.parameter, a.n_total, a.n_valid, a.sum_valid
+        FROM observation_daily a JOIN monitoring_station s ON s.id = a.station_id
+        WHERE s.id = ${stationP} AND ${monitoringScope(ctx, 'WATER_CLASS', 's', q)} AND a.day >= ${fromP}::date AND a.day <= ${toP}::date
+      ),
+      smp AS (
+        SELECT greatest(date_trunc(${unit}, a.day::timestamp), ${fromP}::date::timestamp) AS period_start, sum(a.samples)::int AS samples
+        FROM observation_daily_samples a WHERE a.station_id = ${stationP} AND a.day >= ${fromP}::date AND a.day <= ${toP}::date GROUP BY 1
+      ),
+      r AS (
+        SELECT g.period_start, g.parameter,
+          round(sum(g.sum_valid) / nullif(sum(g.n_valid), 0), 6)::text AS mean,
+          sum(g.n_valid)::int AS valid, sum(g.n_total)::int AS total
+        FROM g GROUP BY GROUPING SETS ((g.period_start, g.parameter), (g.period_start))
+      )
+      SELECT to_char(r.period_start, 'YYYY-MM-DD') AS period_start, r.parameter, r.mean, r.valid, r.total,
+        CASE WHEN r.parameter IS NULL THEN coalesce(smp.samples, 0) ELSE 0 END AS samples
+      FROM r LEFT JOIN smp ON smp.period_start = r.period_start
+      ORDER BY r.period_start, r.parameter NULLS FIRST`;
+  }
+
+  /** The same figures as `aggregateWaterSql`, from the raw observations. */
+  private rawWaterSql(ctx: ReadContext, station: MonitoringStation, q: SqlParams, from: string, to: string, period: AssessmentPeriod): string {
+    const tz = q.p(HUB_TIME_ZONE);
+    const fromP = q.p(from);
+    return `SELECT to_char(g.period_start, 'YYYY-MM-DD') AS period_start, g.parameter,
+        round(avg(g.value) FILTER (WHERE g.flag = 'N'), 6)::text AS mean,
+        count(*) FILTER (WHERE g.flag = 'N')::int AS valid,
+        count(*)::int AS total,
+        count(DISTINCT g.observed_at) FILTER (WHERE g.flag = 'N')::int AS samples
+      FROM (
+        SELECT greatest(date_trunc(${q.p(period.toLowerCase())}, o.observed_at AT TIME ZONE ${tz}), ${fromP}::date::timestamp) AS period_start,
+          o.parameter, o.value, o.flag, o.observed_at
+        FROM observation o JOIN monitoring_station s ON s.id = o.station_id
+        WHERE s.id = ${q.p(station.id)} AND ${monitoringScope(ctx, 'WATER_CLASS', 's', q)}
+          AND o.observed_at >= (${fromP}::date::timestamp AT TIME ZONE ${tz})
+          AND o.observed_at < ((${q.p(to)}::date + 1)::timestamp AT TIME ZONE ${tz})
+      ) g
+      GROUP BY GROUPING SETS ((g.period_start, g.parameter), (g.period_start))
+      ORDER BY g.period_start, g.parameter NULLS FIRST`;
+  }
+
+  /**
    * The AQI of an air station per day (DAILY: 24-h means, daily max 1-h O3 and daily max 8-h
    * moving O3, computed in SQL from N-flag hourly data, or taken from stored daily statistics
    * where no hourly data is kept) or per hour (HOURLY: 1-h values, PM as the revision in force
@@ -419,8 +464,62 @@ export class MonitoringService {
         AND o.parameter = ANY(${q.p(AIR_PARAMETERS)}::varchar[]) AND o.observed_at >= ${start} AND o.observed_at < ${end} ${extra}`;
   }
 
-  private async dailyAqi(ctx: ReadContext, station: MonitoringStation, from: string, to: string): Promise<AirQualityPeriod[]> {
-    const q = new SqlParams();
+  /**
+   * Per day: the 24-h means of the N-flag hourly values (and how many), the daily max 1-h O3, the
+   * daily max 8-h moving O3 (from the hourly aggregates), the stored daily values, and the share
+   * of N-flag values — read from the daily and hourly aggregates, never the minutes.
+   */
+  private aggregateDailyAqiSql(ctx: ReadContext, station: MonitoringStation, q: SqlParams, from: string, to: string): string {
+    const tz = q.p(HUB_TIME_ZONE);
+    const fromP = q.p(from);
+    const toP = q.p(to);
+    const P = AIR_PARAMETER;
+    const hourOf = (k: string) => `interval = 'HOUR' AND parameter = '${k}'`;
+    const means = (['so2', 'no2', 'co', 'pm10', 'pm25'] as const).map((k) =>
+      `sum(sum_valid) FILTER (WHERE ${hourOf(P[k])}) / nullif(sum(n_valid) FILTER (WHERE ${hourOf(P[k])}), 0) AS ${k}, coalesce(sum(n_valid) FILTER (WHERE ${hourOf(P[k])}), 0) AS ${k}_n`).join(',\n        ');
+    const stored = (['so2', 'no2', 'co', 'pm10', 'pm25'] as const).map((k) => `max(max_valid) FILTER (WHERE interval = 'DAY' AND parameter = '${P[k]}') AS ${k}`).join(', ');
+    const pick = (['so2', 'no2', 'co', 'pm10', 'pm25'] as const).map((k) =>
+      `coalesce(CASE WHEN h.${k}_n >= ${MIN_HOURS_PER_DAY} THEN round(h.${k}, 6) END, d.${k})::text AS ${k}`).join(',\n        ');
+    // Parameter codes and thresholds above are constants of this module, never request input.
+    return `WITH a AS (
+        SELECT x.day, x.parameter, x.interval, x.n_total, x.n_valid, x.sum_valid, x.max_valid
+        FROM observation_daily x JOIN monitoring_station s ON s.id = x.station_id
+        WHERE s.id = ${q.p(station.id)} AND ${monitoringScope(ctx, 'AQI', 's', q)}
+          AND x.parameter = ANY(${q.p(AIR_PARAMETERS)}::varchar[]) AND x.day >= ${fromP}::date AND x.day <= ${toP}::date
+      ),
+      h AS (
+        SELECT day, ${means},
+          max(max_valid) FILTER (WHERE ${hourOf(P.o3)}) AS o3
+        FROM a GROUP BY day
+      ),
+      w AS (
+        SELECT day, max(m8) FILTER (WHERE n8 >= ${MIN_HOURS_PER_8H} AND local_at::time >= '07:00') AS o3_8h FROM (
+          SELECT local_at::date AS day, local_at,
+            sum(sum_valid) OVER win / nullif(sum(n_valid) OVER win, 0) AS m8,
+            sum(n_valid) OVER win AS n8
+          FROM (
+            SELECT x.hour_start AT TIME ZONE ${tz} AS local_at, x.sum_valid, x.n_valid
+            FROM observation_hourly x JOIN monitoring_station s ON s.id = x.station_id
+            WHERE s.id = ${q.p(station.id)} AND ${monitoringScope(ctx, 'AQI', 's', q)} AND x.parameter = '${P.o3}' AND x.interval = 'HOUR'
+              AND x.hour_start >= (${fromP}::date::timestamp AT TIME ZONE ${tz}) AND x.hour_start < ((${toP}::date + 1)::timestamp AT TIME ZONE ${tz})
+          ) y
+          WINDOW win AS (PARTITION BY local_at::date ORDER BY local_at RANGE BETWEEN INTERVAL '7 hours' PRECEDING AND CURRENT ROW)
+        ) x GROUP BY day
+      ),
+      d AS (
+        SELECT day, ${stored}, max(max_valid) FILTER (WHERE interval = 'DAY' AND parameter = '${P.o3}') AS o3_8h FROM a GROUP BY day
+      ),
+      days AS (SELECT day, sum(n_valid)::float8 / sum(n_total) AS valid_share FROM a GROUP BY day)
+      SELECT to_char(days.day, 'YYYY-MM-DD') AS day, days.valid_share,
+        ${pick},
+        h.o3::text AS o3,
+        coalesce(round(w.o3_8h, 6), d.o3_8h)::text AS o3_8h
+      FROM days LEFT JOIN h ON h.day = days.day LEFT JOIN w ON w.day = days.day LEFT JOIN d ON d.day = days.day
+      ORDER BY days.day`;
+  }
+
+  /** The daily concentrations of `aggregateDailyAqiSql`, from the raw observations. */
+  private rawDailyAqiSql(ctx: ReadContext, station: MonitoringStation, q: SqlParams, from: string, to: string): string {
     const tz = q.p(HUB_TIME_ZONE);
     const start = `(${q.p(from)}::date::timestamp AT TIME ZONE ${tz})`;
     const end = `((${q.p(to)}::date + 1)::timestamp AT TIME ZONE ${tz})`;
@@ -431,7 +530,7 @@ export class MonitoringService {
     const pick = (['so2', 'no2', 'co', 'pm10', 'pm25'] as const).map((k) =>
       `coalesce(CASE WHEN h.${k}_n >= ${MIN_HOURS_PER_DAY} THEN round(h.${k}, 6) END, d.${k})::text AS ${k}`).join(',\n        ');
     // Parameter codes and thresholds above are constants of this module, never request input.
-    const sql = `WITH o AS (
+    return `WITH o AS (
         SELECT x.parameter, x.interval, x.flag, x.value, (x.observed_at AT TIME ZONE ${tz}) AS local_at FROM (${this.airSource(ctx, station, q, start, end)}) x
       ),
       v AS (SELECT parameter, local_at, local_at::date AS day, value FROM o WHERE flag = 'N' AND interval = 'HOUR'),
@@ -460,6 +559,11 @@ export class MonitoringService {
         coalesce(round(w.o3_8h, 6), d.o3_8h)::text AS o3_8h
       FROM days LEFT JOIN h ON h.day = days.day LEFT JOIN w ON w.day = days.day LEFT JOIN d ON d.day = days.day
       ORDER BY days.day`;
+  }
+
+  private async dailyAqi(ctx: ReadContext, station: MonitoringStation, from: string, to: string): Promise<AirQualityPeriod[]> {
+    const q = new SqlParams();
+    const sql = this.readFrom === 'raw' ? this.rawDailyAqiSql(ctx, station, q, from, to) : this.aggregateDailyAqiSql(ctx, station, q, from, to);
     const raw: Array<Record<string, string | number | null>> = await this.ds.query(sql, q.values) as never;
     return raw.map((r) => {
       const day = String(r.day);
@@ -469,8 +573,42 @@ export class MonitoringService {
     });
   }
 
-  private async hourlyAqi(ctx: ReadContext, station: MonitoringStation, from: string, to: string): Promise<AirQualityPeriod[]> {
-    const q = new SqlParams();
+  /**
+   * Per hour: the share of N-flag values, each pollutant's N-flag 1-h value, and the 24-h moving
+   * means of SO2 and PM (sum of the N-flag values over their count in the 24 hours) — from the
+   * hourly aggregates of reported hourly values (HJ 212 2061, stamped at the hour's start).
+   */
+  private aggregateHourlyAqiSql(ctx: ReadContext, station: MonitoringStation, q: SqlParams, from: string, to: string): string {
+    const tz = q.p(HUB_TIME_ZONE);
+    const startP = `(${q.p(from)}::date::timestamp AT TIME ZONE ${tz})`;
+    const start = `(${startP} - INTERVAL '23 hours')`;
+    const end = `((${q.p(to)}::date + 1)::timestamp AT TIME ZONE ${tz})`;
+    const P = AIR_PARAMETER;
+    const hourly = POLLUTANT_ORDER.map((k) => `max(max_valid) FILTER (WHERE parameter = '${P[k]}')::text AS ${k}`).join(',\n        ');
+    const moving = (['so2', 'pm10', 'pm25'] as const).map((k) =>
+      `max(round(m24, 6)) FILTER (WHERE n24 >= ${MIN_HOURS_PER_DAY} AND parameter = '${P[k]}')::text AS ${k}_24h`).join(',\n        ');
+    return `WITH m AS (
+        SELECT parameter, hour_start, n_total, n_valid, max_valid,
+          sum(sum_valid) OVER win / nullif(sum(n_valid) OVER win, 0) AS m24,
+          sum(n_valid) OVER win AS n24
+        FROM (
+          SELECT x.parameter, x.hour_start, x.n_total, x.n_valid, x.sum_valid, x.max_valid
+          FROM observation_hourly x JOIN monitoring_station s ON s.id = x.station_id
+          WHERE s.id = ${q.p(station.id)} AND ${monitoringScope(ctx, 'AQI', 's', q)} AND x.interval = 'HOUR'
+            AND x.parameter = ANY(${q.p(AIR_PARAMETERS)}::varchar[]) AND x.hour_start >= ${start} AND x.hour_start < ${end}
+        ) y
+        WINDOW win AS (PARTITION BY parameter ORDER BY hour_start RANGE BETWEEN INTERVAL '23 hours' PRECEDING AND CURRENT ROW)
+      )
+      SELECT hour_start AS at, to_char(hour_start AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day,
+        sum(n_valid)::float8 / sum(n_total) AS valid_share,
+        ${hourly},
+        ${moving}
+      FROM m WHERE hour_start >= ${startP}
+      GROUP BY hour_start ORDER BY hour_start`;
+  }
+
+  /** The hourly figures of `aggregateHourlyAqiSql`, from the raw observations. */
+  private rawHourlyAqiSql(ctx: ReadContext, station: MonitoringStation, q: SqlParams, from: string, to: string): string {
     const tz = q.p(HUB_TIME_ZONE);
     const startP = `(${q.p(from)}::date::timestamp AT TIME ZONE ${tz})`;
     // 23 hours before the range feed the 24-h moving means of its first hours.
@@ -480,7 +618,7 @@ export class MonitoringService {
     const hourly = POLLUTANT_ORDER.map((k) => `max(value) FILTER (WHERE flag = 'N' AND parameter = '${P[k]}')::text AS ${k}`).join(',\n        ');
     const moving = (['so2', 'pm10', 'pm25'] as const).map((k) =>
       `max(round(m24, 6)) FILTER (WHERE n24 >= ${MIN_HOURS_PER_DAY} AND parameter = '${P[k]}')::text AS ${k}_24h`).join(',\n        ');
-    const sql = `WITH m AS (
+    return `WITH m AS (
         SELECT parameter, flag, value, observed_at,
           avg(value) FILTER (WHERE flag = 'N') OVER win AS m24,
           count(*) FILTER (WHERE flag = 'N') OVER win AS n24
@@ -493,6 +631,11 @@ export class MonitoringService {
         ${moving}
       FROM m WHERE observed_at >= ${startP}
       GROUP BY observed_at ORDER BY observed_at`;
+  }
+
+  private async hourlyAqi(ctx: ReadContext, station: MonitoringStation, from: string, to: string): Promise<AirQualityPeriod[]> {
+    const q = new SqlParams();
+    const sql = this.readFrom === 'raw' ? this.rawHourlyAqiSql(ctx, station, q, from, to) : this.aggregateHourlyAqiSql(ctx, station, q, from, to);
     const raw: Array<Record<string, unknown>> = await this.ds.query(sql, q.values);
     return raw.map((r) => {
       const day = String(r.day);

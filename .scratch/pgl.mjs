@@ -1,0 +1,17 @@
+import { PGlite } from '@electric-sql/pglite';
+const db = new PGlite();
+const q = async (s) => { try { const r = await db.exec(s); console.log('ok', JSON.stringify(r.at(-1)?.rows)); } catch (e) { console.log('ERR', e.message); } };
+await q(`select version()`);
+await q(`create table t (id bigserial, k int, at timestamptz not null, v numeric, unique(k, at), primary key (id, at)) partition by range (at)`);
+await q(`create table t_d partition of t default`);
+await q(`create table t_2026_01 partition of t for values from ('2026-01-01 00:00+08') to ('2026-02-01 00:00+08')`);
+await q(`create table agg (k int, h timestamptz, n int, primary key (k,h))`);
+await q(`create function f() returns trigger language plpgsql as $$ begin insert into agg select k, date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*) from nt group by 1,2 on conflict (k,h) do update set n = agg.n + excluded.n; return null; end $$`);
+await q(`create trigger tr after insert on t referencing new table as nt for each statement execute function f()`);
+await q(`create trigger tr2 after update on t referencing new table as nt for each statement execute function f()`);
+await q(`insert into t (k, at, v) values (1, '2026-01-05 10:00+08', 1), (1, '2030-01-01', 2) on conflict (k, at) do update set v = excluded.v`);
+await q(`insert into t (k, at, v) values (1, '2026-01-05 10:00+08', 5) on conflict (k, at) do update set v = excluded.v`);
+await q(`select * from agg`);
+await q(`select tableoid::regclass, * from t`);
+await q(`select now() AT TIME ZONE 'Asia/Shanghai'`);
+await q(`select pg_advisory_xact_lock(1, hashtext('x'))`);
