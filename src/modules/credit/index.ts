@@ -1,7 +1,7 @@
 import { createRecordResolver } from '../dossier/record.resolver';
-import { CREDIT, CreditRecordKind } from './credit.record';
+import { CREDIT, CreditRecordKind, CreditRemovalReason } from './credit.record';
 
-export { CREDIT, CreditRecordKind };
+export { CREDIT, CreditRecordKind, CreditRemovalReason };
 export { CreditStatus, CreditListing } from './credit-status';
 export { CreditStatusResolver } from './credit-status.resolver';
 /** The CreditRecord record type's root lookup and list and its `enterprise`, for the schema. */
