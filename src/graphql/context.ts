@@ -12,6 +12,7 @@ import { AuditService, AuditTrail } from '../modules/audit';
 import type { HubCache } from '../cache/cache';
 import { CachedCatalogService, CatalogService } from '../modules/catalog';
 import { CreditFeedService } from '../modules/feed/credit-feed.service';
+import { CreditRepairService } from '../modules/credit/credit-repair.service';
 import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
@@ -40,6 +41,8 @@ export interface Services {
   writer: RecordWriter;
   monitoring: MonitoringService;
   feed: CreditFeedService;
+  /** Credit repair applications and decisions (信用修复). */
+  repair: CreditRepairService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
@@ -48,7 +51,7 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) });
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds),
-    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds) };
+    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

@@ -5,6 +5,7 @@ import {
 } from '../domain/codes';
 import { Jurisdiction } from '../domain/jurisdictions';
 import { CreditRecordKind, CreditRemovalReason } from '../modules/credit/credit.record';
+import { CreditRepairStatus } from '../modules/credit/credit-repair.types';
 import { Role } from '../auth/principal';
 import { RecordType } from '../auth/policy';
 import { CatalogResourceStatus, CatalogSharingType } from '../modules/catalog/catalog.codes';
@@ -35,6 +36,7 @@ export function registerEnums(): void {
     [EnvironmentalElement, 'EnvironmentalElement', 'Environmental element (环境要素).'],
     [CreditScheme, 'CreditScheme', 'Credit evaluation scheme (national 2013 or a province\'s).'],
     [CreditRecordKind, 'CreditRecordKind', 'Evaluation result or serious-dishonesty listing.'],
+    [CreditRepairStatus, 'CreditRepairStatus', 'Where a credit repair application stands: PENDING, APPROVED or REJECTED.'],
     [CreditRemovalReason, 'CreditRemovalReason', 'Why a listing left the list: EXPIRED (validity ran out), REMOVAL_DECISION (removed by decision), REPAIRED (credit repair approved).'],
     [StationKind, 'StationKind', 'What a monitoring station measures: ambient air, surface water, or a pollution-source outlet.'],
     [Waterbody, 'Waterbody', 'River, or lake/reservoir: GB 3838-2002 judges total phosphorus differently for each.'],
