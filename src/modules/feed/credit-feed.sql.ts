@@ -16,24 +16,29 @@ import { DISTRICTS, District, jurisdictionInfo, provinceOf } from '../../domain/
 
 const TAG = 'CREDIT_FEED';
 
-/** A change's record kind: the writer says so in `payload.kind`; older entries are told by their op and fields. */
-export const FEED_KIND_LATERAL = `CROSS JOIN LATERAL (SELECT CASE
+/**
+ * A change's record kind and feed op, computed once per row (`k.kind`, `k.op`).
+ *
+ * Kind: the writer says so in `payload.kind`; older entries are told by their op and fields.
+ * Op: the credit type logs LISTED, UPDATED, REMOVED, WITHDRAWN and EVALUATED; generic ops of other
+ * writers are mapped rather than dropped, because a change the platform never sees is worse than
+ * one under a broader name. Entries keep the op they were logged with (a re-pull from the start
+ * gives the same ops as the first pull).
+ */
+export const FEED_KIND_LATERAL = `CROSS JOIN LATERAL (SELECT x.kind, CASE
+    WHEN c.op IN ('LISTED', 'UPDATED', 'REMOVED', 'WITHDRAWN', 'EVALUATED') THEN c.op::text
+    WHEN c.op = 'INSERTED' THEN CASE x.kind WHEN 'LISTING' THEN 'LISTED' ELSE 'EVALUATED' END
+    WHEN c.op = 'DELETED' THEN 'REMOVED' ELSE 'UPDATED' END AS op
+  FROM (SELECT CASE
     WHEN c.payload->>'kind' IN ('LISTING', 'EVALUATION') THEN c.payload->>'kind'
     WHEN c.op = 'EVALUATED' THEN 'EVALUATION'
     WHEN c.op = 'LISTED' THEN 'LISTING'
     WHEN coalesce(c.payload->>'scheme', c.payload->>'level', c.payload->>'year') IS NOT NULL
       AND coalesce(c.payload->>'reason', c.payload->>'legalBasis', c.payload->>'listedAt', c.payload->>'validUntil', c.payload->>'removedOn') IS NULL THEN 'EVALUATION'
-    ELSE 'LISTING' END AS kind) k`;
+    ELSE 'LISTING' END AS kind) x) k`;
 
-/**
- * The feed's op for a logged op. The credit type logs LISTED, UPDATED, REMOVED, WITHDRAWN and
- * EVALUATED; generic ops of other writers are mapped rather than dropped, because a change the
- * platform never sees is worse than one under a broader name. Entries keep the op they were
- * logged with (a re-pull from the start gives the same ops as the first pull).
- */
-export const FEED_OP_SQL = `(CASE WHEN c.op IN ('LISTED', 'UPDATED', 'REMOVED', 'WITHDRAWN', 'EVALUATED') THEN c.op::text
-    WHEN c.op = 'INSERTED' THEN CASE k.kind WHEN 'LISTING' THEN 'LISTED' ELSE 'EVALUATED' END
-    WHEN c.op = 'DELETED' THEN 'REMOVED' ELSE 'UPDATED' END)`;
+/** The feed op of the row (see FEED_KIND_LATERAL). */
+export const FEED_OP_SQL = 'k.op';
 
 const PROVINCE_CODE_SQL = `(CASE c.owner_jurisdiction ${DISTRICTS.map((d: District) => `WHEN '${d}' THEN '${jurisdictionInfo(provinceOf(d)).divisionCode}'`).join(' ')} END)`;
 
@@ -42,7 +47,7 @@ const day = (k: string) => `(CASE WHEN c.payload->>'${k}' ~ '^\\d{4}-\\d{2}-\\d{
 const SCHEMES = Object.values(CreditScheme).map((s) => `'${s}'`).join(', ');
 
 /** Why a REMOVED listing left the list: as logged, or for entries from before it was logged, from the expiry note. */
-const REMOVAL_REASON_SQL = `(CASE WHEN ${FEED_OP_SQL} <> 'REMOVED' THEN NULL
+const REMOVAL_REASON_SQL = `(CASE WHEN k.op <> 'REMOVED' THEN NULL
     WHEN c.payload->>'removalReason' IN ('EXPIRED', 'REMOVAL_DECISION', 'REPAIRED') THEN c.payload->>'removalReason'
     WHEN c.payload->>'removal' = 'EXPIRED' THEN 'EXPIRED' ELSE 'REMOVAL_DECISION' END)`;
 
@@ -78,7 +83,7 @@ export function feedEntrySql(p: Principal): string {
     'legalRepresentative', CASE WHEN e.legal_rep_name IS NULL AND e.legal_rep_id_number IS NULL THEN NULL ELSE json_build_object(
       'name', e.legal_rep_name, 'idNumber', CASE WHEN ${idInFull(p)} THEN e.legal_rep_id_number ELSE hub_mask_id(e.legal_rep_id_number) END) END,
     'jurisdiction', c.owner_jurisdiction, 'provinceCode', ${PROVINCE_CODE_SQL}, 'recordNo', c.record_key,
-    'withdrawnAt', CASE WHEN ${FEED_OP_SQL} = 'WITHDRAWN' OR c.payload->>'withdrawnAt' IS NOT NULL
+    'withdrawnAt', CASE WHEN c.payload->>'withdrawnAt' IS NOT NULL
       THEN to_char((c.payload->>'withdrawnAt')::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
     'withdrawalReason', ${txt('withdrawalReason')},
     'listing', CASE WHEN k.kind = 'LISTING' THEN ${listing} END,
