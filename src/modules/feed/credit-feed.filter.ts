@@ -91,7 +91,7 @@ export function feedFilterSql(f: FeedFilter, params: unknown[]): string {
     return `$${params.length}`;
   };
   if (f.districts) conds.push(`c.owner_jurisdiction = ANY(${p(f.districts)}::varchar[])`);
-  if (f.kinds) conds.push(`k.kind = ANY(${p(f.kinds)}::text[])`);
+  if (f.kinds) conds.push(`c.feed_kind = ANY(${p(f.kinds)}::text[])`);
   if (f.ops) conds.push(`${FEED_OP_SQL} = ANY(${p(f.ops)}::text[])`);
   if (f.since) conds.push(`c.at >= ${p(f.since)}::timestamptz`);
   return conds.map((c) => ` AND ${c}`).join('');

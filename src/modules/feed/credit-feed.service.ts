@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../../graphql/pagination';
 import { AuditTrail } from '../audit';
 import { zoneToday } from './credit-expiry.job';
 import { FeedFilter, feedFilterSql, parseFeedFilter } from './credit-feed.filter';
-import { feedEntrySql, FEED_FROM, FEED_KIND_LATERAL, FEED_OP_SQL, idMaskedSql } from './credit-feed.sql';
+import { feedEntrySql, FEED_FROM, FEED_OP_SQL, idMaskedSql } from './credit-feed.sql';
 import {
   CreditFeedArgs, CreditFeedEntry, CreditFeedPage, CreditListingsInForce, CreditListingsInForceArgs, FEED_DEFAULT_PAGE, FEED_MAX_PAGE,
 } from './credit-feed.types';
@@ -88,7 +88,7 @@ export async function feedHasAfter(db: Queryable, seq: string, filter: FeedFilte
   const params: unknown[] = [seq];
   const where = feedFilterSql(filter, params);
   const rows: Array<{ more: boolean }> = await db.query(
-    `SELECT EXISTS (SELECT 1 FROM change_log c ${filter.kinds || filter.ops ? FEED_KIND_LATERAL : ''}
+    `SELECT EXISTS (SELECT 1 FROM change_log c 
        WHERE c.record_type = ${CREDIT} AND c.seq > $1::bigint${where}) AS more`, params);
   return rows[0].more;
 }
@@ -147,7 +147,7 @@ function inForceSql(asOf: string): string {
   const d = (k: string) => `(CASE WHEN c.payload->>'${k}' ~ '^\\d{4}-\\d{2}-\\d{2}' THEN left(c.payload->>'${k}', 10)::date END)`;
   return `${FEED_OP_SQL} <> 'WITHDRAWN' AND c.payload->>'withdrawnAt' IS NULL
     AND coalesce(${d('effectiveOn')}, ${d('listedAt')}, ${asOf}::date) <= ${asOf}::date
-    AND (k.kind = 'EVALUATION' OR (coalesce(${d('validUntil')}, ${asOf}::date) >= ${asOf}::date AND coalesce(${d('removedOn')}, ${asOf}::date + 1) > ${asOf}::date))`;
+    AND (c.feed_kind = 'EVALUATION' OR (coalesce(${d('validUntil')}, ${asOf}::date) >= ${asOf}::date AND coalesce(${d('removedOn')}, ${asOf}::date + 1) > ${asOf}::date))`;
 }
 
 /**
@@ -173,7 +173,7 @@ export async function snapshotChunk(
          FROM credit_record r
          CROSS JOIN LATERAL (SELECT l.* FROM change_log l WHERE l.record_type = ${CREDIT} AND l.record_key = r.record_no AND l.seq <= h.seq
            ORDER BY l.seq DESC LIMIT 1) c
-         LEFT JOIN enterprise e ON e.id = c.enterprise_id ${FEED_KIND_LATERAL}
+         LEFT JOIN enterprise e ON e.id = c.enterprise_id
          WHERE r.record_no > $3${districts} AND ${inForceSql('$2')}${where}
          ORDER BY r.record_no LIMIT $4) y) x`, params);
   return { seq: row.seq, chunk: { lines: row.lines, count: row.count, last: null, lastNo: row.lastNo, owners: row.owners, masked: row.masked } };
