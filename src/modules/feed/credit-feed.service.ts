@@ -67,20 +67,41 @@ export interface FeedChunk {
   masked: boolean[];
 }
 
+/** Rows of a chunk as PostgreSQL sends them: the entry's text and what the audit log needs. */
+interface LineRow {
+  key: string;
+  line: string;
+  owner: string;
+  masked: boolean;
+}
+
+/** Rows to a chunk: the lines joined (one string for one socket write), the owners and masks for the audit log. */
+function chunkOf(rows: LineRow[]): FeedChunk & { lastKey: string | null } {
+  const lines = new Array<string>(rows.length);
+  const owners = new Array<string>(rows.length);
+  const masked = new Array<boolean>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    lines[i] = rows[i].line;
+    owners[i] = rows[i].owner;
+    masked[i] = rows[i].masked;
+  }
+  const lastKey = rows.length > 0 ? rows[rows.length - 1].key : null;
+  return { lines: lines.join('\n'), count: rows.length, last: lastKey, lastKey, owners, masked };
+}
+
 /**
- * Entries after `seq` (at most `upTo`), at most `limit`, in commit order: one statement, one row,
- * the lines built and joined by PostgreSQL, so the hub writes the text as it comes.
+ * Entries after `seq` (at most `upTo`), at most `limit`, in commit order: one statement whose rows
+ * are each entry's text as stored behind its cursor, time and legal representative, so the hub
+ * neither parses nor serializes an entry.
  */
 export async function feedChunk(db: Queryable, p: Principal, seq: string, limit: number, filter: FeedFilter, upTo?: string): Promise<FeedChunk> {
   const params: unknown[] = [seq, limit];
   const bound = upTo === undefined ? '' : ` AND c.seq <= $${params.push(upTo)}::bigint`;
   const where = feedFilterSql(filter, params);
-  const [row] = await db.query(
-    `SELECT coalesce(string_agg(x.line, E'\\n' ORDER BY x.seq), '') AS lines, count(*)::int AS count, max(x.seq)::text AS last,
-        coalesce(array_agg(x.owner ORDER BY x.seq), '{}') AS owners, coalesce(array_agg(x.masked ORDER BY x.seq), '{}') AS masked
-     FROM (SELECT c.seq, ${feedEntrySql(p)}::text AS line, c.owner_jurisdiction AS owner, ${idMaskedSql(p)} AS masked
-       ${FEED_FROM} WHERE c.record_type = ${CREDIT} AND c.seq > $1::bigint${bound}${where} ORDER BY c.seq LIMIT $2) x`, params);
-  return { lines: row.lines, count: row.count, last: row.last, owners: row.owners, masked: row.masked };
+  const rows: LineRow[] = await db.query(
+    `SELECT c.seq::text AS key, ${feedEntrySql(p)} AS line, c.owner_jurisdiction AS owner, ${idMaskedSql(p)} AS masked
+     ${FEED_FROM} WHERE c.record_type = ${CREDIT} AND c.seq > $1::bigint${bound}${where} ORDER BY c.seq LIMIT $2`, params);
+  return chunkOf(rows);
 }
 
 /** Whether a credit change (matching the filter) after `seq` has committed (the hasMore of a page or stream). */
@@ -164,19 +185,20 @@ export async function snapshotChunk(
   const params: unknown[] = [o.seq, o.asOf, o.afterNo ?? '', o.limit];
   const districts = o.filter.districts ? ` AND r.owner_jurisdiction = ANY($${params.push(o.filter.districts)}::varchar[])` : '';
   const where = feedFilterSql({ ...o.filter, districts: null }, params);
-  const [row] = await db.query(
+  // The head and the records in one statement: one snapshot of the database reads both.
+  const rows: Array<LineRow & { head: string }> = await db.query(
     `WITH h AS (SELECT coalesce($1::bigint, (SELECT max(seq) FROM change_log WHERE record_type = ${CREDIT}), 0) AS seq)
-     SELECT h.seq::text AS seq, x.* FROM h CROSS JOIN LATERAL (
-       SELECT coalesce(string_agg(y.line, E'\\n' ORDER BY y.record_no), '') AS lines, count(*)::int AS count, max(y.record_no) AS "lastNo",
-         coalesce(array_agg(y.owner ORDER BY y.record_no), '{}') AS owners, coalesce(array_agg(y.masked ORDER BY y.record_no), '{}') AS masked
-       FROM (SELECT r.record_no, ${feedEntrySql(p)}::text AS line, c.owner_jurisdiction AS owner, ${idMaskedSql(p)} AS masked
+     SELECT h.seq::text AS head, y.* FROM h LEFT JOIN LATERAL (
+       SELECT r.record_no AS key, ${feedEntrySql(p)} AS line, c.owner_jurisdiction AS owner, ${idMaskedSql(p)} AS masked
          FROM credit_record r
          CROSS JOIN LATERAL (SELECT l.* FROM change_log l WHERE l.record_type = ${CREDIT} AND l.record_key = r.record_no AND l.seq <= h.seq
            ORDER BY l.seq DESC LIMIT 1) c
          LEFT JOIN enterprise e ON e.id = c.enterprise_id
          WHERE r.record_no > $3${districts} AND ${inForceSql('$2')}${where}
-         ORDER BY r.record_no LIMIT $4) y) x`, params);
-  return { seq: row.seq, chunk: { lines: row.lines, count: row.count, last: null, lastNo: row.lastNo, owners: row.owners, masked: row.masked } };
+         ORDER BY r.record_no LIMIT $4) y ON true ORDER BY y.key`, params);
+  const found = rows.filter((r) => r.key !== null);
+  const chunk = chunkOf(found);
+  return { seq: rows[0].head, chunk: { ...chunk, last: null, lastNo: chunk.lastKey } };
 }
 
 /** Parses the entries of a chunk (one JSON.parse for the page). */
