@@ -358,6 +358,32 @@ export function feedAccess(p: Principal): Decision {
 }
 
 /**
+ * Credit repair (信用修复, issue 15), who applies: firms hold no tokens, so their regulator applies
+ * on their behalf — an ENFORCEMENT officer or DATA_STEWARD of the district that owns the record.
+ * Returns the reason when the principal may not (with `owner` unknown: the role part only).
+ */
+export function repairApplicationDenial(p: Principal, owner?: string): string | null {
+  if (p.kind === 'system') return null;
+  if (!hasRole(p, Role.ENFORCEMENT, Role.DATA_STEWARD)) return 'applying for credit repair needs the ENFORCEMENT or DATA_STEWARD role';
+  if (owner === undefined) return null;
+  if (!isDistrict(owner) || p.jurisdiction !== owner) return `only the regulator of ${owner} (its ENFORCEMENT or DATA_STEWARD) applies for repair of its records; ${p.jurisdiction ?? 'the caller'} may not`;
+  return null;
+}
+
+/**
+ * Credit repair, who decides: the DATA_STEWARD of the owner district, and never the one who applied
+ * (four eyes). Returns the reason when the principal may not.
+ */
+export function repairDecisionDenial(p: Principal, owner?: string, appliedBy?: string): string | null {
+  if (p.kind === 'system') return null;
+  if (!hasRole(p, Role.DATA_STEWARD)) return 'deciding a credit repair needs the DATA_STEWARD role';
+  if (owner === undefined) return null;
+  if (!isDistrict(owner) || p.jurisdiction !== owner) return `only a data steward of ${owner} decides repairs of its records; ${p.jurisdiction ?? 'the caller'} may not`;
+  if (appliedBy !== undefined && appliedBy === p.sub) return 'the steward who applied may not decide the same application';
+  return null;
+}
+
+/**
  * Rule 6, the part that needs no record: whether the principal may write at all. Writes ask it
  * before reading any input, so a caller without the role learns nothing about the records it
  * names; `writeDenial` then decides each record by its owner district.

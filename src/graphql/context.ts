@@ -14,6 +14,7 @@ import { AuditService, AuditTrail } from '../modules/audit';
 import type { HubCache } from '../cache/cache';
 import { CachedCatalogService, CatalogService } from '../modules/catalog';
 import { CreditFeedService } from '../modules/feed/credit-feed.service';
+import { CreditRepairService } from '../modules/credit/credit-repair.service';
 import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
@@ -44,6 +45,8 @@ export interface Services {
   feed: CreditFeedService;
   /** Early warning: the rules, the alerts and their lifecycle (src/modules/warning). */
   alerts: AlertService;
+  /** Credit repair applications and decisions (信用修复). */
+  repair: CreditRepairService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
@@ -52,7 +55,7 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) }, o.auditCommit ?? 'durable');
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds),
-    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds),
+    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver) };
 }
 

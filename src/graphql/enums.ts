@@ -4,7 +4,8 @@ import {
   InspectionStatus, InspectionStep, InspectionType, PenaltyCategory, PenaltyStatus, PermitClass, PermitStatus, RegistrationStatus,
 } from '../domain/codes';
 import { Jurisdiction } from '../domain/jurisdictions';
-import { CreditRecordKind } from '../modules/credit/credit.record';
+import { CreditRecordKind, CreditRemovalReason } from '../modules/credit/credit.record';
+import { CreditRepairStatus } from '../modules/credit/credit-repair.types';
 import { Role } from '../auth/principal';
 import { RecordType } from '../auth/policy';
 import { CatalogResourceStatus, CatalogSharingType } from '../modules/catalog/catalog.codes';
@@ -35,6 +36,8 @@ export function registerEnums(): void {
     [EnvironmentalElement, 'EnvironmentalElement', 'Environmental element (环境要素).'],
     [CreditScheme, 'CreditScheme', 'Credit evaluation scheme (national 2013 or a province\'s).'],
     [CreditRecordKind, 'CreditRecordKind', 'Evaluation result or serious-dishonesty listing.'],
+    [CreditRepairStatus, 'CreditRepairStatus', 'Where a credit repair application stands: PENDING, APPROVED or REJECTED.'],
+    [CreditRemovalReason, 'CreditRemovalReason', 'Why a listing left the list: EXPIRED (validity ran out), REMOVAL_DECISION (removed by decision), REPAIRED (credit repair approved).'],
     [StationKind, 'StationKind', 'What a monitoring station measures: ambient air, surface water, or a pollution-source outlet.'],
     [Waterbody, 'Waterbody', 'River, or lake/reservoir: GB 3838-2002 judges total phosphorus differently for each.'],
     [WaterClassCode, 'WaterClass', 'Surface-water class of GB 3838-2002: I to V, and WORSE_THAN_V (劣V).'],
@@ -44,7 +47,7 @@ export function registerEnums(): void {
     [AssessmentPeriod, 'AssessmentPeriod', 'Period of a stored-data water assessment.'],
     [AqiReportKind, 'AqiReport', 'AQI report kind: DAILY (日报) or HOURLY (实时报).'],
     [AqiPollutantCode, 'AqiPollutant', 'Pollutants of the AQI (HJ 633); o3_8h is the daily maximum 8-h moving mean of ozone, named as the AqiInput fields.'],
-    [CreditFeedOp, 'CreditFeedOp', 'What a credit change did: LISTED (put on the serious-dishonesty list), UPDATED, REMOVED (taken off it: expiry or decision), EVALUATED (a credit evaluation result).'],
+    [CreditFeedOp, 'CreditFeedOp', 'What a credit change did: LISTED (put on the serious-dishonesty list), UPDATED, REMOVED (taken off it: expiry, decision or repair, see removalReason), WITHDRAWN (withdrawn as entered in error: it never stood), EVALUATED (a credit evaluation result).'],
     [CatalogSharingType, 'SharingType', 'Sharing type of a catalog resource (共享类型): 无条件共享, 有条件共享 or 不予共享.'],
     [CatalogResourceStatus, 'CatalogResourceStatus', 'Whether the hub serves a catalog resource yet: SERVED at its entry point, or PLANNED (catalogued, not yet served).'],
   ];

@@ -7,7 +7,7 @@ import { CatalogResolver } from '../modules/catalog';
 // Root fields are listed in the schema in the order their modules are first imported: the
 // enterprise's after those of the record types it lists.
 import { complaintResolvers } from '../modules/complaint';
-import { creditResolvers, CreditStatusResolver } from '../modules/credit';
+import { creditResolvers, CreditRepairResolver, CreditStatusResolver } from '../modules/credit';
 import { eiaResolvers } from '../modules/eia';
 import { inspectionResolvers } from '../modules/inspection';
 import { penaltyResolvers } from '../modules/penalty';
@@ -39,6 +39,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ...complaintResolvers,
   ...creditResolvers,
   CreditStatusResolver,
+  CreditRepairResolver,
   MonitoringResolver,
   StandardsResolver,
   AlertResolver,

@@ -374,13 +374,16 @@ describe('withdrawals', () => {
 });
 
 describe('change log', () => {
-  test('credit records: EVALUATED, LISTED, UPDATED, REMOVED, with the feed\'s payload fields', async () => {
+  test('credit records: EVALUATED, LISTED, UPDATED, REMOVED, WITHDRAWN, with the feed\'s payload fields', async () => {
     const uscc = await wujiangEnterprise();
     const ev = `XYPJ-${++n}`;
     ok(await upsert('credit', evaluationInput(uscc, ev), wujiang));
     ok(await upsert('credit', evaluationInput(uscc, ev, { level: 'YELLOW', asOf: LATER }), wujiang));
     ok(await withdraw('credit', ev, '评价结果更正', wujiang));
-    expect((await changes('credit', ev)).map((c) => c.op)).toEqual(['EVALUATED', 'EVALUATED', 'REMOVED']);
+    // Withdrawn (entered in error) is not removed (served its term): issue 15.
+    const evLog = await changes('credit', ev);
+    expect(evLog.map((c) => c.op)).toEqual(['EVALUATED', 'EVALUATED', 'WITHDRAWN']);
+    expect(evLog[2].payload).toMatchObject({ withdrawalReason: '评价结果更正', removalReason: null });
 
     const ls = `吴环失信〔2026〕${++n}号`;
     const listing = listingInput(uscc, ls);
@@ -396,7 +399,7 @@ describe('change log', () => {
       validUntil: '2029-03-01', removedOn: null, issuer: '苏州市生态环境局', enterpriseName: name, uscc, scheme: null, level: null, year: null,
       ownerJurisdiction: 'WUJIANG', withdrawnAt: null,
     });
-    expect(log[2].payload).toMatchObject({ validUntil: '2028-03-01', removedOn: '2026-06-02' });
+    expect(log[2].payload).toMatchObject({ validUntil: '2028-03-01', removedOn: '2026-06-02', removalReason: 'REMOVAL_DECISION' });
     const [evaluated] = await changes('credit', ev);
     expect(evaluated.payload).toMatchObject({ scheme: 'JIANGSU_5', level: 'GREEN', levelName: '绿色', year: 2025, evaluationYear: 2025, issuer: '苏州市生态环境局' });
 
@@ -404,7 +407,7 @@ describe('change log', () => {
     const gone = `吴环失信〔2026〕${++n}号`;
     ok(await upsert('credit', listingInput(uscc, gone, { removedOn: '2026-05-01' }), wujiang));
     const both = await changes('credit', gone);
-    expect(both.map((c) => [c.op, c.payload.removedOn])).toEqual([['LISTED', null], ['REMOVED', '2026-05-01']]);
+    expect(both.map((c) => [c.op, c.payload.removedOn, c.payload.removalReason])).toEqual([['LISTED', null, null], ['REMOVED', '2026-05-01', 'REMOVAL_DECISION']]);
   });
 
   test('payloads carry public fields only: no personal data, no enforcement findings', async () => {

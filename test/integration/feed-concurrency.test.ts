@@ -2,7 +2,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_PRINCIPAL } from '../../src/auth/principal';
 import { Db } from '../../src/db/datasource';
 import { appendChanges } from '../../src/modules/changes/change-log';
+import { CREDIT } from '../../src/modules/credit';
+import { RecordWriter, WriteStatus } from '../../src/modules/dossier/record-writer';
 import { CreditFeedService, decodeFeedCursor } from '../../src/modules/feed';
+import { zoneToday } from '../../src/modules/feed/credit-expiry.job';
 import { writeCreditIn } from '../support/credit-changes';
 import { Made, newEnterprise } from '../support/factories';
 import { cloneDatabase } from '../support/templates';
@@ -102,6 +105,139 @@ test('concurrent writers, one reader pulling pages of 7: every committed change 
   for (let i = 1; i < seen.length; i++) expect(seen[i].seq).toBeGreaterThan(seen[i - 1].seq);
   expect(rolledBack.size).toBeGreaterThan(0);
   for (const k of seen.map((s) => s.key)) expect(rolledBack.has(k)).toBe(false);
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Entry = any;
+
+/** The platform's rule for "in force on day d", applied to the latest entry it holds of a record. */
+function inForce(e: Entry, d: string): boolean {
+  if (e.op === 'WITHDRAWN' || e.withdrawnAt) return false;
+  if (e.kind === 'EVALUATION') return true;
+  const l = e.listing;
+  return (!l.listedAt || l.listedAt <= d) && (!l.validUntil || l.validUntil >= d) && (!l.removedOn || l.removedOn > d);
+}
+
+/**
+ * A platform's bootstrap (issue 15): take the snapshot in small pages at cursor C while writers
+ * list, update, remove, withdraw and evaluate through the one writer; then follow the feed from C
+ * while they go on; when they stop, the state the platform built must equal a fresh snapshot, entry
+ * for entry, and the records in force must be those the credit_record table holds in force.
+ */
+test('snapshot at cursor C + feed from C = a fresh snapshot, under concurrent writers', async () => {
+  const writer = new RecordWriter(writers);
+  const today = zoneToday();
+  let clock = Date.parse('2026-06-01T00:00:00Z');
+  const asOf = () => new Date((clock += 1000)).toISOString();
+  const src = () => ({ sourceSystem: 'SNAP', sourceRecordId: `s${clock}`, asOf: asOf() });
+  const listing = (uscc: string, no: string, o: Record<string, unknown> = {}) => ({
+    recordNo: no, uscc, kind: 'LISTING', effectiveOn: '2026-03-01', issuer: '测试生态环境局', listingReason: '篡改自动监测数据',
+    listingLegalBasis: '《企业环境信用评价办法(试行)》', validUntil: '2029-03-01', ...src(), ...o,
+  });
+  const evaluation = (uscc: string, no: string, level: string) => ({
+    recordNo: no, uscc, kind: 'EVALUATION', effectiveOn: '2026-02-01', issuer: '测试生态环境局', scheme: 'JIANGSU_5', level, evaluationYear: 2025, ...src(),
+  });
+  const put = async (input: Record<string, unknown>) => {
+    const [o] = await writer.writeBatch(SYSTEM_PRINCIPAL, CREDIT.write, [input], { pathOf: () => 'input' });
+    expect(o.status).not.toBe(WriteStatus.REJECTED);
+  };
+  const stored = new Map<string, Record<string, unknown>>();
+  const step = async (w: number, i: number) => {
+    const e = enterprises[(w + i) % enterprises.length];
+    const no = `SNAP-${w}-${i % 6}`;
+    const prev = stored.get(no);
+    const move = i % 6 < 3 ? (prev ? (i % 4) : 0) : 4;
+    if (move === 4) return put(evaluation(e.uscc, `SNAPEV-${w}-${i % 3}`, ['GREEN', 'BLUE', 'RED'][i % 3]));
+    if (!prev || move === 0 || prev.withdrawn || prev.removedOn) {
+      const input = listing(prev ? String(prev.uscc) : e.uscc, no);
+      stored.set(no, input);
+      return put(input);
+    }
+    if (move === 1) {
+      const input = { ...prev, ...src(), validUntil: `2028-0${1 + (i % 9)}-01` };
+      stored.set(no, input);
+      return put(input);
+    }
+    if (move === 2) {
+      const input = { ...prev, ...src(), removedOn: '2026-05-01' };
+      stored.set(no, input);
+      return put(input);
+    }
+    stored.set(no, { ...prev, withdrawn: true });
+    await writer.withdraw({ principal: SYSTEM_PRINCIPAL } as never, CREDIT.write, no, '录入错误');
+  };
+  // Writers' state per record is their own (record numbers carry the writer), so each runs its records in order.
+  for (let w = 0; w < 3; w++) for (let i = 0; i < 6; i++) await step(w, i);
+
+  let writing = true;
+  const WRITERS = 3;
+  const STEPS = onPostgres ? 60 : 40;
+  const writersDone = Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
+    for (let i = 6; i < STEPS; i++) {
+      await step(w, i);
+      if (onPostgres && i % 5 === 0) await sleep(1);
+    }
+  })).finally(() => { writing = false; });
+
+  // The snapshot, five records a page, writes landing between the pages.
+  const reader = { principal: SYSTEM_PRINCIPAL };
+  const state = new Map<string, Entry>();
+  let page = await feed.listingsInForce(reader, { first: 5 });
+  const C = page.feedCursor;
+  let pages = 1;
+  let pagesWhileWriting = 0;
+  for (;;) {
+    for (const edge of page.edges) state.set(edge.node.recordNo, edge.node);
+    expect(page.feedCursor).toBe(C);
+    if (!page.pageInfo.hasNextPage) break;
+    if (writing) pagesWhileWriting++;
+    page = await feed.listingsInForce(reader, { first: 5, after: page.pageInfo.endCursor });
+    pages++;
+  }
+  expect(page.asOf).toBe(today);
+  for (const e of state.values()) expect(inForce(e, today)).toBe(true);
+
+  // Then the feed from C, as the writers go on.
+  let after: string | null = C;
+  let applied = 0;
+  const opsSeen = new Set<string>();
+  for (;;) {
+    const done = !writing;
+    const p = await feed.page(reader, { after, first: 7 });
+    for (const e of p.entries) {
+      expect(seqOf(e.cursor)).toBeGreaterThan(seqOf(C));
+      state.set(e.recordNo, e);
+      opsSeen.add(e.op);
+      applied++;
+    }
+    after = p.endCursor;
+    if (done && !p.hasMore) break;
+    if (p.entries.length === 0 && onPostgres) await sleep(1);
+  }
+  await writersDone;
+
+  const built = new Map([...state].filter(([, e]) => inForce(e, today)));
+  const fresh = new Map<string, Entry>();
+  let f = await feed.listingsInForce(reader, { first: 1000 });
+  for (;;) {
+    for (const edge of f.edges) fresh.set(edge.node.recordNo, edge.node);
+    if (!f.pageInfo.hasNextPage) break;
+    f = await feed.listingsInForce(reader, { first: 1000, after: f.pageInfo.endCursor });
+  }
+  expect(f.feedCursor).toBe(after);
+  expect(applied).toBeGreaterThan(20);
+  expect(pages).toBeGreaterThan(2);
+  if (onPostgres) expect(pagesWhileWriting).toBeGreaterThan(0);
+  expect([...built.keys()].sort()).toEqual([...fresh.keys()].sort());
+  for (const [k, e] of fresh) expect(built.get(k)).toEqual(e);
+
+  // And the records in force are those the table holds in force.
+  const table: Array<{ record_no: string }> = await db.ds.query(
+    `SELECT record_no FROM credit_record WHERE record_no LIKE 'SNAP%' AND withdrawn_at IS NULL
+       AND (kind = 'EVALUATION' OR ((removed_on IS NULL OR removed_on > $1::date) AND (valid_until IS NULL OR valid_until >= $1::date)))`, [today]);
+  expect([...fresh.keys()].filter((k) => k.startsWith('SNAP')).sort()).toEqual(table.map((r) => r.record_no).sort());
+  // The feed after C carried every kind of change.
+  expect(opsSeen).toEqual(new Set(['LISTED', 'UPDATED', 'REMOVED', 'WITHDRAWN', 'EVALUATED']));
 });
 
 /**

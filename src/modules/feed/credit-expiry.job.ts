@@ -62,7 +62,7 @@ export async function expireListings(ds: DataSource, opts: { today?: string; bat
         params: [today],
         orderBy: 't.valid_until, t.record_no',
         limit: batchSize,
-      }, (s) => ({ removedOn: dayAfter(s.values.validUntil as string) }), { actor: EXPIRY_ACTOR, note: { removal: 'EXPIRED' } });
+      }, (s) => ({ removedOn: dayAfter(s.values.validUntil as string), removalReason: 'EXPIRED' }), { actor: EXPIRY_ACTOR, note: { removal: 'EXPIRED' } });
       return expired.length;
     });
     if (n === null) return run;
