@@ -16,6 +16,7 @@ import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 import { PreparedQueries } from '../db/prepared';
+import { CaseService } from '../modules/enforcement/case.service';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
 export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
@@ -40,6 +41,8 @@ export interface Services {
   writer: RecordWriter;
   monitoring: MonitoringService;
   feed: CreditFeedService;
+  /** Joint enforcement: cases, transfers, evidence, each step through the writer. */
+  cases: CaseService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
@@ -47,8 +50,9 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) });
-  return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds),
-    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds) };
+  const writer = new RecordWriter(ds);
+  return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer,
+    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), cases: new CaseService(ds, writer) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

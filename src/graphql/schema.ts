@@ -13,7 +13,7 @@ import { inspectionResolvers } from '../modules/inspection';
 import { penaltyResolvers } from '../modules/penalty';
 import { permitResolvers } from '../modules/permit';
 import { enterpriseResolvers } from '../modules/enterprise';
-import { EnforcementResolver, registerEnforcementEnums } from '../modules/enforcement';
+import { caseResolvers, EnforcementResolver, registerCaseEnums, registerEnforcementEnums } from '../modules/enforcement';
 import { CreditFeedResolver } from '../modules/feed';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
@@ -23,6 +23,7 @@ import { toSubgraphSchema } from './federation';
 
 registerEnums();
 registerEnforcementEnums();
+registerCaseEnums();
 
 export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
@@ -39,6 +40,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MonitoringResolver,
   StandardsResolver,
   EnforcementResolver,
+  ...caseResolvers,
   CatalogResolver,
   CreditFeedResolver,
   ...WRITE_RESOLVERS,
