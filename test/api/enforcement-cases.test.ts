@@ -252,7 +252,9 @@ describe('bad input and wrong principals: a typed error naming the field and rul
     expect(e.message).toMatch(/2026-10-30/);
     const x = (await ok(EXTEND, { c: 'QP-2026-050', i: { timer: 'DECISION', approval: 'HEAD', days: 30, approvedOn: '2026-10-28', reason: '案情复杂，需补充检测' } }, qp)).recordCaseExtension;
     expect(x.deadlines.find((d: any) => d.timer === 'DECISION')).toMatchObject({ dueOn: '2026-11-30', extensionDays: 30 });
-    await refused(EXTEND, { c: 'QP-2026-050', i: { timer: 'DECISION', approval: 'HEAD', days: 30, approvedOn: '2026-10-29', reason: '再次延长' } }, qp, '', '');
+    // The deadline rules allow one extension per approval (head, then collective discussion), 30 days each.
+    await refused(EXTEND, { c: 'QP-2026-050', i: { timer: 'DECISION', approval: 'HEAD', days: 30, approvedOn: '2026-10-29', reason: '再次延长' } }, qp, 'input.approval', 'DUPLICATE_EXTENSION');
+    await refused(EXTEND, { c: 'QP-2026-050', i: { timer: 'DECISION', approval: 'COLLECTIVE', days: 31, approvedOn: '2026-10-29', reason: '集体讨论延长' } }, qp, 'input.days', '');
   });
 
   test('a discretion factor not in the table version, and a fine outside the legal range', async () => {
