@@ -24,6 +24,8 @@ export enum RecordType {
   CASE_TRANSFER = 'CASE_TRANSFER',
   EVIDENCE_ITEM = 'EVIDENCE_ITEM',
   EVIDENCE_RECOGNITION = 'EVIDENCE_RECOGNITION',
+  /** The positive list (监督执法正面清单): firms supervised off-site, read like dossier records. */
+  POSITIVE_LIST_ENTRY = 'POSITIVE_LIST_ENTRY',
 }
 
 export const DOSSIER_TYPES: readonly RecordType[] = [
@@ -37,7 +39,7 @@ export const ENFORCEMENT_TYPES: readonly RecordType[] = [
 ];
 
 /** Every record type the policy scopes by owner district (dossier and enforcement): each has one catalog resource. */
-export const RECORD_TYPES: readonly RecordType[] = [...DOSSIER_TYPES, ...ENFORCEMENT_TYPES];
+export const RECORD_TYPES: readonly RecordType[] = [...DOSSIER_TYPES, ...ENFORCEMENT_TYPES, RecordType.POSITIVE_LIST_ENTRY];
 
 export type SharingType = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 

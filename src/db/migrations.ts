@@ -10,6 +10,7 @@ import { CatalogStatus1796500000000 } from '../../migrations/1796500000000-Catal
 import { CatalogState1796600000000 } from '../../migrations/1796600000000-CatalogState';
 import { AuditKeys1796700000000 } from '../../migrations/1796700000000-AuditKeys';
 import { EnforcementCases1798000000000 } from '../../migrations/1798000000000-EnforcementCases';
+import { PositiveList1798000000001 } from '../../migrations/1798000000001-PositiveList';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   CatalogState1796600000000,
   AuditKeys1796700000000,
   EnforcementCases1798000000000,
+  PositiveList1798000000001,
 ];

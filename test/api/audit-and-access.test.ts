@@ -129,15 +129,15 @@ describe('explaining the rules', () => {
       recordType: x.recordType, catalogCode: x.code, sharingType: x.sharing.type, purposes: x.sharing.conditions?.purposes ?? [],
     }));
     expect(r.body.data.sharingRules.map(({ legalBasis: _l, ...rest }: any) => rest)).toEqual(expect.arrayContaining(expected));
-    // Seven dossier types and four joint-enforcement types (issue 14).
-    expect(r.body.data.sharingRules).toHaveLength(11);
+    // Seven dossier types, four joint-enforcement types and the positive list (issue 14).
+    expect(r.body.data.sharingRules).toHaveLength(12);
   });
 
   test('myAccess says what the caller reads and what would give it more', async () => {
     const r = await t.gql('{ myAccess { recordType catalogCode ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields } }', {}, { token: await t.token('WUJIANG', ['DOSSIER_READER']) });
     const line = (type: string, owner: string) => r.body.data.myAccess.find((l: any) => l.recordType === type && l.ownerJurisdiction === owner);
-    // Seven dossier types, four joint-enforcement types and each monitoring resource the catalog binds to data, per district.
-    expect(r.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING')).toHaveLength(33);
+    // Seven dossier types, four joint-enforcement types, the positive list and each monitoring resource the catalog binds to data, per district.
+    expect(r.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING')).toHaveLength(36);
     expect(line('INSPECTION', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
     expect(line('INSPECTION', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner', maskedFields: ['findings'] });
     expect(line('COMPLAINT', 'WUJIANG')).toMatchObject({ canRead: true, maskedFields: ['complainant'] });

@@ -128,6 +128,15 @@ describe('one case from a lead in Qingpu to its closure in Wujiang', () => {
     // Qingpu reads the review of its evidence.
     expect((await ok(`{ evidenceRecognitions { totalCount edges { node { recognitionNo result } } } }`, {}, qp)).evidenceRecognitions.totalCount).toBe(1);
 
+    // Meanwhile Wujiang's rules put the firm on the positive list.
+    const PL = `mutation($n: String!, $to: PositiveListStatus!, $on: String!) { movePositiveListEntry(entryNo: $n, to: $to, on: $on) { entryNo status includedOn validUntil } }`;
+    expect((await ok(`mutation($i: ProposePositiveListInput!) { proposePositiveListEntry(input: $i) { entryNo status lastPenaltyOn rulesVersion ownerJurisdiction } }`, { i: {
+      entryNo: 'ZMQD-WJ-2026-014', uscc: firm.uscc, basis: '信用良好、在线监控联网达标', creditScheme: 'JIANGSU_5', creditLevel: 'GREEN', onlineMonitoring: 'CONNECTED',
+      complianceRate: '99.2', category: 'TEXTILE_DYEING', on: '2026-09-01',
+    } }, wj)).proposePositiveListEntry).toEqual({ entryNo: 'ZMQD-WJ-2026-014', status: 'PROPOSED', lastPenaltyOn: null, rulesVersion: 'POSITIVE-LIST-EXAMPLE-1', ownerJurisdiction: 'WUJIANG' });
+    await ok(PL, { n: 'ZMQD-WJ-2026-014', to: 'PUBLICISED', on: '2026-09-02' }, wj);
+    expect((await ok(PL, { n: 'ZMQD-WJ-2026-014', to: 'ACTIVE', on: '2026-09-10' }, wj)).movePositiveListEntry).toEqual({ entryNo: 'ZMQD-WJ-2026-014', status: 'ACTIVE', includedOn: '2026-09-10', validUntil: '2029-09-09' });
+
     // Wujiang's case to its decision.
     for (const [to, on] of [['PRELIM_REVIEW', '2026-09-12'], ['FILED', '2026-09-14'], ['INVESTIGATING', '2026-09-15'], ['CASE_REVIEW', '2026-10-20'], ['NOTICE_SENT', '2026-10-22']]) {
       await ok(MOVE, { c: 'WJ-2026-088', i: { to, on } }, wj);
@@ -146,6 +155,12 @@ describe('one case from a lead in Qingpu to its closure in Wujiang', () => {
     // The decision deadline: 90 days from filing on 2026-09-14 end on Sunday 2026-12-13, so on Monday 2026-12-14; met on 2026-11-02.
     expect(c.deadlines.find((d: any) => d.timer === 'DECISION')).toMatchObject({ startsOn: '2026-09-14', dueOn: '2026-12-14', status: 'MET', metOn: '2026-11-02' });
     expect(c.nextDueTimer).toBe('DECISION_SERVICE');
+    // The penalty removed the firm from the positive list at once, with the decision as its reason, through the change log.
+    const entry = (await ok(`{ positiveListEntry(entryNo: "ZMQD-WJ-2026-014") { status removedOn removalTrigger removalReason } }`, {}, wj)).positiveListEntry;
+    expect(entry).toMatchObject({ status: 'REMOVED', removedOn: '2026-11-02', removalTrigger: '苏州环行罚字〔2026〕吴江第088号' });
+    expect(entry.removalReason).toMatch(/苏州环行罚字〔2026〕吴江第088号/);
+    expect(await t.db.ds.query(`SELECT op, actor, payload->>'decisionNo' AS d FROM change_log WHERE record_type = 'POSITIVE_LIST_ENTRY' AND op = 'REMOVED'`))
+      .toEqual([{ op: 'REMOVED', actor: 'wj-officer-chen', d: '苏州环行罚字〔2026〕吴江第088号' }]);
 
     c = (await ok(MOVE, { c: 'WJ-2026-088', i: { to: 'SERVED', on: '2026-11-04' } }, wj)).moveEnforcementCase;
     expect(c.deadlines.find((d: any) => d.timer === 'PAYMENT')).toMatchObject({ startsOn: '2026-11-04', status: 'OPEN' });
@@ -280,6 +295,34 @@ describe('bad input and wrong principals: a typed error naming the field and rul
     await ok(MOVE, { c: 'WJ-2026-120', i: { to: 'PRELIM_REVIEW', on: '2026-11-24' } }, wj);
     for (const [to, on] of [['FILED', '2026-11-25'], ['INVESTIGATING', '2026-11-25'], ['CASE_REVIEW', '2026-11-26'], ['NOTICE_SENT', '2026-11-27']]) await ok(MOVE, { c: 'WJ-2026-120', i: { to, on } }, wj);
     await refused(MOVE, { c: 'WJ-2026-120', i: { to: 'DECIDED', on: '2026-11-30', violationCode: 'AIR_LAW_99', decision: decision() } }, wj, 'input.decision.kind', 'EVIDENCE_REQUIRED');
+  });
+});
+
+describe('the positive list', () => {
+  const PROPOSE = `mutation($i: ProposePositiveListInput!) { proposePositiveListEntry(input: $i) { entryNo status } }`;
+  const input = (o: Record<string, unknown>) => ({ entryNo: 'ZMQD-X', uscc: firm.uscc, basis: '—', creditScheme: 'JIANGSU_5', creditLevel: 'GREEN', onlineMonitoring: 'CONNECTED', complianceRate: '99', category: 'TEXTILE_DYEING', on: '2026-11-20', ...o });
+
+  test('the eligibility rules refuse, naming the rule: a recent penalty, a credit level, monitoring, compliance, a category', async () => {
+    await refused(PROPOSE, { i: input({}) }, wj, 'input.uscc', 'NOT_ELIGIBLE_RECENT_PENALTY');
+    const other = await newEnterprise(t.db.ds, { jurisdiction: Jurisdiction.WUJIANG });
+    await refused(PROPOSE, { i: input({ uscc: other.uscc, creditLevel: 'BLUE' }) }, wj, 'input.creditLevel', 'NOT_ELIGIBLE_CREDIT_LEVEL');
+    await refused(PROPOSE, { i: input({ uscc: other.uscc, onlineMonitoring: 'NOT_CONNECTED' }) }, wj, 'input.onlineMonitoring', 'NOT_ELIGIBLE_MONITORING');
+    await refused(PROPOSE, { i: input({ uscc: other.uscc, complianceRate: '94.99' }) }, wj, 'input.complianceRate', 'NOT_ELIGIBLE_COMPLIANCE');
+    await refused(PROPOSE, { i: input({ uscc: other.uscc, category: 'HAZARDOUS_WASTE_DISPOSAL' }) }, wj, 'input.category', 'NOT_ELIGIBLE_CATEGORY');
+    await refused(PROPOSE, { i: input({ uscc: other.uscc }) }, qp, '', 'enforcement.ownDistrictOnly', 'FORBIDDEN');
+  });
+
+  test('a penalty sent by a district\'s own system (upsertPenalty) removes a listed firm just the same', async () => {
+    const other = await newEnterprise(t.db.ds, { jurisdiction: Jurisdiction.WUJIANG });
+    await ok(PROPOSE, { i: input({ entryNo: 'ZMQD-WJ-2026-020', uscc: other.uscc }) }, wj);
+    const steward = await t.token(Jurisdiction.WUJIANG, ['DATA_STEWARD', 'DOSSIER_READER']);
+    await ok(`mutation($p: PenaltyInput!) { upsertPenalty(input: $p) { status } }`, { p: {
+      decisionNo: '苏州环行罚字〔2026〕吴江第131号', uscc: other.uscc, violationType: '未按规定设置危险废物识别标志', facts: '危废仓库未设置标志。', legalBasis: '《固体废物污染环境防治法》第一百一十二条',
+      categories: ['WARNING'], content: '警告', decisionDate: '2026-11-25', authorityName: '苏州市生态环境局', authorityUscc: AUTHORITY, status: 'DECIDED',
+      sourceSystem: 'WJ-CASE', sourceRecordId: '131', asOf: '2026-11-25T10:00:00+08:00',
+    } }, steward);
+    expect((await ok(`{ positiveList(filter: { uscc: "${other.uscc}" }) { edges { node { entryNo status removalTrigger } } } }`, {}, wj)).positiveList.edges)
+      .toEqual([{ node: { entryNo: 'ZMQD-WJ-2026-020', status: 'REMOVED', removalTrigger: '苏州环行罚字〔2026〕吴江第131号' } }]);
   });
 });
 

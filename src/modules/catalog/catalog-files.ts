@@ -87,6 +87,7 @@ export const RECORD_TYPE_ENTRY_POINTS: Readonly<Record<DossierRecordType, string
   [RecordType.CASE_TRANSFER]: 'caseTransfers',
   [RecordType.EVIDENCE_ITEM]: 'evidenceItems',
   [RecordType.EVIDENCE_RECOGNITION]: 'evidenceRecognitions',
+  [RecordType.POSITIVE_LIST_ENTRY]: 'positiveList',
 };
 
 /** `file:line: message`, the form editors and CI logs link to the source. */

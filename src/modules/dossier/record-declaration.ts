@@ -25,7 +25,7 @@ export type RecordNode = Record<string, unknown>;
 /** The hub's names of its dossier record types (the registry's, the writer's, the import's). */
 export type DossierRecordName = 'enterprise' | 'eia' | 'permit' | 'inspection' | 'penalty' | 'complaint' | 'credit';
 /** The joint-enforcement record types (src/modules/enforcement/case.records.ts): written by the case service only, never upserted or imported. */
-export type RecordName = DossierRecordName | 'enforcementCase' | 'caseTransfer' | 'evidenceItem' | 'evidenceRecognition';
+export type RecordName = DossierRecordName | 'enforcementCase' | 'caseTransfer' | 'evidenceItem' | 'evidenceRecognition' | 'positiveListEntry';
 
 /**
  * One field of a record type, for the one who writes it and the one who reads it. By default a
@@ -95,6 +95,8 @@ export interface RecordDeclaration {
   check?: WriteSpec['check'];
   changeOps?: WriteSpec['changeOps'];
   payload?: WriteSpec['payload'];
+  /** What a write of this type sets off in the same transaction (a new penalty removes its firm from the positive list). */
+  afterWrite?: WriteSpec['afterWrite'];
   /** A published column layout the import also accepts. */
   importDialect?: ImportDialect;
 }
@@ -249,6 +251,7 @@ export function defineRecord(r: RecordDeclaration): DossierRecord {
     owner: r.belongsTo ? 'enterprise' : r.owner!,
     changeOps: r.changeOps,
     payload: r.payload,
+    afterWrite: r.afterWrite,
     dependents: () => (r.computed ?? []).flatMap((c) => (c.kind === 'connection' && !c.link ? [c.target().table] : [])),
   };
   const type = recordObjectType(r, outputs);

@@ -78,6 +78,12 @@ export interface WriteSpec {
   changeOps?(before: RecordState | null, after: RecordState): Array<{ op: string; state: RecordState }>;
   /** Extra change-log payload fields beyond the public fields (the credit feed's names). */
   payload?(after: RecordState): Record<string, unknown>;
+  /**
+   * What a committed write of this type sets off, in the same transaction and after its change-log
+   * entries, through this writer (a new penalty decision removes its firm from the positive list):
+   * event-driven, whatever road the record took (API, import, a case's decision, a system load).
+   */
+  afterWrite?(m: EntityManager, written: { inserted: readonly RecordState[]; updated: readonly RecordState[] }, actor: string): Promise<void>;
 }
 
 /** The outcome of one record of a batch. */
@@ -523,6 +529,7 @@ export class RecordWriter {
     await this.insertRows(m, spec, toInsert, stamp);
     await this.updateRows(m, spec, toUpdate, stamp);
     await appendChanges(m, entries);
+    if (spec.afterWrite && toInsert.length + toUpdate.length > 0) await spec.afterWrite(m, { inserted: toInsert, updated: toUpdate }, stamp.actor);
     return { outcomes, written: [...toInsert, ...toUpdate] };
   }
 

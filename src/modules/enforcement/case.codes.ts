@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { registerPositiveListEnums } from './positive-list.record';
 
 /**
  * The codes of joint enforcement's records (issue 14; /work/shared/reference/enforcement.md §1–4).
@@ -111,4 +112,5 @@ export function registerCaseEnums(): void {
     [DeadlineStatus, 'DeadlineStatus', 'A statutory deadline of a case: running, met, or passed unmet.'],
   ];
   for (const [e, name, description] of enums) registerEnumType(e, { name, description });
+  registerPositiveListEnums();
 }

@@ -10,6 +10,8 @@ import { computedFieldResolver, createRecordResolver } from '../dossier/record.r
 import type { DossierRecord } from '../dossier/record-declaration';
 import { CaseState, DecisionKind, EvidenceType, RecognitionResult, SignatureStatus, TransferAttachment, TransferReceiver } from './case.codes';
 import { CASE_TRANSFER, ENFORCEMENT_CASE, EVIDENCE_ITEM, EVIDENCE_RECOGNITION } from './case.records';
+import { OnlineMonitoring, POSITIVE_LIST_ENTRY, PositiveListStatus } from './positive-list.record';
+import { CreditScheme } from '../../domain/codes';
 
 @InputType({ description: 'Narrows the enforcementCases list; all given conditions must hold.' })
 class EnforcementCaseFilter {
@@ -182,6 +184,19 @@ class EvidenceLogEntry {
   @Field({ description: 'The entry\'s details as JSON.' }) detail: string;
 }
 
+@InputType({ description: 'A firm proposed for the positive list, with the criteria as they stand; the eligibility rules decide.' })
+class ProposePositiveListInput {
+  @Field() entryNo: string;
+  @Field(() => UsccScalar) uscc: string;
+  @Field() basis: string;
+  @Field(() => CreditScheme) creditScheme: CreditScheme;
+  @Field() creditLevel: string;
+  @Field(() => OnlineMonitoring) onlineMonitoring: OnlineMonitoring;
+  @Field({ description: 'Online-monitoring compliance rate, percent.' }) complianceRate: string;
+  @Field({ description: 'The firm\'s category (the rules exclude some).' }) category: string;
+  @Field({ description: 'Day of the proposal.' }) on: string;
+}
+
 /** A record after a write, as the caller may read it (through the read engine: scoped and audited). */
 function readBack(ctx: HubContext, r: DossierRecord, key: string, info: GraphQLResolveInfo) {
   return ctx.read.get(r.model, key, info);
@@ -270,6 +285,23 @@ class CaseResolver {
   }
 }
 
+/** The positive list's steps: thin, one service call each; removal by a penalty needs no call (positive-list.events.ts). */
+@Resolver()
+class PositiveListResolver {
+  @Mutation(() => POSITIVE_LIST_ENTRY.type, { nullable: true, description: 'Proposes a firm for the positive list: refused, naming the rule, when the eligibility rules do not admit it.' })
+  async proposePositiveListEntry(@Arg('input', () => ProposePositiveListInput) input: ProposePositiveListInput, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo) {
+    return readBack(ctx, POSITIVE_LIST_ENTRY, await ctx.services.positiveList.propose(ctx, input), info);
+  }
+
+  @Mutation(() => POSITIVE_LIST_ENTRY.type, { nullable: true, description: 'Moves an entry: PROPOSED → PUBLICISED → ACTIVE (valid for the rules\' years), or REMOVED with a reason.' })
+  async movePositiveListEntry(
+    @Arg('reason', () => String, { nullable: true }) reason: string | null, @Arg('on') on: string, @Arg('to', () => PositiveListStatus) to: PositiveListStatus,
+    @Arg('entryNo') entryNo: string, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo,
+  ) {
+    return readBack(ctx, POSITIVE_LIST_ENTRY, await ctx.services.positiveList.move(ctx, entryNo, to, on, reason), info);
+  }
+}
+
 /** The schema's resolvers of joint enforcement's records. */
 export const caseResolvers: Function[] = [
   CaseResolver,
@@ -277,4 +309,6 @@ export const caseResolvers: Function[] = [
   ...createRecordResolver(CASE_TRANSFER),
   ...createRecordResolver(EVIDENCE_ITEM),
   ...createRecordResolver(EVIDENCE_RECOGNITION),
+  PositiveListResolver,
+  ...createRecordResolver(POSITIVE_LIST_ENTRY),
 ];
