@@ -1,7 +1,7 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { Jurisdiction } from '../domain/jurisdictions';
 import type { HubContext } from '../graphql/context';
-import { DOSSIER_TYPES, explainAccess, RecordType } from './policy';
+import { explainAccess, RECORD_TYPES, RecordType } from './policy';
 import { Role } from './principal';
 
 @ObjectType({ description: 'A record type\'s sharing terms, from its catalog resource.' })
@@ -46,7 +46,7 @@ export class AuthResolver {
   @Query(() => [SharingRuleView], { description: 'The sharing terms of each dossier record type, as the catalog states them.' })
   sharingRules(@Ctx() ctx: HubContext): SharingRuleView[] {
     const rules = ctx.terms?.rules ?? new Map();
-    return DOSSIER_TYPES.filter((t) => rules.has(t)).map((t) => {
+    return RECORD_TYPES.filter((t) => rules.has(t)).map((t) => {
       const r = rules.get(t)!;
       return { recordType: t, catalogCode: r.catalogCode, sharingType: r.sharingType, purposes: [...r.purposes], legalBasis: r.legalBasis };
     });

@@ -19,12 +19,27 @@ export enum RecordType {
   CREDIT_RECORD = 'CREDIT_RECORD',
   /** Monitoring stations, observations and assessments: each part under the catalog resource that governs it (MonitoringTerms). */
   MONITORING = 'MONITORING',
+  /** Joint enforcement (issue 14): a case, its transfers, its evidence, and a receiving district's reviews of evidence. */
+  ENFORCEMENT_CASE = 'ENFORCEMENT_CASE',
+  CASE_TRANSFER = 'CASE_TRANSFER',
+  EVIDENCE_ITEM = 'EVIDENCE_ITEM',
+  EVIDENCE_RECOGNITION = 'EVIDENCE_RECOGNITION',
+  /** The positive list (监督执法正面清单): firms supervised off-site, read like dossier records. */
+  POSITIVE_LIST_ENTRY = 'POSITIVE_LIST_ENTRY',
 }
 
 export const DOSSIER_TYPES: readonly RecordType[] = [
   RecordType.ENTERPRISE, RecordType.EIA_APPROVAL, RecordType.PERMIT, RecordType.INSPECTION,
   RecordType.PENALTY, RecordType.COMPLAINT, RecordType.CREDIT_RECORD,
 ];
+
+/** The joint-enforcement record types: each a catalog resource like a dossier type, read with the ENFORCEMENT role. */
+export const ENFORCEMENT_TYPES: readonly RecordType[] = [
+  RecordType.ENFORCEMENT_CASE, RecordType.CASE_TRANSFER, RecordType.EVIDENCE_ITEM, RecordType.EVIDENCE_RECOGNITION,
+];
+
+/** Every record type the policy scopes by owner district (dossier and enforcement): each has one catalog resource. */
+export const RECORD_TYPES: readonly RecordType[] = [...DOSSIER_TYPES, ...ENFORCEMENT_TYPES, RecordType.POSITIVE_LIST_ENTRY];
 
 export type SharingType = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 
@@ -87,7 +102,11 @@ export interface Decision {
   rowRule?: RowRule;
 }
 
-export type RowRule = 'PUBLICISED';
+/**
+ * PUBLICISED: the public's penalties while their publicity lasts. TRANSFERRED: besides the owner
+ * districts, the enforcement records a transfer opened to the reader's district (scope.ts writes it).
+ */
+export type RowRule = 'PUBLICISED' | 'TRANSFERRED';
 
 /**
  * What a principal may read of one record type, reduced to the owner districts it may read (the
@@ -98,6 +117,8 @@ export interface ReadScope {
   recordType: RecordType;
   districts: readonly District[];
   rowRule?: RowRule;
+  /** With rowRule TRANSFERRED: the district that reads what transfers to it opened. */
+  transferReader?: District;
   /** The rule that decided, for explanations: the most permissive one that applied. */
   rule: string;
   /** Per owner district, how the decision came about. */
@@ -105,6 +126,8 @@ export interface ReadScope {
 }
 
 const DOSSIER_READ_ROLES = [Role.DOSSIER_READER, Role.ADMIN];
+/** Case files, transfers and evidence are read by enforcement officers (and administrators), not by every dossier reader. */
+const ENFORCEMENT_READ_ROLES = [Role.ENFORCEMENT, Role.ADMIN];
 
 /** The rows the public may read of a resource open to the public, where the publication law limits them. */
 const PUBLIC_ROW_RULES: Partial<Record<RecordType, RowRule>> = { [RecordType.PENALTY]: 'PUBLICISED' };
@@ -136,7 +159,8 @@ export function decideRule(access: AccessContext, rule: SharingRule | undefined,
     return hasRole(p, Role.CREDIT_FEED) ? { allowed: true, rule: 'creditPlatform' } : { allowed: false, rule: 'role.required', requiredRoles: [Role.CREDIT_FEED] };
   }
 
-  if (reading === 'RECORDS' && !hasRole(p, ...DOSSIER_READ_ROLES)) return { allowed: false, rule: 'role.required', requiredRoles: DOSSIER_READ_ROLES };
+  const readRoles = rule?.recordType && ENFORCEMENT_TYPES.includes(rule.recordType) ? ENFORCEMENT_READ_ROLES : DOSSIER_READ_ROLES;
+  if (reading === 'RECORDS' && !hasRole(p, ...readRoles)) return { allowed: false, rule: 'role.required', requiredRoles: readRoles };
 
   if (districtsCoveredBy(p.jurisdiction).includes(owner)) return { allowed: true, rule: 'owner' };
 
@@ -192,7 +216,40 @@ export function readScope(access: AccessContext, recordType: RecordType): ReadSc
   const allowed = DISTRICTS.filter((d) => decisions.get(d)!.allowed);
   const rowRule = allowed.map((d) => decisions.get(d)!.rowRule).find(Boolean);
   const rules = [...new Set([...decisions.values()].filter((x) => x.allowed === allowed.length > 0).map((x) => x.rule))];
+  const reader = transferReader(access, recordType);
+  if (reader) {
+    return { recordType, districts: allowed, rowRule: 'TRANSFERRED', transferReader: reader, rule: [...rules, 'transfer.receiver'].join('+'), decisions };
+  }
   return { recordType, districts: allowed, rowRule, rule: rules.join('+') || 'none', decisions };
+}
+
+/**
+ * Joint enforcement, rule of the transfer (issue 14; 2023 办法 art. 16, zone regulation art. 57):
+ * a district's enforcement officers read, besides their own district's records, a case another
+ * district transferred to them (sent, received or accepted; not once they refused it), the
+ * transfer itself, the case's evidence, and the reviews of their own evidence by a receiving
+ * district. Each such read is audited like any other, under the owner district. Returns the
+ * reading district, or null where the rule does not apply.
+ */
+export function transferReader(access: AccessContext, recordType: RecordType): District | null {
+  const p = access.principal;
+  if (p.kind !== 'user' || !p.jurisdiction || !isDistrict(p.jurisdiction)) return null;
+  if (!ENFORCEMENT_TYPES.includes(recordType) || !hasRole(p, ...ENFORCEMENT_READ_ROLES)) return null;
+  return p.jurisdiction;
+}
+
+/**
+ * Joint enforcement writes: an officer with the ENFORCEMENT role acts for its own district only
+ * (opens and moves its cases, sends its transfers, collects its evidence, reviews evidence for its
+ * cases). Provinces and ZONE supervise and read; they do not act in a district's case. Returns the
+ * reason when the principal may not act for `district`.
+ */
+export function enforcementActDenial(p: Principal, district: string): string | null {
+  if (p.kind === 'system') return null;
+  if (!hasRole(p, Role.ENFORCEMENT)) return 'acting in an enforcement case needs the ENFORCEMENT role';
+  if (!isDistrict(district)) return `the acting jurisdiction must be one of ${DISTRICTS.join(', ')}`;
+  if (p.jurisdiction !== district) return `an enforcement officer of ${p.jurisdiction} may not act for ${district}`;
+  return null;
 }
 
 /** Whether the principal's own jurisdiction covers the district (itself, its province, or ZONE). */
@@ -301,7 +358,8 @@ export function explainAccess(access: AccessContext): AccessLine[] {
   const p = access.principal;
   const terms = access.terms ?? NO_TERMS;
   const lines: AccessLine[] = [];
-  for (const recordType of DOSSIER_TYPES) {
+  for (const recordType of RECORD_TYPES) {
+    if (!terms.rules.has(recordType) && ENFORCEMENT_TYPES.includes(recordType)) continue;
     for (const owner of DISTRICTS) {
       const d = decide(access, recordType, owner);
       const purposes = d.rule.startsWith('sharing.conditional') && !d.allowed
@@ -431,5 +489,20 @@ export function alertActionDenial(p: Principal, owner: string): { rule: string; 
   if (p.kind === 'system') return null;
   if (!hasRole(p, ...ALERT_ACTION_ROLES)) return { rule: 'role.required', reason: `acting on an alert needs one of the roles ${ALERT_ACTION_ROLES.join(', ')}` };
   if (!covers(p, owner)) return { rule: 'alert.ownerOnly', reason: `an alert of ${owner} is acknowledged and resolved by ${owner}, its province or ZONE, not by ${p.jurisdiction ?? 'the public'}` };
+  return null;
+}
+
+/**
+ * How a principal may use one enforcement record (a case, its evidence) owned by `owner`, whose
+ * case transfers still open it to `openReceivers` (sent, received or accepted, not refused): as
+ * the owner's side (the district, its province, ZONE), as a receiver under a transfer, or not at
+ * all. The SQL form of the same rule is `transferReader` + scope.ts, for reads through the engine;
+ * this form serves the case service's checks (a recognition review, a content check).
+ */
+export function enforcementRecordAccess(p: Principal, owner: string, openReceivers: readonly string[]): 'owner' | 'transfer' | null {
+  if (p.kind === 'system') return 'owner';
+  if (!hasRole(p, ...ENFORCEMENT_READ_ROLES)) return null;
+  if (covers(p, owner)) return 'owner';
+  if (p.jurisdiction && isDistrict(p.jurisdiction) && openReceivers.includes(p.jurisdiction)) return 'transfer';
   return null;
 }

@@ -1,5 +1,17 @@
 import { SqlParams } from '../db/sql';
-import { AccessContext, alertReadScope, allowedDistricts, MonitoringAssessment, monitoringTerms, ReadScope, SharingRule } from './policy';
+import { AccessContext, alertReadScope, allowedDistricts, MonitoringAssessment, monitoringTerms, ReadScope, RecordType, SharingRule } from './policy';
+
+/**
+ * The SQL of the transfer rule (policy.ts, `transferReader`) per enforcement record type, on a row
+ * `a` and the reading district `$d`: the transfers that open a case to a district are those sent to
+ * it and not refused.
+ */
+const TRANSFER_OPENS: Partial<Record<RecordType, (a: string, d: string) => string>> = {
+  [RecordType.ENFORCEMENT_CASE]: (a, d) => `EXISTS (SELECT 1 FROM case_transfer ct WHERE ct.case_no = ${a}.case_no AND ct.receiver = ${d} AND ct.status <> 'REFUSED' AND ct.withdrawn_at IS NULL)`,
+  [RecordType.EVIDENCE_ITEM]: (a, d) => `EXISTS (SELECT 1 FROM case_transfer ct WHERE ct.case_no = ${a}.case_no AND ct.receiver = ${d} AND ct.status <> 'REFUSED' AND ct.withdrawn_at IS NULL)`,
+  [RecordType.CASE_TRANSFER]: (a, d) => `${a}.receiver = ${d}`,
+  [RecordType.EVIDENCE_RECOGNITION]: (a, d) => `EXISTS (SELECT 1 FROM evidence_item ei WHERE ei.evidence_no = ${a}.evidence_no AND ei.owner_jurisdiction = ${d})`,
+};
 
 /**
  * The only road from a read scope to SQL: `alias.owner_jurisdiction = ANY($n)`, which the
@@ -7,6 +19,11 @@ import { AccessContext, alertReadScope, allowedDistricts, MonitoringAssessment, 
  * its publicity period lasts). An empty scope is `false`, so nothing leaks.
  */
 export function scopeCondition(scope: ReadScope, alias: string, q: SqlParams): string {
+  const opens = scope.rowRule === 'TRANSFERRED' && scope.transferReader ? TRANSFER_OPENS[scope.recordType] : undefined;
+  if (opens) {
+    const transferred = opens(alias, `${q.p(scope.transferReader)}::varchar`);
+    return scope.districts.length === 0 ? `(${transferred})` : `(${alias}.owner_jurisdiction = ANY(${q.p(scope.districts)}::varchar[]) OR ${transferred})`;
+  }
   if (scope.districts.length === 0) return 'false';
   const owner = `${alias}.owner_jurisdiction = ANY(${q.p(scope.districts)}::varchar[])`;
   if (scope.rowRule === 'PUBLICISED') return `(${owner} AND ${alias}.publicity_until >= current_date)`;

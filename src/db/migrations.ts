@@ -11,6 +11,8 @@ import { CatalogState1796600000000 } from '../../migrations/1796600000000-Catalo
 import { AuditKeys1796700000000 } from '../../migrations/1796700000000-AuditKeys';
 import { ObservationPartitions1796800000000 } from '../../migrations/1796800000000-ObservationPartitions';
 import { AuditPartitions1796800000001 } from '../../migrations/1796800000001-AuditPartitions';
+import { EnforcementCases1798000000000 } from '../../migrations/1798000000000-EnforcementCases';
+import { PositiveList1798000000001 } from '../../migrations/1798000000001-PositiveList';
 import { CreditRepair1799000000000 } from '../../migrations/1799000000000-CreditRepair';
 import { CreditFeedEntry1799100000000 } from '../../migrations/1799100000000-CreditFeedEntry';
 import { Alerts1800000000000 } from '../../migrations/1800000000000-Alerts';
@@ -30,6 +32,8 @@ export const MIGRATIONS: Function[] = [
   AuditKeys1796700000000,
   ObservationPartitions1796800000000,
   AuditPartitions1796800000001,
+  EnforcementCases1798000000000,
+  PositiveList1798000000001,
   CreditRepair1799000000000,
   CreditFeedEntry1799100000000,
   Alerts1800000000000,

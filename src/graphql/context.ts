@@ -19,6 +19,8 @@ import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 import { PreparedQueries } from '../db/prepared';
+import { CaseService } from '../modules/enforcement/case.service';
+import { PositiveListService } from '../modules/enforcement/positive-list.service';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
 export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
@@ -47,6 +49,10 @@ export interface Services {
   alerts: AlertService;
   /** Credit repair applications and decisions (信用修复). */
   repair: CreditRepairService;
+  /** Joint enforcement: cases, transfers, evidence, each step through the writer. */
+  cases: CaseService;
+  /** The positive list: proposals by the eligibility rules, publicity, activation; removal by a penalty is the penalty write's own. */
+  positiveList: PositiveListService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
@@ -54,9 +60,11 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) }, o.auditCommit ?? 'durable');
-  return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds),
+  const writer = new RecordWriter(ds);
+  return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer,
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
-    alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver) };
+    alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
+    cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

@@ -13,7 +13,7 @@ import { inspectionResolvers } from '../modules/inspection';
 import { penaltyResolvers } from '../modules/penalty';
 import { permitResolvers } from '../modules/permit';
 import { enterpriseResolvers } from '../modules/enterprise';
-import { EnforcementResolver, registerEnforcementEnums } from '../modules/enforcement';
+import { caseResolvers, EnforcementResolver, registerCaseEnums, registerEnforcementEnums } from '../modules/enforcement';
 import { CreditFeedResolver } from '../modules/feed';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
@@ -26,6 +26,7 @@ import { RECORDS } from '../modules/dossier/write-specs';
 
 registerEnums();
 registerEnforcementEnums();
+registerCaseEnums();
 
 export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
@@ -44,6 +45,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   StandardsResolver,
   AlertResolver,
   EnforcementResolver,
+  ...caseResolvers,
   CatalogResolver,
   CreditFeedResolver,
   ...WRITE_RESOLVERS,

@@ -120,9 +120,9 @@ export class Compiler {
   /** The scope of a record type as a SQL condition on `alias` (one parameter per type and statement). */
   scope(recordType: RecordType, alias: string): string {
     const scope = readScope(this.cx.access, recordType);
-    if (scope.districts.length === 0) return 'false';
-    // Row rules (the public's publicised penalties) go through the one helper that writes them.
+    // Row rules (the public's publicised penalties, what a transfer opened) go through the one helper that writes them.
     if (scope.rowRule) return scopeCondition(scope, alias, this.q);
+    if (scope.districts.length === 0) return 'false';
     let param = this.scopes.get(recordType);
     if (!param) {
       param = this.q.p(scope.districts);

@@ -146,14 +146,15 @@ describe('explaining the rules', () => {
       recordType: x.recordType, catalogCode: x.code, sharingType: x.sharing.type, purposes: x.sharing.conditions?.purposes ?? [],
     }));
     expect(r.body.data.sharingRules.map(({ legalBasis: _l, ...rest }: any) => rest)).toEqual(expect.arrayContaining(expected));
-    expect(r.body.data.sharingRules).toHaveLength(7);
+    // Seven dossier types, four joint-enforcement types and the positive list (issue 14).
+    expect(r.body.data.sharingRules).toHaveLength(12);
   });
 
   test('myAccess says what the caller reads and what would give it more', async () => {
     const r = await t.gql('{ myAccess { recordType catalogCode ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields } }', {}, { token: await t.token('WUJIANG', ['DOSSIER_READER']) });
     const line = (type: string, owner: string) => r.body.data.myAccess.find((l: any) => l.recordType === type && l.ownerJurisdiction === owner);
-    // Seven dossier types and each monitoring resource the catalog binds to data, per district.
-    expect(r.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING')).toHaveLength(21);
+    // Seven dossier types, four joint-enforcement types, the positive list and each monitoring resource the catalog binds to data, per district.
+    expect(r.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING')).toHaveLength(36);
     expect(line('INSPECTION', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
     expect(line('INSPECTION', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner', maskedFields: ['findings'] });
     expect(line('COMPLAINT', 'WUJIANG')).toMatchObject({ canRead: true, maskedFields: ['complainant'] });
@@ -169,7 +170,11 @@ describe('explaining the rules', () => {
     expect(monitoringLine('211004/0001', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
     expect(monitoringLine('211004/0001', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner' });
     const noRole = await t.gql('{ myAccess { recordType canRead rolesNeeded } }', {}, { token: await t.token('WUJIANG', ['CATALOG_READER']) });
-    expect(noRole.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING').every((l: any) => !l.canRead && l.rolesNeeded.includes('DOSSIER_READER'))).toBe(true);
+    const enforcementTypes = ['ENFORCEMENT_CASE', 'CASE_TRANSFER', 'EVIDENCE_ITEM', 'EVIDENCE_RECOGNITION'];
+    const lines = noRole.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING');
+    expect(lines.filter((l: any) => !enforcementTypes.includes(l.recordType)).every((l: any) => !l.canRead && l.rolesNeeded.includes('DOSSIER_READER'))).toBe(true);
+    // Case files, transfers and evidence need the ENFORCEMENT role instead.
+    expect(lines.filter((l: any) => enforcementTypes.includes(l.recordType)).every((l: any) => !l.canRead && l.rolesNeeded.includes('ENFORCEMENT'))).toBe(true);
   });
 
   test('creditStatus by USCC serves the credit platform, which reads nothing else', async () => {

@@ -25,6 +25,8 @@ interface PrincipalClass {
   purpose?: (r: CatalogResourceEntry) => string | undefined;
 }
 
+const ENFORCEMENT_RECORD_TYPES: readonly string[] = ['ENFORCEMENT_CASE', 'CASE_TRANSFER', 'EVIDENCE_ITEM', 'EVIDENCE_RECOGNITION'];
+
 const CLASSES: PrincipalClass[] = [
   { name: 'district (Wujiang), no purpose', jurisdiction: Jurisdiction.WUJIANG, roles: ['DOSSIER_READER', 'CATALOG_READER'] },
   {
@@ -42,7 +44,9 @@ function expectedDistricts(c: PrincipalClass, r: CatalogResourceEntry): string[]
   return DISTRICTS.filter((owner) => {
     if (!c.jurisdiction) return r.openToPublic.open;
     if (c.jurisdiction === Jurisdiction.CREDIT_YRD) return r.recordType === 'CREDIT_RECORD' && c.roles.includes('CREDIT_FEED');
-    if (r.recordType && !c.roles.includes('DOSSIER_READER')) return false;
+    // Joint-enforcement records (cases, transfers, evidence) are read with the ENFORCEMENT role, dossier records with DOSSIER_READER.
+    const readRole = r.recordType && ENFORCEMENT_RECORD_TYPES.includes(r.recordType) ? 'ENFORCEMENT' : 'DOSSIER_READER';
+    if (r.recordType && !c.roles.includes(readRole)) return false;
     if (districtsCoveredBy(c.jurisdiction).includes(owner)) return true;
     if (r.sharing.type === 'UNCONDITIONAL') return true;
     if (r.sharing.type === 'NOT_SHARED') return false;
@@ -79,7 +83,9 @@ async function ask(c: PrincipalClass, r: CatalogResourceEntry, query: string, va
 
 /** Rows per owner the class should get of a dossier record type, counted in the database. */
 async function recordRows(r: CatalogResourceEntry, districts: string[], publicView: boolean): Promise<number> {
-  const table = { ENTERPRISE: 'enterprise', EIA_APPROVAL: 'eia_approval', PERMIT: 'permit', INSPECTION: 'inspection', PENALTY: 'penalty', COMPLAINT: 'complaint', CREDIT_RECORD: 'credit_record' }[r.recordType!]!;
+  const table = { ENTERPRISE: 'enterprise', EIA_APPROVAL: 'eia_approval', PERMIT: 'permit', INSPECTION: 'inspection', PENALTY: 'penalty', COMPLAINT: 'complaint', CREDIT_RECORD: 'credit_record',
+    ENFORCEMENT_CASE: 'enforcement_case', CASE_TRANSFER: 'case_transfer', EVIDENCE_ITEM: 'evidence_item', EVIDENCE_RECOGNITION: 'evidence_recognition',
+    POSITIVE_LIST_ENTRY: 'positive_list_entry' }[r.recordType!]!;
   const publicised = publicView && r.recordType === 'PENALTY' ? ' AND publicity_until >= current_date' : '';
   const [{ n }] = await t.db.ds.query(`SELECT count(*)::int AS n FROM ${table} WHERE withdrawn_at IS NULL AND owner_jurisdiction = ANY($1)${publicised}`, [districts]);
   return n;

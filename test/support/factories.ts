@@ -8,7 +8,7 @@ import {
 import { District, jurisdictionInfo } from '../../src/domain/jurisdictions';
 import { withCheckCharacter } from '../../src/domain/uscc';
 import { CreditRecordKind } from '../../src/modules/credit/credit.record';
-import type { RecordName } from '../../src/modules/dossier/record-declaration';
+import type { DossierRecordName as RecordName } from '../../src/modules/dossier/record-declaration';
 import { RecordWriter } from '../../src/modules/dossier/record-writer';
 import { RECORDS } from '../../src/modules/dossier/write-specs';
 

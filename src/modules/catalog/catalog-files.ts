@@ -83,6 +83,11 @@ export const RECORD_TYPE_ENTRY_POINTS: Readonly<Record<DossierRecordType, string
   [RecordType.PENALTY]: 'penalties',
   [RecordType.COMPLAINT]: 'complaints',
   [RecordType.CREDIT_RECORD]: 'creditRecords',
+  [RecordType.ENFORCEMENT_CASE]: 'enforcementCases',
+  [RecordType.CASE_TRANSFER]: 'caseTransfers',
+  [RecordType.EVIDENCE_ITEM]: 'evidenceItems',
+  [RecordType.EVIDENCE_RECOGNITION]: 'evidenceRecognitions',
+  [RecordType.POSITIVE_LIST_ENTRY]: 'positiveList',
 };
 
 /** `file:line: message`, the form editors and CI logs link to the source. */

@@ -54,7 +54,8 @@ export class DossierService {
     return ctx.read.get(model, key, info) as Promise<T | null>;
   }
 
-  list(ctx: HubContext, model: ReadModel, filter: RecordFilter, args: PageArgs, info: GraphQLResolveInfo) {
+  /** A root list; `extra` adds a type's own conditions (on alias `t`) to the common filter's (overdue enforcement cases). */
+  list(ctx: HubContext, model: ReadModel, filter: RecordFilter, args: PageArgs, info: GraphQLResolveInfo, extra?: (q: SqlParams) => string[]) {
     const page = pageRequest(args, model.recordType, model.order.columns.map((c) => c.kind));
     if (filter.from && filter.to && isoDate(filter.from) > isoDate(filter.to)) {
       throw badInput('filter.to', `must not be before filter.from (${isoDate(filter.from)})`);
@@ -68,6 +69,7 @@ export class DossierService {
       if (filter.status && statusColumn) c.push(`t.${statusColumn} = ${q.p(filter.status)}`);
       if (filter.uscc) c.push(`t.enterprise_id = (SELECT e.id FROM enterprise e WHERE e.uscc = ${q.p(filter.uscc)})`);
       void dateKind;
+      if (extra) c.push(...extra(q));
       return c;
     }, page);
   }

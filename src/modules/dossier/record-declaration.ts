@@ -23,7 +23,9 @@ import type { WriteSpec } from './record-writer';
 export type RecordNode = Record<string, unknown>;
 
 /** The hub's names of its dossier record types (the registry's, the writer's, the import's). */
-export type RecordName = 'enterprise' | 'eia' | 'permit' | 'inspection' | 'penalty' | 'complaint' | 'credit';
+export type DossierRecordName = 'enterprise' | 'eia' | 'permit' | 'inspection' | 'penalty' | 'complaint' | 'credit';
+/** The joint-enforcement record types (src/modules/enforcement/case.records.ts): written by the case service only, never upserted or imported. */
+export type RecordName = DossierRecordName | 'enforcementCase' | 'caseTransfer' | 'evidenceItem' | 'evidenceRecognition' | 'positiveListEntry';
 
 /**
  * One field of a record type, for the one who writes it and the one who reads it. By default a
@@ -56,8 +58,10 @@ export interface PersonalObject {
 
 /** An output computed from other record types: a page of the records this one owns, or a compiled value. */
 export type ComputedField =
-  | { kind: 'connection'; name: string; description: string; target: () => DossierRecord }
-  | { kind: 'computed'; name: string; description: string; compiler: string; type: () => ClassType; nullable: boolean };
+  | { kind: 'connection'; name: string; description: string; target: () => DossierRecord; link?: { parentColumn: string; childColumn: string } }
+  | { kind: 'computed'; name: string; description: string; compiler: string; type: () => ClassType; nullable: boolean }
+  /** The one record of another type this row names (a decided case's penalty): null when none, or when the caller may not see it. */
+  | { kind: 'link'; name: string; description: string; target: () => DossierRecord; parentColumn: string; childColumn: string };
 
 export interface RecordDeclaration {
   name: RecordName;
@@ -91,6 +95,8 @@ export interface RecordDeclaration {
   check?: WriteSpec['check'];
   changeOps?: WriteSpec['changeOps'];
   payload?: WriteSpec['payload'];
+  /** What a write of this type sets off in the same transaction (a new penalty removes its firm from the positive list). */
+  afterWrite?: WriteSpec['afterWrite'];
   /** A published column layout the import also accepts. */
   importDialect?: ImportDialect;
 }
@@ -144,15 +150,17 @@ export const ENTERPRISE_USCC: RecordField = {
 const ENTERPRISE_PARENT = { name: 'enterprise', description: 'The enterprise; null when the caller may not see it.' };
 
 /** A page of the records of `target` that belong to this one (an enterprise's penalties), in the target's order. */
-export function connection(name: string, target: () => DossierRecord, description: string): ComputedField {
-  return { kind: 'connection', name, target, description };
+export function connection(name: string, target: () => DossierRecord, description: string, link?: { parentColumn: string; childColumn: string }): ComputedField {
+  return { kind: 'connection', name, target, description, link };
 }
 
 /** The parent output and the field resolvers a type has beyond its fields, in the schema's order. */
 export function computedOutputs(r: RecordDeclaration): Array<{ name: string; description: string; type: () => ClassType; nullable: boolean; paged: boolean }> {
   const out = (r.computed ?? []).map((c) => c.kind === 'connection'
     ? { name: c.name, description: c.description, type: () => c.target().connection, nullable: false, paged: true }
-    : { name: c.name, description: c.description, type: c.type, nullable: c.nullable, paged: false });
+    : c.kind === 'link'
+      ? { name: c.name, description: c.description, type: () => c.target().type, nullable: true, paged: false }
+      : { name: c.name, description: c.description, type: c.type, nullable: c.nullable, paged: false });
   const parent = r.belongsTo;
   if (parent) out.push({ ...ENTERPRISE_PARENT, type: () => parent().type, nullable: true, paged: false });
   return out;
@@ -178,8 +186,12 @@ function modelOutputs(r: RecordDeclaration, outputs: ReadonlyArray<RecordField |
     ? { kind: 'object', name: f.object, fields: f.members.map((m) => rowOutput(m, m.as, f.reportWhole ? `${t}.${f.object}` : `${t}.${f.object}.${m.as}`)) }
     : rowOutput(f, outputNameOf(f), `${t}.${outputNameOf(f)}`)));
   for (const c of r.computed ?? []) {
+    if (c.kind === 'link') {
+      out.push({ kind: 'parent', name: c.name, target: () => c.target().model, parentColumn: c.parentColumn, childColumn: c.childColumn });
+      continue;
+    }
     out.push(c.kind === 'connection'
-      ? { kind: 'connection', name: c.name, target: () => c.target().model, parentColumn: 'id', childColumn: 'enterprise_id' }
+      ? { kind: 'connection', name: c.name, target: () => c.target().model, parentColumn: c.link?.parentColumn ?? 'id', childColumn: c.link?.childColumn ?? 'enterprise_id' }
       : { kind: 'computed', name: c.name, computed: c.compiler });
   }
   const parent = r.belongsTo;
@@ -239,7 +251,8 @@ export function defineRecord(r: RecordDeclaration): DossierRecord {
     owner: r.belongsTo ? 'enterprise' : r.owner!,
     changeOps: r.changeOps,
     payload: r.payload,
-    dependents: () => (r.computed ?? []).flatMap((c) => (c.kind === 'connection' ? [c.target().table] : [])),
+    afterWrite: r.afterWrite,
+    dependents: () => (r.computed ?? []).flatMap((c) => (c.kind === 'connection' && !c.link ? [c.target().table] : [])),
   };
   const type = recordObjectType(r, outputs);
   return {

@@ -78,6 +78,12 @@ export interface WriteSpec {
   changeOps?(before: RecordState | null, after: RecordState): Array<{ op: string; state: RecordState }>;
   /** Extra change-log payload fields beyond the public fields (the credit feed's names). */
   payload?(after: RecordState): Record<string, unknown>;
+  /**
+   * What a committed write of this type sets off, in the same transaction and after its change-log
+   * entries, through this writer (a new penalty decision removes its firm from the positive list):
+   * event-driven, whatever road the record took (API, import, a case's decision, a system load).
+   */
+  afterWrite?(m: EntityManager, written: { inserted: readonly RecordState[]; updated: readonly RecordState[] }, actor: string): Promise<void>;
 }
 
 /** The outcome of one record of a batch. */
@@ -332,6 +338,22 @@ export class RecordWriter {
   }
 
   /**
+   * Writes records inside the caller's transaction, for a service of the hub that has decided who
+   * may write them itself (the enforcement case's state machine, which asks policy.ts
+   * `enforcementActDenial`): the same checks, versions, rows and change-log entries as an upsert,
+   * with `actor` named in the change log. A rejected record throws its typed error (BAD_USER_INPUT
+   * with every problem, CONFLICT), and the caller's transaction rolls back with it.
+   */
+  async writeIn(m: EntityManager, principal: Principal, spec: WriteSpec, inputs: readonly unknown[], opts: { actor: string; path?: string }): Promise<RecordState[]> {
+    assertSystem(principal);
+    const prepared = inputs.map((raw, index) => this.prepare(spec, raw, index, { pathOf: (i) => (inputs.length === 1 ? opts.path ?? 'input' : `records.${i}`) }));
+    const { outcomes, written } = await this.decideAndWrite(m, principal, spec, prepared, { actor: opts.actor }, false);
+    const rejected = outcomes.find((o) => o.status === WriteStatus.REJECTED);
+    if (rejected) throw this.rejection(spec, rejected);
+    return written;
+  }
+
+  /**
    * Changes stored records as the hub itself decides (a job: a listing past its validity is
    * removed), inside the caller's transaction: the records `select` finds are locked, those
    * another transaction holds skipped, `change` gives each the fields it changes, and the rows and
@@ -507,6 +529,7 @@ export class RecordWriter {
     await this.insertRows(m, spec, toInsert, stamp);
     await this.updateRows(m, spec, toUpdate, stamp);
     await appendChanges(m, entries);
+    if (spec.afterWrite && toInsert.length + toUpdate.length > 0) await spec.afterWrite(m, { inserted: toInsert, updated: toUpdate }, stamp.actor);
     return { outcomes, written: [...toInsert, ...toUpdate] };
   }
 
@@ -583,8 +606,10 @@ export class RecordWriter {
       ...spec.payload?.(after),
       ...note,
     });
+    // An enforcement record is about an enterprise by its USCC but does not belong to one (its owner is the acting district).
+    const aboutEnterprise = spec.owner === 'enterprise' || spec.name === 'enterprise';
     return {
-      recordType: spec.recordType, recordKey: key, op, ownerJurisdiction: after.owner, enterpriseId: after.enterpriseId,
+      recordType: spec.recordType, recordKey: key, op, ownerJurisdiction: after.owner, enterpriseId: aboutEnterprise ? after.enterpriseId : null,
       uscc: after.uscc, actor, payload,
     };
   }

@@ -5,7 +5,7 @@ import { ENTERPRISE } from '../enterprise/enterprise.record';
 import { INSPECTION } from '../inspection/inspection.record';
 import { PENALTY } from '../penalty/penalty.record';
 import { PERMIT } from '../permit/permit.record';
-import type { DossierRecord, RecordName } from './record-declaration';
+import type { DossierRecord, DossierRecordName as RecordName } from './record-declaration';
 import type { ImportDialect } from './record-import';
 import type { WriteSpec } from './record-writer';
 

@@ -4,6 +4,7 @@ import { PenaltyCategory, PenaltyStatus } from '../../domain/codes';
 import { defineRecord } from '../dossier/record-declaration';
 import { inOrder, notAfterAsOf } from '../dossier/record-writer';
 import { ENTERPRISE } from '../enterprise/enterprise.record';
+import { removeListedOnPenalty } from '../enforcement/positive-list.events';
 import { PENALTY_SHUANGGONGSHI } from './penalty.dialect';
 
 const CONFISCATIONS: readonly string[] = [PenaltyCategory.CONFISCATION_OF_ILLEGAL_GAINS, PenaltyCategory.CONFISCATION_OF_ILLEGAL_PROPERTY];
@@ -57,4 +58,6 @@ export const PENALTY = defineRecord({
     }
   },
   importDialect: PENALTY_SHUANGGONGSHI,
+  // A penalised firm leaves the positive list at once (issue 14 item 6).
+  afterWrite: removeListedOnPenalty,
 });
