@@ -16,6 +16,7 @@ import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 import { PreparedQueries } from '../db/prepared';
+import { SharingService } from '../modules/sharing';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
 export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
@@ -40,6 +41,8 @@ export interface Services {
   writer: RecordWriter;
   monitoring: MonitoringService;
   feed: CreditFeedService;
+  /** Sharing applications, and the active grants the policy decides with. */
+  sharing: SharingService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
@@ -48,7 +51,7 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) });
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds),
-    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds) };
+    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), sharing: new SharingService(ds) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */
@@ -73,18 +76,23 @@ export function todayIso(): string {
 export function buildContext(services: Services, principal: Principal, purpose: Purpose | null, sql: SqlStats, requestId: string = randomUUID()): HubContext {
   // The catalog's sharing terms as of this request: the policy decides every read with them.
   const terms = services.catalog.terms();
+  // The active grants of the caller's agency, and the day their periods are counted on.
+  const grants = services.sharing.grantsFor(principal);
+  const today = todayIso();
   const maskReport: MaskReport = new Map();
   const withheld: WithheldNote[] = [];
   return {
     principal,
     purpose,
     terms,
+    grants,
+    today,
     maskReport,
     withheld,
     audit: new AuditTrail(),
     requestId,
     services,
     sql,
-    read: services.engine.forRequest({ principal, purpose, terms, requestId, maskReport, withheld, today: todayIso() }),
+    read: services.engine.forRequest({ principal, purpose, terms, grants, requestId, maskReport, withheld, today }),
   };
 }

@@ -15,6 +15,7 @@ import { permitResolvers } from '../modules/permit';
 import { enterpriseResolvers } from '../modules/enterprise';
 import { EnforcementResolver, registerEnforcementEnums } from '../modules/enforcement';
 import { CreditFeedResolver } from '../modules/feed';
+import { SharingResolver } from '../modules/sharing';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
@@ -41,6 +42,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   EnforcementResolver,
   CatalogResolver,
   CreditFeedResolver,
+  SharingResolver,
   ...WRITE_RESOLVERS,
 ];
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AccessContext, assessmentRule, decideRule, MonitoringAssessment, observationRule, RecordType, SharingRule, stationRule } from '../../auth/policy';
+import { AccessContext, assessmentRule, decideRule, denialExtensions, MonitoringAssessment, observationRule, RecordType, SharingRule, stationRule } from '../../auth/policy';
 import { monitoringScope } from '../../auth/scope';
 import { SqlParams } from '../../db/sql';
 import { AqiInput as AqiCalcInput, computeAqi, selectAqiTable } from '../../domain/standards/aqi';
@@ -155,7 +155,7 @@ export class MonitoringService {
     ctx.audit?.denied(RecordType.MONITORING, owner);
     return forbidden(`${what} belongs to ${owner}, whose ${data.toLowerCase().replace('_', ' ')} this principal may not read (${d?.rule ?? 'not a district'})`, {
       rule: d?.rule ?? 'unknownOwner', recordType: RecordType.MONITORING, catalogCode: rule?.catalogCode ?? null, ownerJurisdiction: owner,
-      ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}), ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+      ...denialExtensions(d),
     });
   }
 
