@@ -115,6 +115,11 @@ describe('one application, from submission to revocation', () => {
     expect(qingpuRows).toHaveLength(2);
     for (const r of qingpuRows) expect(r).toMatchObject({ g: app.id, masked: true, k: [qingpuNo] });
     expect(audit.filter((r: any) => r.o === 'WUJIANG').map((r: any) => r.g)).toEqual([null]);
+    // The owner's auditor asks which reads went through the grant.
+    const owner = await t.gql(`query($g: ID) { auditEvents(filter: { grantId: $g }) { totalCount edges { node { org resourceType ownerJurisdiction grantId recordKeys } } } }`,
+      { g: app.id }, { token: await t.token('QINGPU', ['AUDITOR']) });
+    expect(owner.body.data.auditEvents.totalCount).toBe(2);
+    for (const e of owner.body.data.auditEvents.edges) expect(e.node).toEqual({ org: APPLICANT_ORG, resourceType: 'INSPECTION', ownerJurisdiction: 'QINGPU', grantId: app.id, recordKeys: [qingpuNo] });
 
     // Revocation, with reasons, by the provider.
     const revoked = await t.gql(`mutation($id: ID!) { revokeSharingApplication(id: $id, reason: "used beyond the stated case") { status decisionReason history { to by } } }`, { id: app.id }, { token: qingpuSteward });
