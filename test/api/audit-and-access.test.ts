@@ -150,7 +150,7 @@ describe('explaining the rules', () => {
     // Monitoring lines: a catalog reader reads the unconditional resources everywhere, the wastewater data (conditional) in its own district only.
     const monitoringLine = (code: string, owner: string) => r.body.data.myAccess.find((l: any) => l.catalogCode === code && l.ownerJurisdiction === owner);
     expect(monitoringLine('211002/0001', 'QINGPU')).toMatchObject({ recordType: 'MONITORING', canRead: true, rule: 'sharing.unconditional' });
-    expect(monitoringLine('211004/0001', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
+    expect(monitoringLine('211004/0001', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', applyFor: '211004/0001', purposesThatWouldAllow: [{ purpose: 'EMERGENCY', roles: ['ENFORCEMENT'] }] });
     expect(monitoringLine('211004/0001', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner' });
     const noRole = await t.gql('{ myAccess { recordType canRead rolesNeeded } }', {}, { token: await t.token('WUJIANG', ['CATALOG_READER']) });
     expect(noRole.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING').every((l: any) => !l.canRead && l.rolesNeeded.includes('DOSSIER_READER'))).toBe(true);

@@ -335,7 +335,7 @@ describe('bad input gets a typed error naming the argument', () => {
 describe('who am I, and health', () => {
   test('me reflects the token and the recognised purpose', async () => {
     const r = await t.gql('{ me { kind sub org jurisdiction roles purpose } }', {}, { token: wujiang, purpose: 'enforcement' });
-    expect(r.body.data.me).toEqual({ kind: 'user', sub: 'test-wujiang', org: 'WUJIANG-EEB', jurisdiction: 'WUJIANG', roles: ['DOSSIER_READER'], purpose: 'ENFORCEMENT' });
+    expect(r.body.data.me).toEqual({ kind: 'user', sub: 'test-wujiang', org: 'WUJIANG-JET', jurisdiction: 'WUJIANG', roles: ['DOSSIER_READER'], purpose: 'ENFORCEMENT' });
     const pub = await t.gql('{ me { kind jurisdiction roles purpose } }', {}, { purpose: 'GOSSIP' });
     expect(pub.body.data.me).toEqual({ kind: 'public', jurisdiction: null, roles: [], purpose: null });
   });
