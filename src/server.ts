@@ -14,6 +14,7 @@ import { errorHandler, notFound } from './http/send-error';
 import { hubSchema } from './graphql/schema';
 import { jitExecutor } from './graphql/executor';
 import { CATALOG_CHANNEL, catalogDcatHandler } from './modules/catalog';
+import { SHARING_CHANNEL } from './modules/sharing';
 import { CATALOG_CACHE_TAG } from './cache/cache';
 import { createEventBus, EventBus } from './db/events';
 import type { PGlite } from '@electric-sql/pglite';
@@ -135,6 +136,18 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   };
   events.subscribe(CATALOG_CHANNEL, () => void reloadCatalog());
   events.onReconnect(() => void reloadCatalog());
+  // Grants: loaded now, reloaded when any instance changes an application (this one reloads after its own writes).
+  services.sharing.attachEvents(events);
+  await services.sharing.refresh();
+  const reloadGrants = () => void services.sharing.refresh().catch((err) => log.error({ err }, 'sharing grants could not be reloaded; the previous ones stay in force'));
+  events.subscribe(SHARING_CHANNEL, reloadGrants);
+  events.onReconnect(reloadGrants);
+  // The clock's transitions (APPROVED → ACTIVE on the first day, → EXPIRED after the last): at start and on the expiry interval.
+  // Safe on several instances: each change locks its row and re-checks the state.
+  const sweepGrants = () => void services.sharing.sweep().catch((err) => log.error({ err }, 'sharing grant sweep failed; retrying next interval'));
+  await services.sharing.sweep().catch((err) => log.error({ err }, 'sharing grant sweep failed; retrying next interval'));
+  const sweepTimer = config.expiryIntervalSeconds > 0 ? setInterval(sweepGrants, config.expiryIntervalSeconds * 1000) : null;
+  sweepTimer?.unref();
 
   const apollo = new ApolloServer<HubContext>({
     // Compiled execution (graphql-jit) through Apollo's executor hook, or graphql-js's interpreter.
@@ -200,6 +213,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     ingestHooks: ingestHooks(services, ops.metrics),
     stop: async () => {
       ops.stopping = true;
+      if (sweepTimer) clearInterval(sweepTimer);
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await events.close();

@@ -28,7 +28,9 @@ export class AccessLineView {
   @Field({ description: 'The rule that decided.' }) rule: string;
   @Field(() => [PurposeOption]) purposesThatWouldAllow: PurposeOption[];
   @Field(() => [Role], { description: 'Roles of which you need one to read at all.' }) rolesNeeded: Role[];
-  @Field(() => [String], { description: 'Fields you would see masked.' }) maskedFields: string[];
+  @Field(() => [String], { description: 'Fields you would see masked (including data items your grant leaves out).' }) maskedFields: string[];
+  @Field(() => String, { nullable: true, description: 'The sharing grant you read through (or hold but may not use with your roles).' }) grantId: string | null;
+  @Field(() => String, { nullable: true, description: 'Where you cannot read conditional data: the catalog resource to apply for (applyForSharing).' }) applyFor: string | null;
 }
 
 @ObjectType('Principal', { description: 'Who the hub takes the caller to be, and the purpose it declared.' })

@@ -52,7 +52,33 @@ export interface SharingRule {
   purposes: readonly string[];
   legalBasis: string | null;
   openToPublic: boolean;
+  /** The resource's data items (信息项) by field name, as the catalog lists them: what a grant may be limited to. */
+  items?: readonly string[];
 }
+
+/**
+ * An ACTIVE sharing grant (an approved sharing application, or a framework grant that carried a
+ * standing arrangement over): the grantee agency reads the resource's data owned by the granted
+ * districts, the granted items only, within the period. The sharing module keeps them; the policy
+ * decides with them like with the catalog's terms.
+ */
+export interface SharingGrant {
+  id: string;
+  /** The grantee agency (the token's `org`), not its whole jurisdiction. */
+  org: string;
+  catalogCode: string;
+  /** The purpose applied for: a principal of the agency uses the grant with one of the purpose's roles. */
+  purpose: string;
+  districts: readonly District[];
+  /** Granted data items by field name; null for every item. */
+  items: readonly string[] | null;
+  validFrom: string;
+  /** Last day of the grant; null for an open-ended framework grant. */
+  validTo: string | null;
+}
+
+/** The one purpose a request may still declare to read conditional data without a grant; every such read is listed for the owner. */
+export const EMERGENCY_PURPOSE = 'EMERGENCY';
 
 /** Monitoring data, and the resource whose terms govern each part of it (the catalog's `serves`). */
 export interface MonitoringTerms {
@@ -87,6 +113,10 @@ export interface AccessContext {
   purpose: string | null;
   /** The catalog's sharing terms; without them nothing crosses a district border (fail closed). */
   terms?: SharingTerms;
+  /** The active grants of the caller's agency; none when not given. */
+  grants?: readonly SharingGrant[];
+  /** Today's day in China (YYYY-MM-DD), for the grants' periods; without it no grant is in force (fail closed). */
+  today?: string;
 }
 
 /** The outcome for one owner district, with what would change it. */
@@ -94,8 +124,14 @@ export interface Decision {
   allowed: boolean;
   /** The rule that decided: `owner`, `sharing.unconditional`, `sharing.conditional`, `sharing.notShared`, … */
   rule: string;
-  /** For a conditional resource: the purposes that would open it. */
+  /** For a conditional resource: the purposes that would open it without a grant (EMERGENCY only, where listed). */
   allowedPurposes?: readonly string[];
+  /** The grant the read goes through (rule `sharing.grant`). */
+  grantId?: string;
+  /** The items that grant opens; null for every item. */
+  grantedItems?: readonly string[] | null;
+  /** For a conditional resource not open to the caller: the catalog resource to apply for. */
+  applyFor?: string;
   /** Roles of which one is missing (or would be needed with the purpose). */
   requiredRoles?: readonly Role[];
   /** Only rows matching this row rule are visible (the public's publicised penalties). */
@@ -139,8 +175,9 @@ export type Reading = 'RECORDS' | 'MONITORING';
  * Whether the principal may read data of a catalog resource owned by `owner`, and why. One rule
  * for every resource the catalog lists, dossier records and monitoring data alike:
  * (1) owner district, its province and ZONE read in full (dossier records with the reading role);
- * (2) other jurisdictions read as the resource's sharing type allows (conditional: a declared
- * purpose it lists, with a role that purpose needs); (4) the credit platform reads credit records
+ * (2) other jurisdictions read as the resource's sharing type allows (conditional: an active
+ * grant to the caller's agency covering the owner, today, with a role of the grant's purpose; or
+ * the EMERGENCY purpose, where the resource lists it, which the owner reviews afterwards); (4) the credit platform reads credit records
  * only; (5) the public reads the resources open to the public, with the publication law's row
  * rules (a penalty while its publicity lasts). Without terms (no rule) nothing crosses a border.
  */
@@ -167,15 +204,59 @@ export function decideRule(access: AccessContext, rule: SharingRule | undefined,
   if (!rule || rule.sharingType === 'NOT_SHARED') return { allowed: false, rule: 'sharing.notShared' };
   if (rule.sharingType === 'UNCONDITIONAL') return { allowed: true, rule: 'sharing.unconditional' };
 
-  // Conditional: a declared purpose the resource lists, and a role that purpose needs.
+  // Conditional: an active grant to the caller's agency, used with a role of its purpose.
   const terms = access.terms ?? NO_TERMS;
-  const allowedPurposes = rule.purposes;
-  if (!access.purpose || !allowedPurposes.includes(access.purpose)) {
-    return { allowed: false, rule: 'sharing.conditional', allowedPurposes };
+  const allowedPurposes = rule.purposes.filter((x) => x === EMERGENCY_PURPOSE);
+  const grants = grantsCovering(access, rule.catalogCode, owner);
+  const usable = grants.find((g) => hasRole(p, ...(terms.purposeRoles.get(g.purpose) ?? [])));
+  if (usable) return { allowed: true, rule: 'sharing.grant', grantId: usable.id, grantedItems: usable.items };
+  // Without a grant, only a declared emergency, with the role it needs.
+  if (access.purpose === EMERGENCY_PURPOSE && allowedPurposes.length > 0) {
+    const needed = terms.purposeRoles.get(EMERGENCY_PURPOSE) ?? [];
+    if (hasRole(p, ...needed)) return { allowed: true, rule: 'sharing.emergency', allowedPurposes };
+    return { allowed: false, rule: 'sharing.conditional.role', allowedPurposes, requiredRoles: needed, applyFor: rule.catalogCode };
   }
-  const needed = terms.purposeRoles.get(access.purpose) ?? [];
-  if (!hasRole(p, ...needed)) return { allowed: false, rule: 'sharing.conditional.role', allowedPurposes, requiredRoles: needed };
-  return { allowed: true, rule: 'sharing.conditional', allowedPurposes };
+  if (grants.length > 0) {
+    const needed = [...new Set(grants.flatMap((g) => terms.purposeRoles.get(g.purpose) ?? []))];
+    return { allowed: false, rule: 'sharing.grant.role', allowedPurposes, requiredRoles: needed, grantId: grants[0].id, applyFor: rule.catalogCode };
+  }
+  return { allowed: false, rule: 'sharing.conditional', allowedPurposes, applyFor: rule.catalogCode };
+}
+
+/**
+ * What a refusal tells the caller beyond its rule, for every FORBIDDEN of a hidden record or
+ * withheld data: the purposes and roles that would open it, the grant it holds but may not use,
+ * and the resource to apply for ("apply for resource 211014/0001").
+ */
+export function denialExtensions(d: Decision | undefined): Record<string, unknown> {
+  return {
+    ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}),
+    ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+    ...(d?.grantId ? { grantId: d.grantId } : {}),
+    ...(d?.applyFor ? { applyFor: d.applyFor, hint: `apply for resource ${d.applyFor} (mutation applyForSharing)` } : {}),
+  };
+}
+
+/** The caller's agency's grants on a resource that cover an owner district today. */
+export function grantsCovering(access: AccessContext, catalogCode: string, owner: District): SharingGrant[] {
+  const p = access.principal;
+  const today = access.today;
+  if (p.kind !== 'user' || !p.org || !today) return [];
+  return (access.grants ?? []).filter((g) => g.org === p.org && g.catalogCode === catalogCode && g.districts.includes(owner)
+    && g.validFrom <= today && (g.validTo === null || today <= g.validTo));
+}
+
+/**
+ * The owner districts whose records of a resource the caller reads through a grant that leaves
+ * out `item` (a data item of the resource): there the item is withheld. Empty when the item is no
+ * data item of the resource, or no grant limits it.
+ */
+export function itemWithheldFor(access: AccessContext, rule: SharingRule | undefined, item: string, reading: Reading): District[] {
+  if (!rule?.items?.includes(item)) return [];
+  return DISTRICTS.filter((d) => {
+    const x = decideRule(access, rule, d, reading);
+    return x.allowed && x.rule === 'sharing.grant' && x.grantedItems != null && !x.grantedItems.includes(item);
+  });
 }
 
 /** Whether the principal may read dossier records of `recordType` owned by `owner`, and why (`decideRule` with the type's resource). */
@@ -348,6 +429,10 @@ export interface AccessLine {
   rolesNeeded: readonly Role[];
   /** Fields the caller would see masked on these records. */
   maskedFields: string[];
+  /** The grant the caller reads through, or the one it holds but may not use with its roles. */
+  grantId: string | null;
+  /** For conditional data the caller may not read: the catalog resource to apply for ("apply for resource 211014/0001"). */
+  applyFor: string | null;
 }
 
 /**
@@ -370,10 +455,13 @@ export function explainAccess(access: AccessContext): AccessLine[] {
         if (recordType === RecordType.ENTERPRISE && !seesLegalRepresentativeId(p, owner)) masked.push('legalRepresentative.idNumber');
         if (recordType === RecordType.COMPLAINT && !seesComplainant(p, owner)) masked.push('complainant');
         if (recordType === RecordType.INSPECTION && !seesFindings(p)) masked.push('findings');
+        const rule = terms.rules.get(recordType);
+        if (d.grantedItems) for (const item of rule?.items ?? []) if (!d.grantedItems.includes(item)) masked.push(item);
       }
       lines.push({
         recordType, catalogCode: terms.rules.get(recordType)?.catalogCode ?? null, ownerJurisdiction: owner, canRead: d.allowed, rule: d.rule,
         purposesThatWouldAllow: purposes, rolesNeeded: d.allowed ? [] : d.requiredRoles ?? [], maskedFields: masked,
+        grantId: d.grantId ?? null, applyFor: d.allowed ? null : d.applyFor ?? null,
       });
     }
   }
@@ -389,6 +477,7 @@ export function explainAccess(access: AccessContext): AccessLine[] {
       lines.push({
         recordType: RecordType.MONITORING, catalogCode: rule.catalogCode, ownerJurisdiction: owner, canRead: d.allowed, rule: d.rule,
         purposesThatWouldAllow: purposes, rolesNeeded: d.allowed ? [] : d.requiredRoles ?? [], maskedFields: [],
+        grantId: d.grantId ?? null, applyFor: d.allowed ? null : d.applyFor ?? null,
       });
     }
   }
@@ -492,6 +581,66 @@ export function alertActionDenial(p: Principal, owner: string): { rule: string; 
   return null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sharing applications (issue 12): who may apply, decide, coordinate, see and review.
+
+/** A refusal of a sharing action: the rule that refused and what was missing. */
+export interface SharingDenial {
+  rule: string;
+  message: string;
+  requiredRoles?: readonly Role[];
+}
+
+const APPLY_ROLES = [Role.DOSSIER_READER, Role.DATA_STEWARD, Role.ADMIN];
+
+/**
+ * Who applies for conditional data: a principal of a zone agency (its `org`, within a
+ * jurisdiction of the zone) that reads records or keeps them. The public and the credit platform
+ * do not apply here; the platform is served by the credit feed.
+ */
+export function sharingApplyDenial(p: Principal): SharingDenial | null {
+  if (p.kind === 'system') return null;
+  if (p.kind !== 'user' || !p.org || !p.jurisdiction) return { rule: 'sharing.apply.agencyOnly', message: 'only a principal of an agency (a token with org and jurisdiction) may apply for sharing' };
+  if (p.jurisdiction === Jurisdiction.CREDIT_YRD) return { rule: 'sharing.apply.agencyOnly', message: 'the credit platform reads the credit feed; it does not apply for sharing' };
+  if (!hasRole(p, ...APPLY_ROLES)) return { rule: 'role.required', message: 'applying for sharing needs one of the roles DOSSIER_READER, DATA_STEWARD, ADMIN', requiredRoles: APPLY_ROLES };
+  return null;
+}
+
+/** The jurisdiction that answers an application for data of `districts`: the district itself, or ZONE for several. */
+export function sharingProvider(districts: readonly District[]): Jurisdiction {
+  return districts.length === 1 ? districts[0] : Jurisdiction.ZONE;
+}
+
+/**
+ * Who decides an application (approve, partial approve, reject, suspend, resume): a DATA_STEWARD
+ * of the provider jurisdiction, never the applying agency itself.
+ */
+export function sharingDecisionDenial(p: Principal, app: { providerJurisdiction: string; applicantOrg: string }): SharingDenial | null {
+  if (p.kind === 'system') return null;
+  if (!hasRole(p, Role.DATA_STEWARD)) return { rule: 'role.required', message: 'deciding a sharing application needs the DATA_STEWARD role of the provider', requiredRoles: [Role.DATA_STEWARD] };
+  if (p.org && p.org === app.applicantOrg) return { rule: 'sharing.ownApplication', message: 'an agency may not decide its own application' };
+  if (p.jurisdiction !== app.providerJurisdiction) {
+    return { rule: 'sharing.otherProvider', message: `the application is addressed to ${app.providerJurisdiction}; a data steward of ${p.jurisdiction ?? 'no jurisdiction'} may not decide it` };
+  }
+  return null;
+}
+
+/** Who coordinates a dispute (COORDINATION) and revokes any grant: ZONE's DATA_STEWARD or ADMIN, the authority above the three districts. */
+export function sharingCoordinatorDenial(p: Principal): SharingDenial | null {
+  if (p.kind === 'system') return null;
+  if (p.jurisdiction !== Jurisdiction.ZONE || !hasRole(p, Role.DATA_STEWARD, Role.ADMIN)) {
+    return { rule: 'sharing.coordinatorOnly', message: 'coordination is done by ZONE (DATA_STEWARD or ADMIN)', requiredRoles: [Role.DATA_STEWARD, Role.ADMIN] };
+  }
+  return null;
+}
+
+/** Who acts for the applicant (negotiate, escalate): a principal of the applying agency. */
+export function sharingApplicantDenial(p: Principal, app: { applicantOrg: string }): SharingDenial | null {
+  if (p.kind === 'system') return null;
+  if (!p.org || p.org !== app.applicantOrg) return { rule: 'sharing.applicantOnly', message: `only ${app.applicantOrg} acts for this application` };
+  return null;
+}
+
 /**
  * How a principal may use one enforcement record (a case, its evidence) owned by `owner`, whose
  * case transfers still open it to `openReceivers` (sent, received or accepted, not refused): as
@@ -505,4 +654,32 @@ export function enforcementRecordAccess(p: Principal, owner: string, openReceive
   if (covers(p, owner)) return 'owner';
   if (p.jurisdiction && isDistrict(p.jurisdiction) && openReceivers.includes(p.jurisdiction)) return 'transfer';
   return null;
+}
+
+/**
+ * Which applications a principal sees: its agency's own, those addressed to its jurisdiction or
+ * asking for data of a district it covers, and all of them for ZONE. Null for none.
+ */
+export function sharingVisibility(p: Principal): { all: true } | { org: string | null; jurisdiction: string; districts: District[] } | null {
+  if (p.kind === 'system') return { all: true };
+  if (p.kind !== 'user' || !p.jurisdiction || p.jurisdiction === Jurisdiction.CREDIT_YRD) return null;
+  if (p.jurisdiction === Jurisdiction.ZONE) return { all: true };
+  return { org: p.org, jurisdiction: p.jurisdiction, districts: districtsCoveredBy(p.jurisdiction) };
+}
+
+/** Who supervises overdue applications (督办): ZONE. */
+export function sharingSupervisorDenial(p: Principal): SharingDenial | null {
+  if (p.kind === 'system') return null;
+  if (p.jurisdiction !== Jurisdiction.ZONE) return { rule: 'sharing.zoneOnly', message: 'overdue applications are supervised by ZONE' };
+  return null;
+}
+
+/**
+ * Who reviews the emergency reads of a district's data after the fact: its AUDITORs and
+ * DATA_STEWARDs, those of its province and ZONE's.
+ */
+export function emergencyReviewDistricts(p: Principal): District[] {
+  if (p.kind === 'system') return [...DISTRICTS];
+  if (!p.jurisdiction || !hasRole(p, Role.AUDITOR, Role.DATA_STEWARD, Role.ADMIN)) return [];
+  return districtsCoveredBy(p.jurisdiction);
 }

@@ -11,6 +11,7 @@ import { CatalogState1796600000000 } from '../../migrations/1796600000000-Catalo
 import { AuditKeys1796700000000 } from '../../migrations/1796700000000-AuditKeys';
 import { ObservationPartitions1796800000000 } from '../../migrations/1796800000000-ObservationPartitions';
 import { AuditPartitions1796800000001 } from '../../migrations/1796800000001-AuditPartitions';
+import { SharingApplications1797000000000 } from '../../migrations/1797000000000-SharingApplications';
 import { EnforcementCases1798000000000 } from '../../migrations/1798000000000-EnforcementCases';
 import { PositiveList1798000000001 } from '../../migrations/1798000000001-PositiveList';
 import { CreditRepair1799000000000 } from '../../migrations/1799000000000-CreditRepair';
@@ -32,6 +33,7 @@ export const MIGRATIONS: Function[] = [
   AuditKeys1796700000000,
   ObservationPartitions1796800000000,
   AuditPartitions1796800000001,
+  SharingApplications1797000000000,
   EnforcementCases1798000000000,
   PositiveList1798000000001,
   CreditRepair1799000000000,

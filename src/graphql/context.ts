@@ -21,6 +21,7 @@ import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 import { PreparedQueries } from '../db/prepared';
 import { CaseService } from '../modules/enforcement/case.service';
 import { PositiveListService } from '../modules/enforcement/positive-list.service';
+import { SharingService } from '../modules/sharing';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
 export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
@@ -53,6 +54,8 @@ export interface Services {
   cases: CaseService;
   /** The positive list: proposals by the eligibility rules, publicity, activation; removal by a penalty is the penalty write's own. */
   positiveList: PositiveListService;
+  /** Sharing applications, and the active grants the policy decides with. */
+  sharing: SharingService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
@@ -64,7 +67,7 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer,
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
-    cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer) };
+    cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */
@@ -89,18 +92,23 @@ export function todayIso(): string {
 export function buildContext(services: Services, principal: Principal, purpose: Purpose | null, sql: SqlStats, requestId: string = randomUUID()): HubContext {
   // The catalog's sharing terms as of this request: the policy decides every read with them.
   const terms = services.catalog.terms();
+  // The active grants of the caller's agency, and the day their periods are counted on.
+  const grants = services.sharing.grantsFor(principal);
+  const today = todayIso();
   const maskReport: MaskReport = new Map();
   const withheld: WithheldNote[] = [];
   return {
     principal,
     purpose,
     terms,
+    grants,
+    today,
     maskReport,
     withheld,
     audit: new AuditTrail(),
     requestId,
     services,
     sql,
-    read: services.engine.forRequest({ principal, purpose, terms, requestId, maskReport, withheld, today: todayIso() }),
+    read: services.engine.forRequest({ principal, purpose, terms, grants, requestId, maskReport, withheld, today }),
   };
 }

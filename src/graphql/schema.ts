@@ -15,6 +15,7 @@ import { permitResolvers } from '../modules/permit';
 import { enterpriseResolvers } from '../modules/enterprise';
 import { caseResolvers, EnforcementResolver, registerCaseEnums, registerEnforcementEnums } from '../modules/enforcement';
 import { CreditFeedResolver } from '../modules/feed';
+import { SharingResolver } from '../modules/sharing';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { AlertResolver } from '../modules/warning';
@@ -48,6 +49,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ...caseResolvers,
   CatalogResolver,
   CreditFeedResolver,
+  SharingResolver,
   ...WRITE_RESOLVERS,
 ];
 

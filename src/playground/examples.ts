@@ -26,8 +26,9 @@ export function playgroundExamples(sampleUscc: string | null): PlaygroundExample
 # Dossier data needs a token in Headers below:
 #   {"Authorization": "Bearer <token>"}
 # from: npm run token -- --jurisdiction WUJIANG
-# and "X-Purpose" when a conditional resource
-# asks for one. Without a token you are the public.
+# Conditional data of another district needs a
+# sharing grant (SharingApplication tab).
+# Without a token you are the public.
 
 query Enterprises($first: Int = 10, $after: String) {
   enterprises(first: $first, after: $after) {
@@ -46,7 +47,8 @@ query Enterprises($first: Int = 10, $after: String) {
     {
       name: 'Dossier',
       query: `# One enterprise's digital dossier by its USCC (Variables below). Conditional record types
-# from another district need X-Purpose (e.g. ENFORCEMENT) and the role that purpose asks for.
+# from another district need a sharing grant to your agency (see the SharingApplication tab);
+# X-Purpose: EMERGENCY opens them in an emergency, and the owner reviews every such read.
 
 query Dossier($uscc: USCC!) {
   enterprise(uscc: $uscc) {
@@ -231,6 +233,58 @@ query Alerts {
       }
     }
   }
+}
+`,
+    },
+    {
+      name: 'SharingApplication',
+      query: `# Conditional data of another district is applied for, not declared (README, "Getting data from
+# another district"). Run the operations in order, each with the token named:
+#  1. MyAccess (any token): where you cannot read, applyFor names the resource to apply for.
+#  2. ApplyForSharing (token of the applying agency, e.g. --jurisdiction WUJIANG --org WUJIANG-JET
+#     --roles DOSSIER_READER,ENFORCEMENT): note the id and dueAt (working days, official calendar).
+#  3. ApproveSharingApplication (DATA_STEWARD of the provider, e.g. --jurisdiction QINGPU
+#     --roles DATA_STEWARD): paste the id; fewer items, districts or a shorter validTo approve in part.
+#  4. Read Qingpu's inspections with the applicant's token, no X-Purpose; the audit rows name the grant.
+#  5. RevokeSharingApplication (the provider): reads through the grant stop at once.
+
+query MyAccess {
+  myAccess { recordType catalogCode ownerJurisdiction canRead rule applyFor grantId maskedFields }
+}
+
+mutation ApplyForSharing {
+  applyForSharing(input: {
+    resourceCode: "211014/0001"
+    items: ["inspectionNo", "uscc", "inspectedOn", "type", "leadAgency", "outcome"]
+    districts: [QINGPU]
+    purpose: "ENFORCEMENT"
+    scenario: "跨界联合执法：核查青浦区企业的检查记录"
+    legalBasis: "《中华人民共和国环境保护法》第二十四条"
+    contact: "王警官 0512-63000000"
+    commitment: "仅用于本机关执法职责，不超范围、不超期限使用，不向第三方提供。"
+    validFrom: "2026-12-07"
+    validTo: "2027-02-28"
+  }) { id status providerJurisdiction dueAt history { to by at } }
+}
+
+mutation ApproveSharingApplication($id: ID = "paste-the-id") {
+  approveSharingApplication(id: $id, input: { note: "approved for the joint case" }) {
+    id status grantedItems grantedDistricts validFrom validTo history { from to by at }
+  }
+}
+
+query MyApplications {
+  sharingApplications(filter: { scope: MINE }, first: 20) {
+    totalCount edges { node { id kind resourceCode status dueAt overdue grantedDistricts validTo } }
+  }
+}
+
+query QingpuInspections {
+  inspections(first: 10, filter: { jurisdiction: QINGPU }) { totalCount edges { node { inspectionNo inspectedOn outcome findings } } }
+}
+
+mutation RevokeSharingApplication($id: ID = "paste-the-id") {
+  revokeSharingApplication(id: $id, reason: "the case is closed") { id status decisionReason }
 }
 `,
     },

@@ -1,7 +1,8 @@
 import { getNamedType, GraphQLObjectType, isObjectType } from 'graphql';
-import { AccessContext, MASK_RULES, readScope, RecordType, RowCondition } from '../auth/policy';
+import { AccessContext, decideRule, itemWithheldFor, MASK_RULES, readScope, RecordType, RowCondition } from '../auth/policy';
 import { scopeCondition } from '../auth/scope';
 import { SqlParams } from '../db/sql';
+import { DISTRICTS } from '../domain/jurisdictions';
 import { PageRequest, pageRequest } from '../graphql/pagination';
 import { ConnectionOutput, CursorKind, MaskedOutput, Output, ParentOutput, ReadModel, RowOutput } from './model';
 import { DocumentInfo, objectTypeOf, SelectedField, Selection, selectFields, subSelection } from './selection';
@@ -182,6 +183,15 @@ export class Compiler {
       for (const f of s.values()) {
         const out: Output | undefined = outputs instanceof Map ? outputs.get(f.field.name) : (outputs as readonly RowOutput[]).find((o) => o.name === f.field.name);
         if (!out) continue;
+        if ((out.kind === 'column' || out.kind === 'masked') && out.withholdable) {
+          // A data item the caller's grant leaves out (grantedItem): masked on those districts' rows.
+          const hidden = itemWithheldFor(this.cx.access, (this.cx.access.terms?.rules ?? new Map()).get(model.recordType), out.name, 'RECORDS');
+          if (hidden.length > 0) {
+            const fired = `(r.${model.ownerColumn} = ANY(${this.q.p(hidden)}::varchar[]) AND r.${out.column} IS NOT NULL)`;
+            conds.push(fired);
+            this.maskFired(`${model.typeName}.${out.name}`, 'sharing.grant.items', `(SELECT bool_or(${fired}) FROM ${ref.rows} r WHERE ${ref.released('r')})`);
+          }
+        }
         if (out.kind === 'masked') {
           const full = this.condition(MASK_RULES[out.mask].fullWhen(this.cx.access.principal), 'r');
           if (full === 'true') continue;
@@ -215,6 +225,7 @@ export class Compiler {
     switch (out.kind) {
       case 'column':
       case 'masked':
+        return { expr: this.grantedItem(ref.model, out, this.rowValue(out, f, columns), columns), joins: [] };
       case 'object':
         return { expr: this.rowValue(out, f, columns), joins: [] };
       case 'connection':
@@ -228,6 +239,19 @@ export class Compiler {
         return compile(this, ref, f, path);
       }
     }
+  }
+
+  /**
+   * A data item read through a grant that leaves it out is withheld (null) on the rows of the
+   * districts that grant covers; the owner column decides, so the value never leaves PostgreSQL.
+   */
+  private grantedItem(model: ReadModel, out: RowOutput, expr: string, columns: Set<string>): string {
+    if (out.kind === 'object' || !out.withholdable) return expr;
+    const rule = (this.cx.access.terms?.rules ?? new Map()).get(model.recordType);
+    const hidden = itemWithheldFor(this.cx.access, rule, out.name, 'RECORDS');
+    if (hidden.length === 0) return expr;
+    columns.add(model.ownerColumn);
+    return `CASE WHEN r.${model.ownerColumn} = ANY(${this.q.p(hidden)}::varchar[]) THEN NULL ELSE ${expr} END`;
   }
 
   private rowValue(out: RowOutput, f: SelectedField, columns: Set<string>): string {
@@ -393,9 +417,11 @@ export class Compiler {
     const a = this.cx.audit;
     if (a && this.auditRows.length) {
       const stamp = [a.requestId, a.sub, a.org, a.jurisdiction, a.purpose, a.operationName?.slice(0, 128) ?? null].map((v) => this.q.p(v));
-      ctes.push(`__audit AS (INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys, enterprise_ids)
+      const grants = this.grantsByTypeAndOwner();
+      const grant = grants ? `(${this.q.p(JSON.stringify(grants))}::jsonb ->> (a.t || ':' || a.o))::uuid` : 'NULL::uuid';
+      ctes.push(`__audit AS (INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys, enterprise_ids, grant_id)
         SELECT ${stamp.join(', ')}, a.t, a.o, (count(*) FILTER (WHERE NOT a.d))::int, bool_or(a.m), bool_or(a.d),
-          coalesce(array_agg(DISTINCT a.k) FILTER (WHERE a.k IS NOT NULL), '{}'), coalesce(array_agg(DISTINCT a.e) FILTER (WHERE a.e IS NOT NULL), '{}')
+          coalesce(array_agg(DISTINCT a.k) FILTER (WHERE a.k IS NOT NULL), '{}'), coalesce(array_agg(DISTINCT a.e) FILTER (WHERE a.e IS NOT NULL), '{}'), ${grant}
         FROM (${this.auditRows.join(' UNION ALL ')}) a GROUP BY a.t, a.o RETURNING 1)`);
     }
     const masks = [...this.maskFlags].map(([report, m]) => [`${report}|${m.rule}`, `coalesce(${m.conditions.join(' OR ')}, false)`] as [string, string]);
@@ -407,6 +433,18 @@ export class Compiler {
     const deferred = a && this.auditRows.length && this.cx.auditCommit === 'deferred' ? `, set_config('synchronous_commit', 'off', true) AS __commit` : '';
     const sql = `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT f.data, ${meta} AS meta${deferred} FROM (${finalSelect}) f`;
     return { sql, params: this.q.values };
+  }
+
+  /** The grant each (record type, owner) of this statement is read through, as `TYPE:OWNER` → grant id; null when none. */
+  private grantsByTypeAndOwner(): Record<string, string> | null {
+    const out: Record<string, string> = {};
+    for (const [type, rule] of this.cx.access.terms?.rules ?? new Map()) {
+      for (const d of DISTRICTS) {
+        const x = decideRule(this.cx.access, rule, d, 'RECORDS');
+        if (x.allowed && x.grantId) out[`${type}:${d}`] = x.grantId;
+      }
+    }
+    return Object.keys(out).length ? out : null;
   }
 
   // -------------------------------------------------------------------------------------------

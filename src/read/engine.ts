@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { getNamedType, isObjectType } from 'graphql';
 import type { PreparedQueries } from '../db/prepared';
-import { AccessContext, decide, Decision } from '../auth/policy';
+import { AccessContext, decide, Decision, denialExtensions } from '../auth/policy';
 import type { MaskReport } from '../auth/masking';
 import { isDistrict } from '../domain/jurisdictions';
 import { ErrorCode, forbidden, HubError, isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../graphql/errors';
@@ -21,6 +21,8 @@ export interface WithheldNote {
   rule: string;
   allowedPurposes?: readonly string[];
   requiredRoles?: readonly string[];
+  /** The catalog resource to apply for, where a grant would open it. */
+  applyFor?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export function noteWithheld(req: { withheld: WithheldNote[] }, field: string, o
     note = {
       field, ownerJurisdictions: [], rule: d?.rule ?? 'unknownOwner', ...(catalogCode ? { catalogCode } : {}),
       ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}), ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+      ...(d?.applyFor ? { applyFor: d.applyFor } : {}),
     };
     req.withheld.push(note);
   }
@@ -196,8 +199,7 @@ export class RequestReader {
       rule: d?.rule ?? 'unknownOwner',
       recordType: model.recordType,
       ownerJurisdiction: owner,
-      ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}),
-      ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+      ...denialExtensions(d),
     });
   }
 

@@ -19,6 +19,8 @@ export interface ColumnOutput {
   name: string;
   column: string;
   value: ValueKind;
+  /** Whether the output may be null, so a grant that leaves its item out can withhold it. */
+  withholdable?: boolean;
 }
 
 /** A personal or sensitive value, shown in full where the policy's mask rule says, masked (or null) elsewhere. */
@@ -31,6 +33,7 @@ export interface MaskedOutput {
   report: string;
   /** How the masked form is written: a SQL function of the hub's (`hub_mask_*`), or null (the value is withheld). */
   as: 'name' | 'phone' | 'id' | 'withheld';
+  withholdable?: boolean;
 }
 
 /** An object built from columns of the same row (a complaint's complainant). */

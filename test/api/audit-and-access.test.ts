@@ -151,11 +151,12 @@ describe('explaining the rules', () => {
   });
 
   test('myAccess says what the caller reads and what would give it more', async () => {
-    const r = await t.gql('{ myAccess { recordType catalogCode ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields } }', {}, { token: await t.token('WUJIANG', ['DOSSIER_READER']) });
+    // An agency without sharing grants (the Wujiang bureau itself holds framework grants, issue 12).
+    const r = await t.gql('{ myAccess { recordType catalogCode ownerJurisdiction canRead rule applyFor purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields } }', {}, { token: await t.token('WUJIANG', ['DOSSIER_READER'], { org: 'WUJIANG-JET' }) });
     const line = (type: string, owner: string) => r.body.data.myAccess.find((l: any) => l.recordType === type && l.ownerJurisdiction === owner);
     // Seven dossier types, four joint-enforcement types, the positive list and each monitoring resource the catalog binds to data, per district.
     expect(r.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING')).toHaveLength(36);
-    expect(line('INSPECTION', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
+    expect(line('INSPECTION', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', applyFor: '211014/0001', purposesThatWouldAllow: [{ purpose: 'EMERGENCY', roles: ['ENFORCEMENT'] }] });
     expect(line('INSPECTION', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner', maskedFields: ['findings'] });
     expect(line('COMPLAINT', 'WUJIANG')).toMatchObject({ canRead: true, maskedFields: ['complainant'] });
     expect(line('ENTERPRISE', 'JIASHAN')).toMatchObject({ canRead: true, rule: 'sharing.unconditional', maskedFields: ['legalRepresentative.idNumber'] });
@@ -167,7 +168,7 @@ describe('explaining the rules', () => {
     // Monitoring lines: a catalog reader reads the unconditional resources everywhere, the wastewater data (conditional) in its own district only.
     const monitoringLine = (code: string, owner: string) => r.body.data.myAccess.find((l: any) => l.catalogCode === code && l.ownerJurisdiction === owner);
     expect(monitoringLine('211002/0001', 'QINGPU')).toMatchObject({ recordType: 'MONITORING', canRead: true, rule: 'sharing.unconditional' });
-    expect(monitoringLine('211004/0001', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', purposesThatWouldAllow: expect.arrayContaining([{ purpose: 'ENFORCEMENT', roles: ['ENFORCEMENT'] }]) });
+    expect(monitoringLine('211004/0001', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', applyFor: '211004/0001', purposesThatWouldAllow: [{ purpose: 'EMERGENCY', roles: ['ENFORCEMENT'] }] });
     expect(monitoringLine('211004/0001', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner' });
     const noRole = await t.gql('{ myAccess { recordType canRead rolesNeeded } }', {}, { token: await t.token('WUJIANG', ['CATALOG_READER']) });
     const enforcementTypes = ['ENFORCEMENT_CASE', 'CASE_TRANSFER', 'EVIDENCE_ITEM', 'EVIDENCE_RECOGNITION'];
@@ -183,8 +184,11 @@ describe('explaining the rules', () => {
     expect(r.body.data.creditStatus).toEqual({ scheme: 'JIANGSU_5', level: 'GREEN', blacklisted: false });
     expect(r.body.data.enterprise).toBeNull();
     expect(r.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'creditPlatform.creditOnly' });
-    const denied = await t.gql('query($u: USCC!) { creditStatus(uscc: $u) { level } }', { u: data.WUJIANG.enterprise.uscc }, { token: await t.token('QINGPU', ['DOSSIER_READER']) });
-    expect(denied.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'sharing.conditional' });
+    const denied = await t.gql('query($u: USCC!) { creditStatus(uscc: $u) { level } }', { u: data.WUJIANG.enterprise.uscc }, { token: await t.token('QINGPU', ['DOSSIER_READER'], { org: 'QINGPU-JET' }) });
+    expect(denied.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'sharing.conditional', applyFor: '211016/0001' });
+    // The Qingpu bureau reads it through its framework grant for credit assessment, without X-Purpose.
+    const bureau = await t.gql('query($u: USCC!) { creditStatus(uscc: $u) { level } }', { u: data.WUJIANG.enterprise.uscc }, { token: await t.token('QINGPU', ['DOSSIER_READER']) });
+    expect(bureau.body.data.creditStatus).toEqual({ level: 'GREEN' });
   });
 });
 

@@ -10,7 +10,8 @@ let counts: Record<string, number>;
 
 beforeAll(async () => {
   t = await startTestHub('demo');
-  wujiang = await t.token('WUJIANG', ['DOSSIER_READER']);
+  // A Wujiang agency without sharing grants: the bureau (WUJIANG-EEB) holds framework grants on the conditional resources (issue 12).
+  wujiang = await t.token('WUJIANG', ['DOSSIER_READER'], { org: 'WUJIANG-JET' });
   zone = await t.token('ZONE', ['DOSSIER_READER']);
   jiangsu = await t.token('JIANGSU', ['DOSSIER_READER']);
   const rows: Array<{ j: string; n: number }> = await t.db.ds.query('SELECT owner_jurisdiction AS j, count(*)::int AS n FROM enterprise GROUP BY 1');
@@ -106,7 +107,7 @@ describe('enterprise list and rule 1 scoping', () => {
     const [{ level }] = await t.db.ds.query(`SELECT level FROM credit_record WHERE owner_jurisdiction = 'WUJIANG' AND kind = 'EVALUATION' GROUP BY level ORDER BY count(*) DESC LIMIT 1`);
     const [{ m }] = await t.db.ds.query(`SELECT count(*)::int m FROM enterprise e WHERE e.owner_jurisdiction = 'WUJIANG' AND
       (SELECT c.level FROM credit_record c WHERE c.enterprise_id = e.id AND c.kind = 'EVALUATION' ORDER BY c.effective_on DESC LIMIT 1) = $1`, [level]);
-    // Credit records are conditional: without a purpose only Wujiang's evaluations are visible, so only Wujiang enterprises match.
+    // Credit records are conditional: without a grant only Wujiang's evaluations are visible, so only Wujiang enterprises match.
     const byLevel = await t.gql(LIST, { filter: { creditLevel: level } }, { token: wujiang });
     expect(byLevel.body.data.enterprises.totalCount).toBe(m);
   });
@@ -150,7 +151,7 @@ describe('one enterprise by USCC', () => {
     expect(d.complaints.totalCount).toBe(0);
     // Qingpu's credit records are not Wujiang's to read: the status is withheld and said so, never a false "not blacklisted".
     expect(d.creditStatus).toBeNull();
-    expect(r.body.extensions.policy.withheld).toEqual([{ field: 'Enterprise.creditStatus', ownerJurisdictions: ['QINGPU'], rule: 'sharing.conditional', allowedPurposes: expect.any(Array) }]);
+    expect(r.body.extensions.policy.withheld).toEqual([{ field: 'Enterprise.creditStatus', ownerJurisdictions: ['QINGPU'], rule: 'sharing.conditional', allowedPurposes: [], applyFor: '211016/0001' }]);
     expect(r.body.extensions.policy.masked).toContainEqual({ field: 'Enterprise.legalRepresentative.idNumber', rule: 'mask.legalRepresentative.outsideOwner' });
   });
 
@@ -334,7 +335,7 @@ describe('bad input gets a typed error naming the argument', () => {
 describe('who am I, and health', () => {
   test('me reflects the token and the recognised purpose', async () => {
     const r = await t.gql('{ me { kind sub org jurisdiction roles purpose } }', {}, { token: wujiang, purpose: 'enforcement' });
-    expect(r.body.data.me).toEqual({ kind: 'user', sub: 'test-wujiang', org: 'WUJIANG-EEB', jurisdiction: 'WUJIANG', roles: ['DOSSIER_READER'], purpose: 'ENFORCEMENT' });
+    expect(r.body.data.me).toEqual({ kind: 'user', sub: 'test-wujiang', org: 'WUJIANG-JET', jurisdiction: 'WUJIANG', roles: ['DOSSIER_READER'], purpose: 'ENFORCEMENT' });
     const pub = await t.gql('{ me { kind jurisdiction roles purpose } }', {}, { purpose: 'GOSSIP' });
     expect(pub.body.data.me).toEqual({ kind: 'public', jurisdiction: null, roles: [], purpose: null });
   });

@@ -50,8 +50,9 @@ beforeAll(async () => {
     }),
   }));
 
-  wujiang = await t.token('WUJIANG', ['DOSSIER_READER']);
-  qingpu = await t.token('QINGPU', ['DOSSIER_READER']);
+  // Agencies without sharing grants (the district bureaus hold framework grants on the conditional resources, issue 12).
+  wujiang = await t.token('WUJIANG', ['DOSSIER_READER'], { org: 'WUJIANG-JET' });
+  qingpu = await t.token('QINGPU', ['DOSSIER_READER'], { org: 'QINGPU-JET' });
 });
 
 afterAll(async () => {
@@ -125,13 +126,13 @@ describe('the hub\'s policy applies through the gateway', () => {
     expect(own.body.data.enterprise.creditStatus).toEqual(ownDirect.body.data.enterprise.creditStatus);
     expect(own.body.data.enterprise.creditStatus.level).toEqual(expect.any(String));
     expect(own.body.data.enterprise.onlineAlerts.map((a: any) => a.id)).toEqual(alertsOf(uscc).map((a) => a.id));
-    // Another district: credit records are CONDITIONAL, so without a purpose the status is withheld (null), never a false "clean" …
+    // Another district: credit records are CONDITIONAL, so without a grant the status is withheld (null), never a false "clean" …
     const other = await viaGateway(ONE, { uscc }, { token: qingpu });
     expect(other.body.errors).toBeUndefined();
     expect(other.body.data.enterprise).toMatchObject({ uscc, creditStatus: null });
     expect(other.body.data.enterprise.onlineAlerts.length).toBeGreaterThan(0);
-    // … and the purpose sent to the gateway reaches the hub's policy.
-    const withPurpose = await viaGateway(ONE, { uscc }, { token: qingpu, purpose: 'CREDIT_ASSESSMENT' });
+    // … and the caller's agency, sent to the gateway in the token, reaches the hub's policy: the Qingpu bureau's framework grant opens it.
+    const withPurpose = await viaGateway(ONE, { uscc }, { token: await t.token('QINGPU', ['DOSSIER_READER']) });
     expect(withPurpose.body.errors).toBeUndefined();
     expect(withPurpose.body.data.enterprise.creditStatus).toEqual(ownDirect.body.data.enterprise.creditStatus);
   });
@@ -152,7 +153,11 @@ describe('the hub\'s policy applies through the gateway', () => {
     const [row] = await t.db.ds.query(`SELECT inspection_no AS k FROM inspection WHERE owner_jurisdiction = 'JIASHAN' LIMIT 1`);
     const r = await viaGateway(`query($k: String!) { inspection(inspectionNo: $k) { inspectionNo } }`, { k: row.k }, { token: wujiang });
     expect(r.body.data.inspection).toBeNull();
-    expect(r.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'sharing.conditional', ownerJurisdiction: 'JIASHAN' });
+    expect(r.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'sharing.conditional', ownerJurisdiction: 'JIASHAN', applyFor: '211014/0001' });
+    // The X-Purpose sent to the gateway reaches the hub's policy: EMERGENCY (with its role) opens it.
+    const enforcer = await t.token('WUJIANG', ['DOSSIER_READER', 'ENFORCEMENT'], { org: 'WUJIANG-JET' });
+    const emergency = await viaGateway(`query($k: String!) { inspection(inspectionNo: $k) { inspectionNo } }`, { k: row.k }, { token: enforcer, purpose: 'EMERGENCY' });
+    expect(emergency.body.data.inspection).toEqual({ inspectionNo: row.k });
   });
 
   test('no token: the enterprise list is empty, an enterprise by key is FORBIDDEN, and Jiangsu is asked about nothing', async () => {

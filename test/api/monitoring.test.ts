@@ -372,22 +372,27 @@ describe('stations: scoping, lookups and nested observations', () => {
     expect(firstError(pub).extensions).toMatchObject({ code: 'FORBIDDEN', recordType: 'MONITORING', catalogCode: '211004/0004', ownerJurisdiction: 'WUJIANG', rule: 'public.notOpen' });
   });
 
-  test('an outlet\'s observations are conditional (ENFORCEMENT): another district reads them only with the purpose and its role', async () => {
+  test('an outlet\'s observations are conditional (ENFORCEMENT): another district reads them through its agency\'s grant, with the role of the grant\'s purpose', async () => {
     const [outlet] = await t.db.ds.query(`SELECT s.code, count(o.*)::int AS n FROM monitoring_station s JOIN observation o ON o.station_id = s.id
       WHERE s.catalog_resource_code = '211004/0001' AND s.owner_jurisdiction <> 'WUJIANG' GROUP BY s.code ORDER BY s.code LIMIT 1`);
     const q = `query($code: String!) { monitoringStation(code: $code) { code observations(first: 500) { totalCount edges { node { value } } } } }`;
     const plain = await t.gql(q, { code: outlet.code }, { token: catalogReader });
     expect(plain.body.data.monitoringStation.observations).toEqual({ totalCount: 0, edges: [] });
+    // WUJIANG-EEB holds the framework grant for ENFORCEMENT (the standing arrangement, issue 12); a catalog reader lacks its role.
     expect(plain.body.extensions.policy.withheld).toEqual([{
       field: 'MonitoringStation.observations', catalogCode: '211004/0001', ownerJurisdictions: [expect.stringMatching(/QINGPU|JIASHAN/)],
-      rule: 'sharing.conditional', allowedPurposes: ['ENFORCEMENT', 'EMERGENCY'],
+      rule: 'sharing.grant.role', allowedPurposes: ['EMERGENCY'], requiredRoles: ['ENFORCEMENT'], applyFor: '211004/0001',
     }]);
-    const noRole = await t.gql(q, { code: outlet.code }, { token: catalogReader, purpose: 'ENFORCEMENT' });
-    expect(noRole.body.data.monitoringStation.observations.totalCount).toBe(0);
-    expect(noRole.body.extensions.policy.withheld[0].rule).toBe('sharing.conditional.role');
-    const enforcer = await t.gql(q, { code: outlet.code }, { token: await t.token('WUJIANG', ['ENFORCEMENT']), purpose: 'ENFORCEMENT' });
+    const purposeOnly = await t.gql(q, { code: outlet.code }, { token: await t.token('WUJIANG', ['ENFORCEMENT'], { org: 'WUJIANG-JET' }), purpose: 'ENFORCEMENT' });
+    expect(purposeOnly.body.data.monitoringStation.observations.totalCount).toBe(0); // an agency without a grant: the purpose alone opens nothing
+    expect(purposeOnly.body.extensions.policy.withheld[0]).toMatchObject({ rule: 'sharing.conditional', applyFor: '211004/0001' });
+    const enforcer = await t.gql(q, { code: outlet.code }, { token: await t.token('WUJIANG', ['ENFORCEMENT']) });
     expect(enforcer.body.data.monitoringStation.observations.totalCount).toBe(outlet.n);
     expect(enforcer.body.extensions?.policy).toBeUndefined();
+    // The observations read through the grant are audited with it.
+    const [grant] = await t.db.ds.query(`SELECT id FROM sharing_application WHERE applicant_org = 'WUJIANG-EEB' AND resource_code = '211004/0001' AND status = 'ACTIVE'`);
+    const [audit] = await t.db.ds.query(`SELECT grant_id FROM audit_event WHERE org = 'WUJIANG-EEB' AND resource_type = 'OBSERVATION' AND $1 = ANY(record_keys) ORDER BY id DESC LIMIT 1`, [outlet.code]);
+    expect(audit.grant_id).toBe(grant.id);
   });
 
   test('a pollution-source outlet shows its enterprise only to a caller the dossier policy lets see it', async () => {

@@ -8,13 +8,17 @@ import { startTestHub, TestHub } from '../support/hub';
  * The sharing policy as a table, through HTTP: every principal kind × roles × purpose against
  * records of every type owned by each district, checking the rows returned, totals and masks.
  * The expected outcome is the policy stated in words below, with the sharing terms taken from
- * the catalog files (so the test follows the catalog the bureaus agreed).
+ * the catalog files (so the test follows the catalog the bureaus agreed) and the grants read from
+ * the database: the framework grants the migration made of the standing arrangements (issue 12).
+ * Test tokens carry `org: <JURISDICTION>-EEB`, so the district bureaus and Shanghai's hold them.
  */
 const { catalog } = loadCatalogFiles(path.resolve(__dirname, '../../catalog'));
 if (!catalog) throw new Error('the catalog must be valid for this test');
 const sharing = new Map(catalog.resources.filter((r) => r.recordType).map((r) => [r.recordType!, r.sharing]));
 const openToPublic = new Map(catalog.resources.filter((r) => r.recordType).map((r) => [r.recordType!, r.openToPublic.open]));
 const purposeRoles = new Map(catalog.purposes.map((p) => [p.code, p.roles as string[]]));
+const codeOf = new Map(catalog.resources.filter((r) => r.recordType).map((r) => [r.recordType!, r.code]));
+let grants: Array<{ org: string; code: string; purpose: string; districts: string[] }> = [];
 
 const LISTS: Array<[string, string, string]> = [
   ['enterprises', 'ENTERPRISE', 'ownerJurisdiction legalRepresentative { idNumber }'],
@@ -38,19 +42,26 @@ function mayRead(who: Who, purpose: string | null, type: string, owner: District
   const s = sharing.get(type as never)!; // rule 2
   if (s.type === 'UNCONDITIONAL') return true;
   if (s.type === 'NOT_SHARED') return false;
-  return !!purpose && s.conditions!.purposes.includes(purpose) && (purposeRoles.get(purpose) ?? []).some((r) => who.roles.includes(r));
+  // Conditional: an active grant to the caller's agency covering the owner, used with a role of its purpose;
+  // without one, only a declared EMERGENCY the resource lists, with that purpose's role.
+  const org = `${who.jurisdiction}-EEB`;
+  const granted = grants.some((g) => g.org === org && g.code === codeOf.get(type as never) && g.districts.includes(owner)
+    && (purposeRoles.get(g.purpose) ?? []).some((r) => who.roles.includes(r)));
+  const emergency = purpose === 'EMERGENCY' && s.conditions!.purposes.includes('EMERGENCY') && (purposeRoles.get('EMERGENCY') ?? []).some((r) => who.roles.includes(r));
+  return granted || emergency;
 }
 
 let t: TestHub;
 beforeAll(async () => {
   t = await startTestHub('empty');
   await dossierPerDistrict(t.db.ds, [...DISTRICTS]);
+  grants = await t.db.ds.query(`SELECT applicant_org AS org, resource_code AS code, purpose, granted_districts AS districts FROM sharing_application WHERE status = 'ACTIVE'`);
 });
 afterAll(() => t.close());
 
 const PRINCIPALS: Array<Jurisdiction | null> = [...Object.values(Jurisdiction), null];
 const ROLE_SETS = [['DOSSIER_READER'], ['DOSSIER_READER', 'ENFORCEMENT'], ['DOSSIER_READER', 'COMPLAINT_HANDLER'], ['CREDIT_FEED'], []];
-const PURPOSES = [null, 'ENFORCEMENT', 'RESEARCH', 'CREDIT_ASSESSMENT'];
+const PURPOSES = [null, 'ENFORCEMENT', 'RESEARCH', 'CREDIT_ASSESSMENT', 'EMERGENCY'];
 
 const cases: Array<[string, Who, string | null]> = [];
 for (const j of PRINCIPALS) for (const roles of j ? ROLE_SETS : [[]]) for (const purpose of PURPOSES) {
@@ -58,7 +69,8 @@ for (const j of PRINCIPALS) for (const roles of j ? ROLE_SETS : [[]]) for (const
 }
 
 test('the matrix covers every principal kind, role set and purpose', () => {
-  expect(cases).toHaveLength(8 * 5 * 4 + 4);
+  expect(cases).toHaveLength(8 * 5 * 5 + 5);
+  expect(grants.length).toBeGreaterThan(0);
   expect([...sharing.values()].map((s) => s.type).sort()).toEqual(expect.arrayContaining(['CONDITIONAL', 'UNCONDITIONAL']));
 });
 
@@ -96,23 +108,28 @@ describe.each(cases)('%s', (_name, who, purpose) => {
 });
 
 describe('asking by key', () => {
-  test('a conditional record of another district: FORBIDDEN with the purposes that would open it, then readable with one', async () => {
+  test('a conditional record of another district: FORBIDDEN naming the resource to apply for; open with EMERGENCY, or through a grant', async () => {
     const [row] = await t.db.ds.query(`SELECT inspection_no FROM inspection WHERE owner_jurisdiction = 'QINGPU' LIMIT 1`);
     const q = `query($k: String!) { inspection(inspectionNo: $k) { inspectionNo findings } }`;
-    const token = await t.token('WUJIANG', ['DOSSIER_READER', 'ENFORCEMENT']);
-    const denied = await t.gql(q, { k: row.inspection_no }, { token });
+    // An agency without a grant (not party to the standing arrangements).
+    const token = await t.token('WUJIANG', ['DOSSIER_READER', 'ENFORCEMENT'], { org: 'WUJIANG-JET' });
+    const denied = await t.gql(q, { k: row.inspection_no }, { token, purpose: 'ENFORCEMENT' });
     expect(denied.body.errors[0].extensions).toMatchObject({
       code: 'FORBIDDEN', rule: 'sharing.conditional', recordType: 'INSPECTION', ownerJurisdiction: 'QINGPU',
-      allowedPurposes: sharing.get('INSPECTION' as never)!.conditions!.purposes,
+      allowedPurposes: ['EMERGENCY'], applyFor: codeOf.get('INSPECTION' as never),
     });
-    const ok = await t.gql(q, { k: row.inspection_no }, { token, purpose: 'ENFORCEMENT' });
-    expect(ok.body.data.inspection).toEqual({ inspectionNo: row.inspection_no, findings: '雨水排口有异常排水，已责令整改。' });
+    const emergency = await t.gql(q, { k: row.inspection_no }, { token, purpose: 'EMERGENCY' });
+    expect(emergency.body.data.inspection).toEqual({ inspectionNo: row.inspection_no, findings: '雨水排口有异常排水，已责令整改。' });
+    // The Wujiang bureau reads it through its framework grant, with no X-Purpose.
+    const bureau = await t.gql(q, { k: row.inspection_no }, { token: await t.token('WUJIANG', ['DOSSIER_READER', 'ENFORCEMENT']) });
+    expect(bureau.body.data.inspection).toEqual({ inspectionNo: row.inspection_no, findings: '雨水排口有异常排水，已责令整改。' });
   });
 
-  test('the listed purpose without the role it needs says which roles', async () => {
+  test('a grant held without the role its purpose needs says which roles, and names the grant', async () => {
     const [row] = await t.db.ds.query(`SELECT ticket_no FROM complaint WHERE owner_jurisdiction = 'JIASHAN' LIMIT 1`);
+    const [g] = await t.db.ds.query(`SELECT id FROM sharing_application WHERE applicant_org = 'QINGPU-EEB' AND resource_code = $1 AND status = 'ACTIVE'`, [codeOf.get('COMPLAINT' as never)]);
     const r = await t.gql(`query($k: String!) { complaint(ticketNo: $k) { ticketNo } }`, { k: row.ticket_no }, { token: await t.token('QINGPU', ['DOSSIER_READER']), purpose: 'ENFORCEMENT' });
-    expect(r.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'sharing.conditional.role', requiredRoles: ['ENFORCEMENT'] });
+    expect(r.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'sharing.grant.role', requiredRoles: ['ENFORCEMENT'], grantId: g.id });
   });
 
   test('the public: a publicised penalty yes, an enterprise no', async () => {

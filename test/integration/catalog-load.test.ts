@@ -138,6 +138,7 @@ describe('the sharing rules the policy reads', () => {
         purposes: r.sharing.conditions?.purposes ?? [],
         legalBasis: r.sharing.conditions?.legalBasis ?? r.sharing.basis ?? null,
         openToPublic: r.openToPublic.open,
+        items: (r.dataItems ?? []).flatMap((d) => (d.field ? [d.field] : [])),
       });
     }
     expect(Object.fromEntries(service.purposeRoles())).toEqual(Object.fromEntries(real.purposes.map((p) => [p.code, p.roles])));

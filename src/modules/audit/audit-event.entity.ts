@@ -67,4 +67,8 @@ export class AuditEvent {
   @Field(() => [String], { description: 'Natural keys of the records released or refused (a decision number, a ticket number, a station code, a USCC).' })
   @Column({ name: 'record_keys', type: 'text', array: true, default: () => "'{}'" })
   recordKeys: string[];
+
+  @Field(() => String, { nullable: true, description: 'The sharing grant (a sharing application\'s id) these records were read through; null when none was needed.' })
+  @Column({ name: 'grant_id', type: 'uuid', nullable: true })
+  grantId: string | null;
 }

@@ -7,6 +7,8 @@ interface Tally {
   denied: boolean;
   /** Natural keys of the records read (or refused). */
   keys: Set<string>;
+  /** The sharing grant the rows were read through, if any. */
+  grantId: string | null;
 }
 
 /**
@@ -16,11 +18,11 @@ interface Tally {
 export class AuditTrail {
   private readonly tallies = new Map<string, Tally>();
 
-  private tally(resourceType: string, owner: string): Tally {
-    const key = `${resourceType}|${owner}`;
+  private tally(resourceType: string, owner: string, grantId: string | null = null): Tally {
+    const key = `${resourceType}|${owner}|${grantId ?? ''}`;
     let t = this.tallies.get(key);
     if (!t) {
-      t = { resourceType, owner, count: 0, masked: false, denied: false, keys: new Set() };
+      t = { resourceType, owner, count: 0, masked: false, denied: false, keys: new Set(), grantId };
       this.tallies.set(key, t);
     }
     return t;
@@ -30,9 +32,9 @@ export class AuditTrail {
    * Rows of shared data returned to the caller (dossier records the read engine does not serve,
    * monitoring stations, observations, credit-feed entries); `maskedRows` says which had a field masked.
    */
-  returned(resourceType: string, rows: ReadonlyArray<{ ownerJurisdiction: string; key?: string }>, maskedRows: ReadonlySet<object> = new Set()): void {
+  returned(resourceType: string, rows: ReadonlyArray<{ ownerJurisdiction: string; key?: string; grantId?: string | null }>, maskedRows: ReadonlySet<object> = new Set()): void {
     for (const r of rows) {
-      const t = this.tally(resourceType, r.ownerJurisdiction);
+      const t = this.tally(resourceType, r.ownerJurisdiction, r.grantId ?? null);
       t.count++;
       if (r.key !== undefined) t.keys.add(r.key);
       if (maskedRows.has(r)) t.masked = true;

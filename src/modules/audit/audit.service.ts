@@ -1,5 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { DataSource } from 'typeorm';
 import { auditableDistricts } from '../../auth/policy';
 import { Principal } from '../../auth/principal';
@@ -30,6 +30,9 @@ export class AuditFilter {
 
   @Field(() => UsccScalar, { nullable: true, description: 'Only reads of this enterprise\'s dossier: its own record and every record about it.' })
   uscc?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only reads made through this sharing grant (a sharing application\'s id).' })
+  grantId?: string;
 }
 
 /** Who is reading, for the audit line. */
@@ -58,10 +61,10 @@ export class AuditService {
     const q = new SqlParams();
     const rows = entries.map((e) => `(${[
       q.p(req.requestId), q.p(p.sub), q.p(p.org), q.p(p.jurisdiction), q.p(req.purpose), q.p(req.operationName?.slice(0, 128) ?? null),
-      q.p(e.resourceType), q.p(e.owner), q.p(e.count), q.p(e.masked), q.p(e.denied), `${q.p([...e.keys])}::text[]`,
+      q.p(e.resourceType), q.p(e.owner), q.p(e.count), q.p(e.masked), q.p(e.denied), `${q.p([...e.keys])}::text[]`, `${q.p(e.grantId)}::uuid`,
     ].join(', ')})`);
     await this.ds.query(
-      `INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys)
+      `INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys, grant_id)
        VALUES ${rows.join(', ')}`,
       q.values,
     );
@@ -87,6 +90,10 @@ export class AuditService {
     if (filter.key !== undefined) {
       if (filter.key.length === 0 || filter.key.length > 64) throw badInput('filter.key', 'must be 1 to 64 characters');
       where.push(`record_keys @> ARRAY[${q.p(filter.key)}]::text[]`);
+    }
+    if (filter.grantId !== undefined) {
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(filter.grantId)) throw badInput('filter.grantId', `is not a sharing application id: ${JSON.stringify(filter.grantId)}`);
+      where.push(`grant_id = ${q.p(filter.grantId)}::uuid`);
     }
     // An enterprise's dossier: every event about it, whatever the record type (GIN index on enterprise_ids).
     if (filter.uscc !== undefined) {
@@ -117,7 +124,7 @@ export class AuditService {
     return Object.assign(new AuditEvent(), {
       id: String(r.id), at: r.at as Date, requestId: r.request_id, sub: r.sub, org: r.org, jurisdiction: r.jurisdiction, purpose: r.purpose,
       operationName: r.operation_name, resourceType: r.resource_type, ownerJurisdiction: r.owner_jurisdiction,
-      recordCount: r.record_count, masked: r.masked, denied: r.denied, recordKeys: r.record_keys ?? [],
+      recordCount: r.record_count, masked: r.masked, denied: r.denied, recordKeys: r.record_keys ?? [], grantId: r.grant_id ?? null,
     });
   }
 }

@@ -279,7 +279,7 @@ export async function loadIntoDatabase(ds: DataSource, catalog: Catalog): Promis
 
 async function readSnapshot(em: EntityManager): Promise<Omit<SharingSnapshot, 'version'>> {
   const rows: Array<Record<string, unknown>> = await em.query(
-    `SELECT record_type, code, sharing_type, sharing_conditions, sharing_basis, open_to_public, serves
+    `SELECT record_type, code, sharing_type, sharing_conditions, sharing_basis, open_to_public, serves, data_items
      FROM catalog_resource WHERE status = 'SERVED' AND (record_type IS NOT NULL OR serves IS NOT NULL) ORDER BY code`,
   );
   const rules = new Map<DossierRecordType, CatalogSharingRule>();
@@ -294,6 +294,7 @@ async function readSnapshot(em: EntityManager): Promise<Omit<SharingSnapshot, 'v
       purposes: Object.freeze([...(conditions?.purposes ?? [])]) as string[],
       legalBasis: conditions?.legalBasis ?? (r.sharing_basis as string | null) ?? null,
       openToPublic: r.open_to_public === true,
+      items: Object.freeze(((r.data_items as Array<{ field?: string }> | null) ?? []).flatMap((d) => (d.field ? [d.field] : []))),
     });
     if (recordType) rules.set(recordType, rule as CatalogSharingRule);
     for (const b of (r.serves as ServedData[] | null) ?? []) {

@@ -2,7 +2,7 @@ import { isDistrict, districtsCoveredBy, Jurisdiction } from '../../domain/juris
 import { badInput, forbidden } from '../../graphql/errors';
 import { PageArgs, pageRequest } from '../../graphql/pagination';
 import { SqlParams } from '../../db/sql';
-import { ReadScope } from '../../auth/policy';
+import { denialExtensions, ReadScope } from '../../auth/policy';
 import type { HubContext } from '../../graphql/context';
 import { ReadContext, RecordSpec } from './record-store';
 import type { ReadModel } from '../../read/model';
@@ -28,8 +28,7 @@ export function forbiddenRecord(ctx: ReadContext, spec: RecordSpec, key: string,
     rule: d?.rule ?? 'unknownOwner',
     recordType: spec.recordType,
     ownerJurisdiction: lookup.owner,
-    ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}),
-    ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+    ...denialExtensions(d),
   });
 }
 

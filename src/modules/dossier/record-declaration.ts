@@ -5,7 +5,7 @@ import { Jurisdiction } from '../../domain/jurisdictions';
 import { CursorKind, MaskedOutput, Output, ReadModel, readModel, RowOutput } from '../../read/model';
 import { connectionType } from '../../graphql/pagination';
 import { FieldDef, recordInputType } from './record-fields';
-import { isPersonalObject, outputNameOf, recordObjectType } from './record-graphql';
+import { isPersonalObject, outputNameOf, outputNullable, recordObjectType } from './record-graphql';
 import type { ImportDialect } from './record-import';
 import type { WriteSpec } from './record-writer';
 
@@ -174,9 +174,10 @@ function cursorKind(f: RecordField): CursorKind {
 
 function rowOutput(f: RecordField, name: string, report: string): RowOutput {
   if (!f.column) throw new Error(`${report} is output but has no column`);
+  const withholdable = outputNullable(f);
   return f.mask
-    ? { kind: 'masked', name, column: f.column, mask: f.mask.rule, as: f.mask.as, report }
-    : { kind: 'column', name, column: f.column, value: f.kind };
+    ? { kind: 'masked', name, column: f.column, mask: f.mask.rule, as: f.mask.as, report, withholdable }
+    : { kind: 'column', name, column: f.column, value: f.kind, withholdable };
 }
 
 /** The read engine's outputs of a declared type. */

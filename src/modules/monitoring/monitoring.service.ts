@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AccessContext, assessmentRule, decideRule, MonitoringAssessment, observationRule, RecordType, SharingRule, stationRule } from '../../auth/policy';
+import { AccessContext, assessmentRule, decideRule, denialExtensions, MonitoringAssessment, observationRule, RecordType, SharingRule, stationRule } from '../../auth/policy';
 import { monitoringScope } from '../../auth/scope';
 import { SqlParams } from '../../db/sql';
 import { AqiInput as AqiCalcInput, computeAqi, selectAqiTable } from '../../domain/standards/aqi';
@@ -163,7 +163,7 @@ export class MonitoringService {
     ctx.audit?.denied(RecordType.MONITORING, owner);
     return forbidden(`${what} belongs to ${owner}, whose ${data.toLowerCase().replace('_', ' ')} this principal may not read (${d?.rule ?? 'not a district'})`, {
       rule: d?.rule ?? 'unknownOwner', recordType: RecordType.MONITORING, catalogCode: rule?.catalogCode ?? null, ownerJurisdiction: owner,
-      ...(d?.allowedPurposes ? { allowedPurposes: d.allowedPurposes } : {}), ...(d?.requiredRoles ? { requiredRoles: d.requiredRoles } : {}),
+      ...denialExtensions(d),
     });
   }
 
@@ -287,7 +287,7 @@ export class MonitoringService {
     const scope = monitoringScope(ctx, 'OBSERVATIONS', 's', q);
     const conds = this.observationConditions(query, q);
     if (page.after) conds.push(`(o.observed_at, o.parameter) < (${q.p(page.after[0])}::timestamptz, ${q.p(page.after[1])}::varchar)`);
-    const sql = `SELECT o.*, s.owner_jurisdiction, s.code AS station_code, row_number() OVER (PARTITION BY o.station_id ORDER BY o.observed_at DESC, o.parameter DESC) AS rn FROM monitoring_station s
+    const sql = `SELECT o.*, s.owner_jurisdiction, s.code AS station_code, s.catalog_resource_code AS resource_code, row_number() OVER (PARTITION BY o.station_id ORDER BY o.observed_at DESC, o.parameter DESC) AS rn FROM monitoring_station s
       CROSS JOIN LATERAL (
         SELECT o.station_id, o.parameter, o.observed_at, o.interval, o.value, o.unit, o.flag FROM observation o
         WHERE ${['o.station_id = s.id', ...conds].join(' AND ')}
@@ -298,7 +298,9 @@ export class MonitoringService {
     const groups = new Map<string, Record<string, unknown>[]>();
     // Observations handed out are shared data read: tallied by the station's owner for the audit log.
     const released = raw.filter((r) => Number(r.rn) <= page.first);
-    (ctx as ReadContext).audit?.returned('OBSERVATION', released.map((r) => ({ ownerJurisdiction: String(r.owner_jurisdiction), key: String(r.station_code) })));
+    // A read through a sharing grant names it: the decision of the station's resource for its owner.
+    const grantOf = (code: unknown, owner: unknown) => (isDistrict(String(owner)) ? decideRule(ctx, observationRule(ctx, String(code)), String(owner) as District, 'MONITORING').grantId ?? null : null);
+    (ctx as ReadContext).audit?.returned('OBSERVATION', released.map((r) => ({ ownerJurisdiction: String(r.owner_jurisdiction), key: String(r.station_code), grantId: grantOf(r.resource_code, r.owner_jurisdiction) })));
     for (const r of raw) {
       const id = String(r.station_id);
       groups.set(id, [...(groups.get(id) ?? []), r]);
