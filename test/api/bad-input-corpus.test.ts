@@ -261,6 +261,10 @@ const INJECTIONS: Array<[string, string]> = [
   ['lone surrogate', 'a\uD800b'],
 ];
 
+// The corpus grows with the schema (every argument slot × every bad value): several thousand
+// requests, which take minutes on a busy machine, not the default minute.
+jest.setTimeout(240_000);
+
 describe('bad-input corpus', () => {
   test('invalid USCCs in every USCC argument, of queries and mutations, are refused', async () => {
     const cases: Case[] = [];
