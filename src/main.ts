@@ -92,7 +92,8 @@ async function main(): Promise<void> {
   }), log, (r) => r.observation.created.length + r.observation.dropped.length + r.audit.created.length + r.audit.dropped.length + r.audit.leftInDefault.length > 0);
   const hj212 = config.hj212Port ? await startHj212Listener({ port: config.hj212Port, ds: db.ds, log, settings: config.hj212, hooks: hub.ingestHooks }) : null;
   const rules = hub.services.alerts.rules;
-  const alertJob = startAlertJob(hub.services.alerts, { intervalSeconds: config.alertIntervalSeconds ?? rules.evaluation.intervalSeconds, lookbackHours: rules.evaluation.lookbackHours, log });
+  const alertJob = startAlertJob(hub.services.alerts, { intervalSeconds: config.alertIntervalSeconds ?? rules.evaluation.intervalSeconds, lookbackHours: rules.evaluation.lookbackHours, log,
+    onSuccess: (at) => hub.ops.metrics.alertJobLastSuccess.set(at.getTime() / 1000) });
   const lines = [
     '',
     `  Eco-hub is up on http://${localName(config.host)}:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,

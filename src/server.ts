@@ -124,6 +124,11 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
   });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
+  // Stations the warning rules name that this database does not hold: said once, so a typo in the rules file shows.
+  const ruled = [...services.alerts.rules.sections.flatMap((g) => g.stations), ...services.alerts.rules.sources.outlets.flatMap((o) => o.stations)];
+  const held: Array<{ code: string }> = await ds.query('SELECT code FROM monitoring_station WHERE code = ANY($1)', [ruled]);
+  const unknown = ruled.filter((c) => !held.some((h) => h.code === c));
+  if (unknown.length && held.length) log.warn({ stations: unknown, rulesVersion: services.alerts.rules.version }, 'warning rules name stations this database does not hold');
   // A catalog load anywhere: the new terms decide the next request here, and cached catalog answers retire.
   const reloadCatalog = async () => {
     try {

@@ -79,6 +79,9 @@ export class HubMetrics {
     name: 'hub_hj212_packets_total', help: 'HJ 212 packets by transport (http, tcp), outcome (stored, acknowledged, rejected) and the reason of a rejection (its QnRtn; "none" otherwise).',
     labelNames: ['transport', 'outcome', 'reason'] as const, registers: [this.registry],
   });
+  readonly alertJobLastSuccess = new Gauge({
+    name: 'hub_alert_job_last_success_timestamp_seconds', help: 'When this instance\'s scheduled pass of the warning rules last finished without error (Unix seconds; 0 before the first).', registers: [this.registry],
+  });
   readonly alertsRaised = new Counter({ name: 'hub_alerts_raised_total', help: 'Early-warning alerts raised by this instance, by kind and level.', labelNames: ['kind', 'level'] as const, registers: [this.registry] });
   readonly rateLimitBypass = new Counter({ name: 'hub_rate_limit_bypassed_total', help: 'Requests served unlimited because the rate limit store did not answer.', registers: [this.registry] });
 

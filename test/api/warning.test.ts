@@ -4,7 +4,8 @@ import { buildPacket } from '../../src/domain/standards/hj212';
 import { Jurisdiction } from '../../src/domain/jurisdictions';
 import { loadCatalogFiles } from '../../src/modules/catalog/catalog-files';
 import { registerDevice } from '../../src/modules/ingest';
-import { AlertService, bundledWarningRules, bundledWarningRulesJson, evaluateStoredData, parseWarningRules, WarningRulesError } from '../../src/modules/warning';
+import { createLogger } from '../../src/logger';
+import { AlertService, bundledWarningRules, startAlertJob, bundledWarningRulesJson, evaluateStoredData, parseWarningRules, WarningRulesError } from '../../src/modules/warning';
 import { startTestHub, TestHub } from '../support/hub';
 
 /**
@@ -206,6 +207,21 @@ describe('pollution-source alerts: deadline, escalation, verification', () => {
     expect(await t.db.ds.query('SELECT status FROM alert WHERE id = $1', [a.id])).toEqual([{ status: 'ACKNOWLEDGED' }]);
     const ok = await t.gql(`mutation($id: ID!) { resolveAlert(id: $id, input: { result: INSTRUMENT_FAULT, note: "COD analyser drifted" }) { status verificationResult } }`, { id: a.id }, { token });
     expect(ok.body.data.resolveAlert).toEqual({ status: 'RESOLVED', verificationResult: 'INSTRUMENT_FAULT' });
+  });
+});
+
+describe('the scheduled pass', () => {
+  test('runs the rules over the lookback window and escalation; reports its last success; a second pass raises nothing', async () => {
+    const successes: Date[] = [];
+    const job = startAlertJob(t.hub.services.alerts, { intervalSeconds: 0, lookbackHours: 48, log: createLogger(t.config), onSuccess: (at) => successes.push(at) });
+    expect(job.lastSuccess()).toBeNull();
+    const first = await job.runNow();
+    expect(first.stations).toBe(30);
+    const second = await job.runNow();
+    expect(second.raised).toBe(0);
+    expect(successes).toHaveLength(2);
+    expect(job.lastSuccess()).toEqual(successes[1]);
+    await job.stop();
   });
 });
 

@@ -17,7 +17,7 @@ export interface AlertJob {
  * never overlap within an instance. No lock is taken between instances: a pass is idempotent (one
  * unresolved episode per condition, enforced by a unique index), so two instances agree.
  */
-export function startAlertJob(service: AlertService, opts: { intervalSeconds: number; lookbackHours: number; log: Logger }): AlertJob {
+export function startAlertJob(service: AlertService, opts: { intervalSeconds: number; lookbackHours: number; log: Logger; onSuccess?: (at: Date) => void }): AlertJob {
   let current: Promise<EvaluationResult & { escalated: number }> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -35,6 +35,7 @@ export function startAlertJob(service: AlertService, opts: { intervalSeconds: nu
     try {
       const r = await p;
       last = new Date();
+      opts.onSuccess?.(last);
       if (r.raised > 0 || r.escalated > 0) opts.log.info({ ...r }, 'warning rules: alerts raised or escalated');
       return r;
     } finally {
