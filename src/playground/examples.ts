@@ -202,6 +202,40 @@ query StatutoryDeadlines {
 `,
     },
     {
+      name: 'EnforcementCases',
+      query: `# Enforcement cases the caller may see (ENFORCEMENT role): its district's, and those transferred to it.
+# overdue: true lists the cases past an agency deadline (filing, decision, service). See docs/enforcement.md.
+
+query EnforcementCases {
+  enforcementCases(first: 10, filter: { overdue: false }) {
+    totalCount
+    edges {
+      node {
+        caseNo ownerJurisdiction state partyName leadReceivedOn nextDueOn nextDueTimer transferredFrom
+        deadlines { timer dueOn status }
+        transitions { from to on by }
+        evidence(first: 5) { edges { node { evidenceNo type sha256 contentUri } } }
+        decisionKind fineAmount discretionTableVersion penalty { decisionNo fineAmount }
+      }
+    }
+  }
+  caseTransfers(first: 10) { edges { node { transferNo caseNo ownerJurisdiction receiver status } } }
+}
+`,
+    },
+    {
+      name: 'PositiveList',
+      query: `# Firms on the positive list (supervised off-site); a penalty decision removes a firm at once.
+
+query PositiveList {
+  positiveList(first: 10) {
+    totalCount
+    edges { node { entryNo status includedOn validUntil removalTrigger removalReason enterprise { uscc name } } }
+  }
+}
+`,
+    },
+    {
       name: 'MonitoringStations',
       query: `# Surface-water sections with their latest observations (shared unconditionally, open to the public: 211002/0001).
 

@@ -10,8 +10,15 @@ import { POSITIVE_LIST_ENTRY, PositiveListStatus, STANDING_STATUSES } from './po
  * names the decision. A revoked penalty removes nothing; a changed one was already counted.
  */
 export async function removeListedOnPenalty(m: EntityManager, written: { inserted: readonly RecordState[] }, actor: string): Promise<void> {
-  const penalties = written.inserted.filter((p) => p.values.status !== 'REVOKED' && p.withdrawnAt === null);
-  if (penalties.length === 0) return;
+  const candidates = written.inserted.filter((p) => p.values.status !== 'REVOKED' && p.withdrawnAt === null);
+  if (candidates.length === 0) return;
+  // One look for the whole batch (an import writes thousands of penalties, almost none for a listed firm).
+  const listed: Array<{ enterprise_id: string }> = await m.query(
+    'SELECT DISTINCT enterprise_id FROM positive_list_entry WHERE enterprise_id = ANY($1::uuid[]) AND status = ANY($2::text[]) AND withdrawn_at IS NULL',
+    [[...new Set(candidates.map((p) => p.enterpriseId))], STANDING_STATUSES]);
+  if (listed.length === 0) return;
+  const ids = new Set(listed.map((r) => r.enterprise_id));
+  const penalties = candidates.filter((p) => ids.has(p.enterpriseId));
   const writer = new RecordWriter(m.connection);
   for (const p of penalties) {
     const decisionNo = String(p.values.decisionNo);
