@@ -9,6 +9,7 @@ import { MaskFunctions1796400000000 } from '../../migrations/1796400000000-MaskF
 import { CatalogStatus1796500000000 } from '../../migrations/1796500000000-CatalogStatus';
 import { CatalogState1796600000000 } from '../../migrations/1796600000000-CatalogState';
 import { AuditKeys1796700000000 } from '../../migrations/1796700000000-AuditKeys';
+import { DataObjections1802000000000 } from '../../migrations/1802000000000-DataObjections';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   CatalogStatus1796500000000,
   CatalogState1796600000000,
   AuditKeys1796700000000,
+  DataObjections1802000000000,
 ];

@@ -14,6 +14,7 @@ import { CachedCatalogService, CatalogService } from '../modules/catalog';
 import { CreditFeedService } from '../modules/feed/credit-feed.service';
 import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
+import { compileUnderObjection, ObjectionService } from '../modules/objection';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 import { PreparedQueries } from '../db/prepared';
 
@@ -40,15 +41,21 @@ export interface Services {
   writer: RecordWriter;
   monitoring: MonitoringService;
   feed: CreditFeedService;
+  /** Data objections: raise, accept, verify, resolve, list (docs/objections.md). */
+  objections: ObjectionService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
 export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred' } = {}): Services {
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
-  const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) }, o.auditCommit ?? 'durable');
-  return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer: new RecordWriter(ds),
-    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds) };
+  const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), {
+    creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field),
+    underObjection: (c, parent) => compileUnderObjection(c, parent),
+  }, o.auditCommit ?? 'durable');
+  const writer = new RecordWriter(ds);
+  return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer,
+    monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), objections: new ObjectionService(ds, writer) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

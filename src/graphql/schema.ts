@@ -17,6 +17,7 @@ import { EnforcementResolver, registerEnforcementEnums } from '../modules/enforc
 import { CreditFeedResolver } from '../modules/feed';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
+import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
@@ -41,6 +42,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   EnforcementResolver,
   CatalogResolver,
   CreditFeedResolver,
+  ObjectionResolver,
   ...WRITE_RESOLVERS,
 ];
 

@@ -7,6 +7,7 @@ import { badInput, forbidden } from '../../graphql/errors';
 import { decodeCursor, encodeCursor } from '../../graphql/pagination';
 import { AuditTrail } from '../audit';
 import {
+  CreditFeedObjection,
   CreditFeedArgs, CreditFeedEntry, CreditFeedEvaluation, CreditFeedListing, CreditFeedOp, CreditFeedPage, FEED_DEFAULT_PAGE, FEED_MAX_PAGE,
 } from './credit-feed.types';
 
@@ -127,6 +128,13 @@ function feedOp(op: string, kind: 'LISTING' | 'EVALUATION'): CreditFeedOp {
   return CreditFeedOp.UPDATED;
 }
 
+/** The objection an OBJECTION_FLAGGED / OBJECTION_CLEARED entry carries (payload.objection), null on other entries. */
+function objectionOf(v: unknown): CreditFeedObjection | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  return { id: String(o.id), fields: Array.isArray(o.fields) ? o.fields.map(String) : [], outcome: text(o.outcome) };
+}
+
 /** One log row as a feed entry (the GraphQL entry and the NDJSON line have this shape). */
 export function toFeedEntry(r: FeedRow): CreditFeedEntry {
   const p = r.payload ?? {};
@@ -155,6 +163,7 @@ export function toFeedEntry(r: FeedRow): CreditFeedEntry {
     listing,
     evaluation,
     at: r.at instanceof Date ? r.at : new Date(r.at),
+    objection: objectionOf(p.objection),
   };
 }
 

@@ -9,6 +9,10 @@ export enum CreditFeedOp {
   UPDATED = 'UPDATED',
   REMOVED = 'REMOVED',
   EVALUATED = 'EVALUATED',
+  /** A data objection to the record was accepted: it is under objection until OBJECTION_CLEARED (docs/objections.md). */
+  OBJECTION_FLAGGED = 'OBJECTION_FLAGGED',
+  /** The objection was resolved (corrected or rejected) and the flag removed. */
+  OBJECTION_CLEARED = 'OBJECTION_CLEARED',
 }
 
 export const FEED_DEFAULT_PAGE = 100;
@@ -32,6 +36,13 @@ export class CreditFeedEvaluation {
   @Field(() => String, { nullable: true }) issuer: string | null;
 }
 
+@ObjectType({ description: 'The data objection an OBJECTION_FLAGGED or OBJECTION_CLEARED entry is about.' })
+export class CreditFeedObjection {
+  @Field({ description: 'The objection\'s id (`objections` lists it).' }) id: string;
+  @Field(() => [String], { description: 'The disputed fields.' }) fields: string[];
+  @Field(() => String, { nullable: true, description: 'On OBJECTION_CLEARED: CORRECTED or REJECTED.' }) outcome: string | null;
+}
+
 @ObjectType({ description: 'One committed credit change, in commit order.' })
 export class CreditFeedEntry {
   @Field({ description: 'Resume after this entry by passing it as `after`.' }) cursor: string;
@@ -43,6 +54,7 @@ export class CreditFeedEntry {
   @Field(() => CreditFeedListing, { nullable: true, description: 'Set when the record is a listing.' }) listing: CreditFeedListing | null;
   @Field(() => CreditFeedEvaluation, { nullable: true, description: 'Set when the record is an evaluation.' }) evaluation: CreditFeedEvaluation | null;
   @Field(() => DateTimeResolver, { description: 'When the writing transaction started.' }) at: Date;
+  @Field(() => CreditFeedObjection, { nullable: true, description: 'Set on OBJECTION_FLAGGED and OBJECTION_CLEARED entries.' }) objection?: CreditFeedObjection | null;
 }
 
 @ObjectType({ description: 'A page of the credit feed.' })
