@@ -140,6 +140,7 @@ export function toFeedEntry(r: FeedRow): CreditFeedEntry {
   const p = r.payload ?? {};
   const kind = kindOf(r.op, p);
   const scheme = text(p.scheme);
+  const objection = objectionOf(p.objection);
   const listing: CreditFeedListing | null = kind === 'LISTING'
     ? {
       reason: text(p.reason),
@@ -163,7 +164,8 @@ export function toFeedEntry(r: FeedRow): CreditFeedEntry {
     listing,
     evaluation,
     at: r.at instanceof Date ? r.at : new Date(r.at),
-    objection: objectionOf(p.objection),
+    // Only on objection entries, so every other NDJSON line keeps its shape (GraphQL answers null).
+    ...(objection ? { objection } : {}),
   };
 }
 
