@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { newComplaint, newCreditRecord, newEnterprise, newPenalty, Made } from '../support/factories';
 import { startTestHub, TestHub } from '../support/hub';
 import { Jurisdiction } from '../../src/domain/jurisdictions';
@@ -151,6 +152,10 @@ describe('a credit record under objection says so in the credit feed', () => {
     expect(mine[1]).toMatchObject({ jurisdiction: 'WUJIANG', objection: { id, fields: ['level'], outcome: null }, evaluation: { level: 'GREEN' } });
     expect(mine[2].objection).toEqual({ id, fields: ['level'], outcome: 'REJECTED' });
     expect(mine[0].objection).toBeNull();
+    // The NDJSON stream carries the same entries, the objection object only on the objection ones.
+    const stream = await request(t.hub.app).get('/feeds/credit.ndjson').set('authorization', `Bearer ${zoneFeed}`);
+    const lines = stream.text.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.recordNo === credit.recordNo);
+    expect(lines.map((l) => [l.op, l.objection?.outcome ?? ('objection' in l ? null : 'absent')])).toEqual([['EVALUATED', 'absent'], ['OBJECTION_FLAGGED', null], ['OBJECTION_CLEARED', 'REJECTED']]);
   });
 });
 
