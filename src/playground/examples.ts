@@ -217,6 +217,26 @@ query MonitoringStations {
 `,
     },
     {
+      name: 'Objections',
+      query: `# Data objections (数据异议) the caller may see: disputed records of the zone, newest first.
+# Raise one on a record you can read:
+#   mutation { raiseObjection(recordType: PENALTY, key: "<decisionNo>", fields: ["fineAmount"], reason: "…") { id status } }
+# The owner district's DATA_STEWARD then runs acceptObjection and resolveObjection (docs/objections.md).
+
+query Objections($first: Int = 10) {
+  objections(first: $first, filter: { status: FLAGGED }) {
+    totalCount
+    edges {
+      node {
+        id recordType key fields reason status ownerJurisdiction raisedByJurisdiction
+        history { step actor at note }
+      }
+    }
+  }
+}
+`,
+    },
+    {
       name: 'Me',
       query: `# Who the hub takes you to be, from the Authorization header, and the X-Purpose it recognised.
 
