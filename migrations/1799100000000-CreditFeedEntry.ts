@@ -11,7 +11,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * function and refills `entry`. Entries keep the op they were logged with; older entries are
  * told their kind by their op and fields, and a REMOVED entry its reason from what was logged.
  */
-const FILL = `CREATE FUNCTION hub_credit_feed_fill() RETURNS trigger LANGUAGE plpgsql AS $fn$
+export const FILL = `CREATE FUNCTION hub_credit_feed_fill() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
   p jsonb := NEW.payload;
   k text;

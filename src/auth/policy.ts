@@ -683,3 +683,63 @@ export function emergencyReviewDistricts(p: Principal): District[] {
   if (!p.jurisdiction || !hasRole(p, Role.AUDITOR, Role.DATA_STEWARD, Role.ADMIN)) return [];
   return districtsCoveredBy(p.jurisdiction);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Data objections (数据异议, docs/objections.md). Who may raise, handle and see an objection:
+// decided here, from the same read decision as every dossier read.
+
+/**
+ * Whether the principal may raise an objection to a record of `recordType` owned by `owner`: any
+ * identified principal who may read the record (`decide`, the read engine's own decision). The
+ * public, who sign nothing, cannot raise one. Returns the refusal, or null when it may.
+ */
+export function objectionRaiseDenial(access: AccessContext, recordType: RecordType, owner: District): { rule: string; reason: string } | null {
+  const p = access.principal;
+  if (p.kind === 'system') return null;
+  if (p.kind === 'public' || !p.jurisdiction) return { rule: 'objection.identifiedOnly', reason: 'raising an objection needs a token of an agency or platform' };
+  const d = decide(access, recordType, owner);
+  if (!d.allowed) return { rule: `objection.readersOnly:${d.rule}`, reason: `only a reader of the record may object to it, and the caller may not read ${recordType} records of ${owner} (${d.rule})` };
+  return null;
+}
+
+/**
+ * Who handles an objection (accepts, verifies, resolves it): a DATA_STEWARD of the district that
+ * owns the record, the one who may correct it (rule 6). Returns the refusal, or null when it may.
+ */
+export function objectionHandlerDenial(p: Principal, owner: string): { rule: string; reason: string } | null {
+  if (p.kind === 'system') return null;
+  if (!hasRole(p, Role.DATA_STEWARD)) return { rule: 'objection.stewardOnly', reason: 'handling an objection needs the DATA_STEWARD role' };
+  if (p.jurisdiction !== owner) return { rule: 'objection.ownerDistrictOnly', reason: `objections to records of ${owner} are handled by a data steward of ${owner}, not of ${p.jurisdiction}` };
+  return null;
+}
+
+/** Which objections a principal sees in `objections`, as conditions the service writes as SQL. */
+export interface ObjectionVisibility {
+  /** Every objection it raised (its `sub`), whatever the state. */
+  raisedBy: string | null;
+  /** Every objection to records of these districts (their data stewards handle them). */
+  handledDistricts: readonly District[];
+  /** Objections once accepted (flagged, under verification, archived) to records the caller may read: per record type, the owner districts. */
+  readable: ReadonlyMap<RecordType, readonly District[]>;
+  /** The system sees all. */
+  all: boolean;
+}
+
+/**
+ * What a principal sees of objections: its own, all of its district's records when it is their
+ * steward, and, as every reader of a record sees the flag, the accepted objections to records it
+ * may read (a raised one not yet accepted stays between the raiser and the owner).
+ */
+export function objectionVisibility(access: AccessContext): ObjectionVisibility {
+  const p = access.principal;
+  if (p.kind === 'system') return { raisedBy: null, handledDistricts: [...DISTRICTS], readable: new Map(), all: true };
+  if (p.kind === 'public' || !p.jurisdiction) return { raisedBy: null, handledDistricts: [], readable: new Map(), all: false };
+  const handled = DISTRICTS.filter((d) => objectionHandlerDenial(p, d) === null);
+  const readable = new Map<RecordType, District[]>();
+  for (const t of DOSSIER_TYPES) {
+    const scope = readScope(access, t);
+    // A row rule (the public's publicised penalties) cannot be checked on an objection row: no such reader sees more than the flag.
+    if (scope.districts.length > 0 && !scope.rowRule) readable.set(t, [...scope.districts]);
+  }
+  return { raisedBy: p.sub, handledDistricts: handled, readable, all: false };
+}

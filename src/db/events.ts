@@ -28,7 +28,7 @@ export interface EventBus {
 }
 
 /** The channels the hub uses; one name per concern. */
-export const EVENT_CHANNELS = ['eco_hub_catalog', 'eco_hub_records', 'eco_hub_sharing', 'eco_hub_alerts'] as const;
+export const EVENT_CHANNELS = ['eco_hub_catalog', 'eco_hub_records', 'eco_hub_sharing', 'eco_hub_alerts', 'eco_hub_objections'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 /** PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more. */
@@ -47,6 +47,14 @@ function decode(text: string | undefined): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Sends `payload` on `channel` through `db`: inside a transaction, delivered when (and only if) it
+ * commits. For writers that hold a transaction but not the bus (the objection service).
+ */
+export async function publishIn(db: Pick<EntityManager, 'query'>, channel: EventChannel, payload: Record<string, unknown>): Promise<void> {
+  await db.query('SELECT pg_notify($1, $2)', [channel, encode(payload)]);
 }
 
 export interface EventBusOptions {
@@ -113,10 +121,7 @@ export function createEventBus(o: EventBusOptions): EventBus {
   if (o.databaseUrl) listening = connect(o.reconnectMs ?? 500).catch(() => retry(o.reconnectMs ?? 500));
 
   return {
-    async publish(channel, payload, tx) {
-      const text = encode(payload);
-      await (tx ?? o.ds).query('SELECT pg_notify($1, $2)', [channel, text]);
-    },
+    publish: (channel, payload, tx) => publishIn(tx ?? o.ds, channel, payload),
     subscribe(channel, handler) {
       if (!channels.has(channel)) {
         channels.add(channel);

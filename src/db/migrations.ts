@@ -17,6 +17,7 @@ import { PositiveList1798000000001 } from '../../migrations/1798000000001-Positi
 import { CreditRepair1799000000000 } from '../../migrations/1799000000000-CreditRepair';
 import { CreditFeedEntry1799100000000 } from '../../migrations/1799100000000-CreditFeedEntry';
 import { Alerts1800000000000 } from '../../migrations/1800000000000-Alerts';
+import { DataObjections1802000000000 } from '../../migrations/1802000000000-DataObjections';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   CreditRepair1799000000000,
   CreditFeedEntry1799100000000,
   Alerts1800000000000,
+  DataObjections1802000000000,
 ];

@@ -17,6 +17,7 @@ import { CreditFeedService } from '../modules/feed/credit-feed.service';
 import { CreditRepairService } from '../modules/credit/credit-repair.service';
 import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
+import { compileUnderObjection, ObjectionService } from '../modules/objection';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 import { PreparedQueries } from '../db/prepared';
 import { CaseService } from '../modules/enforcement/case.service';
@@ -56,18 +57,24 @@ export interface Services {
   positiveList: PositiveListService;
   /** Sharing applications, and the active grants the policy decides with. */
   sharing: SharingService;
+  /** Data objections: raise, accept, verify, resolve, list (docs/objections.md). */
+  objections: ObjectionService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
 export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules } = {}): Services {
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
-  const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), { creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field) }, o.auditCommit ?? 'durable');
+  const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), {
+    creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field),
+    underObjection: (c, parent) => compileUnderObjection(c, parent),
+  }, o.auditCommit ?? 'durable');
   const writer = new RecordWriter(ds);
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer,
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
-    cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds) };
+    cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds),
+    objections: new ObjectionService(ds, writer) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

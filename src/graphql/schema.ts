@@ -19,6 +19,7 @@ import { SharingResolver } from '../modules/sharing';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { AlertResolver } from '../modules/warning';
+import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
@@ -50,6 +51,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CatalogResolver,
   CreditFeedResolver,
   SharingResolver,
+  ObjectionResolver,
   ...WRITE_RESOLVERS,
 ];
 

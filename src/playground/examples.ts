@@ -264,6 +264,22 @@ query Alerts {
       node {
         id kind level status stationCode ownerJurisdiction reaches parameter message raisedAt dueAt escalatedAt
         values { parameter periodStart value unit threshold waterClass flags }
+`,
+    },
+    {
+      name: 'Objections',
+      query: `# Data objections (数据异议) the caller may see: disputed records of the zone, newest first.
+# Raise one on a record you can read:
+#   mutation { raiseObjection(recordType: PENALTY, key: "<decisionNo>", fields: ["fineAmount"], reason: "…") { id status } }
+# The owner district's DATA_STEWARD then runs acceptObjection and resolveObjection (docs/objections.md).
+
+query Objections($first: Int = 10) {
+  objections(first: $first, filter: { status: FLAGGED }) {
+    totalCount
+    edges {
+      node {
+        id recordType key fields reason status ownerJurisdiction raisedByJurisdiction
+        history { step actor at note }
       }
     }
   }

@@ -17,8 +17,8 @@ export class ChangeLogEntry {
   @Column({ name: 'record_key', type: 'varchar', length: 64 })
   recordKey: string;
 
-  /** INSERTED, UPDATED, WITHDRAWN; for credit records also LISTED, REMOVED, EVALUATED. */
-  @Column({ type: 'varchar', length: 16 })
+  /** INSERTED, UPDATED, WITHDRAWN; for credit records also LISTED, REMOVED, EVALUATED, OBJECTION_FLAGGED, OBJECTION_CLEARED. */
+  @Column({ type: 'varchar', length: 32 })
   op: string;
 
   @Column({ name: 'owner_jurisdiction', type: 'varchar', length: 16 })

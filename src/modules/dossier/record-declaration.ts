@@ -140,6 +140,16 @@ export const SOURCED_FIELDS: readonly RecordField[] = [
   { name: 'withdrawalReason', kind: 'text', column: 'withdrawal_reason', only: 'output', description: 'Why the record was withdrawn, as its source stated it.' },
 ];
 
+/**
+ * `underObjection`, which every record type carries: whether a data objection to the record has
+ * been accepted and not yet resolved (docs/objections.md). Computed in the record's own read
+ * statement by the objection module's compiler (`compileUnderObjection`), never by a second query.
+ */
+export const UNDER_OBJECTION: ComputedField = {
+  kind: 'computed', name: 'underObjection', compiler: 'underObjection', type: () => Boolean as unknown as ClassType, nullable: false,
+  description: 'True while a data objection (数据异议) to this record is accepted and being verified by its owner; `objections(filter: { recordType, key })` shows it.',
+};
+
 /** The input naming the enterprise that owns a record; its district owns the record. */
 export const ENTERPRISE_USCC: RecordField = {
   name: 'uscc', kind: 'uscc', only: 'input', required: true,
@@ -201,7 +211,9 @@ function modelOutputs(r: RecordDeclaration, outputs: ReadonlyArray<RecordField |
 }
 
 /** Declares a record type: checks the declaration and derives its read model, write spec and GraphQL types. */
-export function defineRecord(r: RecordDeclaration): DossierRecord {
+export function defineRecord(declared: RecordDeclaration): DossierRecord {
+  // Every record type may be under objection: the one computed output all types share.
+  const r: RecordDeclaration = { ...declared, computed: [...(declared.computed ?? []), UNDER_OBJECTION] };
   if (!r.belongsTo === !r.owner) throw new Error(`${r.typeName}: a record type either belongs to an enterprise or has an owner rule`);
   const own = [...r.fields];
   if (r.belongsTo) {

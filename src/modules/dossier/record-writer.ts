@@ -354,6 +354,32 @@ export class RecordWriter {
   }
 
   /**
+   * Upserts one record inside the caller's transaction (an objection resolved as corrected writes
+   * the corrected record with the objection's own steps): the same checks, rule 6, version rules,
+   * row and change-log entry as `upsert`; a rejected record is thrown as `upsert` throws it, under
+   * `path` (`corrected`), and the caller's transaction rolls back.
+   */
+  async upsertIn(m: EntityManager, principal: Principal, spec: WriteSpec, input: unknown, path: string): Promise<{ status: WriteStatus; key: string }> {
+    this.assertMayWrite(principal);
+    const prepared = this.prepare(spec, input, 0, { pathOf: () => path });
+    const { outcomes } = await this.decideAndWrite(m, principal, spec, [prepared], { actor: principal.sub }, false);
+    const [outcome] = outcomes;
+    if (outcome.status === WriteStatus.REJECTED) throw this.rejection(spec, outcome);
+    return { status: outcome.status, key: outcome.key! };
+  }
+
+  /**
+   * Logs an event about a stored record that is not a change of its values (an objection flagged
+   * or cleared), inside the caller's transaction: one change-log entry with `op`, the record's
+   * public fields as stored (so a feed entry reads like any other of the record) and `note`.
+   */
+  async noteIn(m: EntityManager, actor: string, spec: WriteSpec, key: string, op: string, note: Record<string, unknown>): Promise<void> {
+    const [row] = await m.query(this.storedSql(spec, `t.${keyColumn(spec)} = $1`), [key]);
+    if (!row) throw new Error(`${spec.typeName} ${key} is not stored`);
+    await appendChanges(m, [this.changeEntry(spec, actor, key, op, this.stateOf(spec, row), note)]);
+  }
+
+  /**
    * Changes stored records as the hub itself decides (a job: a listing past its validity is
    * removed), inside the caller's transaction: the records `select` finds are locked, those
    * another transaction holds skipped, `change` gives each the fields it changes, and the rows and

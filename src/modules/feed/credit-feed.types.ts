@@ -12,6 +12,10 @@ export enum CreditFeedOp {
   /** Withdrawn as entered in error or revoked at its source: the record never stood (new in issue 15). */
   WITHDRAWN = 'WITHDRAWN',
   EVALUATED = 'EVALUATED',
+  /** A data objection to the record was accepted: it is under objection until OBJECTION_CLEARED (docs/objections.md). */
+  OBJECTION_FLAGGED = 'OBJECTION_FLAGGED',
+  /** The objection was resolved (corrected or rejected) and the flag removed. */
+  OBJECTION_CLEARED = 'OBJECTION_CLEARED',
 }
 
 export const FEED_DEFAULT_PAGE = 100;
@@ -45,6 +49,13 @@ export class CreditFeedEvaluation {
   @Field(() => String, { nullable: true, description: 'The evaluating authority\'s USCC, when the source sent it.' }) issuerUscc: string | null;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'The data objection an OBJECTION_FLAGGED or OBJECTION_CLEARED entry is about.' })
+export class CreditFeedObjection {
+  @Field({ description: 'The objection\'s id (`objections` lists it).' }) id: string;
+  @Field(() => [String], { description: 'The disputed fields.' }) fields: string[];
+  @Field(() => String, { nullable: true, description: 'On OBJECTION_CLEARED: CORRECTED or REJECTED.' }) outcome: string | null;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'An enterprise\'s legal representative (法定代表人): the ID number is masked outside the owner\'s jurisdiction.' })
 export class CreditFeedLegalRepresentative {
   @Field(() => String, { nullable: true }) name: string | null;
@@ -69,6 +80,7 @@ export class CreditFeedEntry {
   @Field(() => CreditFeedListing, { nullable: true, description: 'Set when the record is a listing.' }) listing: CreditFeedListing | null;
   @Field(() => CreditFeedEvaluation, { nullable: true, description: 'Set when the record is an evaluation.' }) evaluation: CreditFeedEvaluation | null;
   @Field(() => DateTimeResolver, { description: 'When the writing transaction started.' }) at: string;
+  @Field(() => CreditFeedObjection, { nullable: true, description: 'Set on OBJECTION_FLAGGED and OBJECTION_CLEARED entries: the data objection the entry is about.' }) objection?: CreditFeedObjection | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A page of the credit feed.' })
