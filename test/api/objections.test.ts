@@ -198,7 +198,7 @@ describe('bad input: a typed error naming the field or rule, and nothing changed
     const complaint = await newComplaint(t.db.ds, enterprise);
     const e = await refused(RAISE, { t: 'COMPLAINT', k: complaint.ticketNo, f: ['content'], r: 'r' }, qpReader, 'FORBIDDEN', {});
     // The read policy's own refusal (here: the reader's agency holds a framework grant, but not the grant's role).
-    expect(e.extensions.rule).toBe("objection.readersOnly:sharing.grant.role");
+    expect(e.extensions.rule).toBe('objection.readersOnly:sharing.grant.role');
     await refused(RAISE, { t: 'PENALTY', k: penalty.decisionNo, f: ['fineAmount'], r: 'r' }, undefined, 'FORBIDDEN', { rule: 'objection.identifiedOnly' });
   });
 
