@@ -2,7 +2,7 @@ import { DISTRICTS, District, districtsCoveredBy, isDistrict, Jurisdiction, JURI
 import { badInput } from '../../graphql/errors';
 import { CreditRecordKind } from '../credit/credit.record';
 import { CreditFeedFilterInput, CreditFeedOp } from './credit-feed.types';
-import { FEED_OP_SQL } from './credit-feed.sql';
+import { FEED_KIND_SQL, FEED_OP_SQL } from './credit-feed.sql';
 
 /**
  * What a platform narrows the feed or the snapshot to. A provincial credit platform takes one
@@ -91,7 +91,7 @@ export function feedFilterSql(f: FeedFilter, params: unknown[]): string {
     return `$${params.length}`;
   };
   if (f.districts) conds.push(`c.owner_jurisdiction = ANY(${p(f.districts)}::varchar[])`);
-  if (f.kinds) conds.push(`c.feed_kind = ANY(${p(f.kinds)}::text[])`);
+  if (f.kinds) conds.push(`${FEED_KIND_SQL} = ANY(${p(f.kinds)}::text[])`);
   if (f.ops) conds.push(`${FEED_OP_SQL} = ANY(${p(f.ops)}::text[])`);
   if (f.since) conds.push(`c.at >= ${p(f.since)}::timestamptz`);
   return conds.map((c) => ` AND ${c}`).join('');

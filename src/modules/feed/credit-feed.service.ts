@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../../graphql/pagination';
 import { AuditTrail } from '../audit';
 import { zoneToday } from './credit-expiry.job';
 import { FeedFilter, feedFilterSql, parseFeedFilter } from './credit-feed.filter';
-import { feedEntrySql, FEED_FROM, FEED_OP_SQL, idMaskedSql } from './credit-feed.sql';
+import { feedEntrySql, FEED_FROM, FEED_KIND_SQL, FEED_OP_SQL, idMaskedSql } from './credit-feed.sql';
 import {
   CreditFeedArgs, CreditFeedEntry, CreditFeedPage, CreditListingsInForce, CreditListingsInForceArgs, FEED_DEFAULT_PAGE, FEED_MAX_PAGE,
 } from './credit-feed.types';
@@ -168,7 +168,7 @@ function inForceSql(asOf: string): string {
   const d = (k: string) => `(CASE WHEN c.payload->>'${k}' ~ '^\\d{4}-\\d{2}-\\d{2}' THEN left(c.payload->>'${k}', 10)::date END)`;
   return `${FEED_OP_SQL} <> 'WITHDRAWN' AND c.payload->>'withdrawnAt' IS NULL
     AND coalesce(${d('effectiveOn')}, ${d('listedAt')}, ${asOf}::date) <= ${asOf}::date
-    AND (c.feed_kind = 'EVALUATION' OR (coalesce(${d('validUntil')}, ${asOf}::date) >= ${asOf}::date AND coalesce(${d('removedOn')}, ${asOf}::date + 1) > ${asOf}::date))`;
+    AND (${FEED_KIND_SQL} = 'EVALUATION' OR (coalesce(${d('validUntil')}, ${asOf}::date) >= ${asOf}::date AND coalesce(${d('removedOn')}, ${asOf}::date + 1) > ${asOf}::date))`;
 }
 
 /**
