@@ -16,6 +16,8 @@ export type LiveResult = { data?: any; errors?: Array<{ message: string; extensi
 export interface Live {
   client: Client;
   events: LiveResult[];
+  /** When each event arrived (Date.now()), by index. */
+  times: number[];
   /** The errors the subscription ended with (an `error` message), if it did. */
   ended: Promise<{ errors?: unknown; completed?: true }>;
   /** Resolves once `n` events have arrived (rejects if the subscription ends first). */
@@ -37,6 +39,7 @@ export async function subscribe(url: string, token: string | null, query: string
     on: { connected: () => acked(), closed: (e) => refused(e) },
   });
   const events: LiveResult[] = [];
+  const times: number[] = [];
   const waiters: Array<{ n: number; resolve: (v: LiveResult[]) => void; reject: (e: unknown) => void }> = [];
   let endedWith: { errors?: unknown; completed?: true } | null = null;
   const check = () => {
@@ -53,6 +56,7 @@ export async function subscribe(url: string, token: string | null, query: string
   const ended = new Promise<{ errors?: unknown; completed?: true }>((resolve) => {
     client.subscribe({ query, variables }, {
       next: (r) => {
+        times.push(Date.now());
         events.push(r as LiveResult);
         check();
       },
@@ -70,7 +74,7 @@ export async function subscribe(url: string, token: string | null, query: string
   });
   await connected;
   return {
-    client, events, ended,
+    client, events, times, ended,
     until: (n) => new Promise((resolve, reject) => {
       waiters.push({ n, resolve, reject });
       check();
