@@ -17,7 +17,7 @@ const CHANGES = `subscription Changes($f: RecordChangedFilter) {
     seq recordType key op ownerJurisdiction uscc
     record {
       __typename
-      ... on Penalty { decisionNo fineAmount }
+      ... on Penalty { decisionNo fineAmount withdrawalReason }
       ... on Complaint { ticketNo complainant { name phone idNumber } }
       ... on Enterprise { uscc name }
     }
@@ -140,6 +140,24 @@ describe('recordChanged: a subscriber hears the writes it may read', () => {
     await all.until(1);
     expect(jiangsu.events.map((e) => e.data.recordChanged.key)).toEqual([w.decisionNo]);
     expect(all.events.map((e) => e.data.recordChanged.key)).toEqual([q.decisionNo]);
+  });
+});
+
+describe('the record in the event', () => {
+  test('an enterprise comes as Enterprise; a withdrawal is heard with op WITHDRAWN, the record as a lookup by key shows it', async () => {
+    const zone = await t.token('ZONE', ['DOSSIER_READER'], { sub: 'live-zone-records' });
+    const live = await sub(zone, CHANGES, { f: { jurisdiction: 'JIASHAN' } });
+    const e = await newEnterprise(t.db.ds, { jurisdiction: Jurisdiction.JIASHAN });
+    const p = await newPenalty(t.db.ds, e);
+    const steward = await t.token('JIASHAN', ['DATA_STEWARD']);
+    const w = await t.gql('mutation($k: String!) { withdrawPenalty(decisionNo: $k, reason: "撤销重发") { status } }', { k: p.decisionNo }, { token: steward });
+    expect(w.body.data.withdrawPenalty.status).toBe('WITHDRAWN');
+    const events = (await live.until(3)).map((x) => x.data.recordChanged);
+    expect(events[0]).toMatchObject({ recordType: 'ENTERPRISE', key: e.uscc, op: 'INSERTED', record: { __typename: 'Enterprise', uscc: e.uscc, name: e.name } });
+    expect(events[1]).toMatchObject({ recordType: 'PENALTY', key: p.decisionNo, op: 'INSERTED', record: { __typename: 'Penalty', decisionNo: p.decisionNo } });
+    expect(events[2]).toMatchObject({ recordType: 'PENALTY', key: p.decisionNo, op: 'WITHDRAWN', record: { decisionNo: p.decisionNo, withdrawalReason: '撤销重发' } });
+    // Each event is its own audited read.
+    expect((await auditRows('live-zone-records', p.decisionNo)).length).toBe(2);
   });
 });
 

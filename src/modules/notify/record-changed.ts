@@ -100,7 +100,7 @@ export class RecordChangeService {
     return change;
   }
 
-  /** The changed record as the subscriber reads it now: null once withdrawn or hidden. */
+  /** The changed record as the subscriber reads it now by key (a withdrawn one with its withdrawal); null if gone or hidden. */
   async record(ctx: HubContext, change: RecordChange, info: GraphQLResolveInfo): Promise<Record<string, unknown> | null> {
     const r = BY_RECORD_TYPE.get(change.recordType);
     if (!r) return null;
@@ -126,7 +126,7 @@ export class RecordChangedResolver {
     return change;
   }
 
-  @FieldResolver(() => DossierRecordUnion, { nullable: true, description: 'The record as the subscriber may read it now (masks applied); null once withdrawn.' })
+  @FieldResolver(() => DossierRecordUnion, { nullable: true, description: 'The record as the subscriber may read it now by its key (masks applied; a withdrawn record with withdrawnAt and withdrawalReason).' })
   record(@Root() change: RecordChange, @Ctx() ctx: HubContext, @Info() info: GraphQLResolveInfo): Promise<Record<string, unknown> | null> {
     return service.record(ctx, change, info);
   }
