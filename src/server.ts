@@ -141,7 +141,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   });
   await apollo.start();
   // Live notifications: graphql-ws on this HTTP server at /graphql, the same schema, fed by the event bus.
-  const subscriptions = attachSubscriptions({ httpServer, schema: await hubSchema(), services, verifier, bus: events, config, log });
+  const subscriptions = attachSubscriptions({ httpServer, schema: await hubSchema(), services, verifier, bus: events, config, log, metrics: ops.metrics });
 
   app.use(['/graphql', '/catalog', '/feeds'], ops.cors, ops.rateLimit);
   app.use(playgroundRouter(config, services)); // GraphiQL from the hub's own files, before /graphql takes GET

@@ -3,10 +3,12 @@ import { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
+import { Counter, Gauge } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { Principal, TokenVerifier } from '../auth/principal';
 import type { Config } from '../config';
 import type { EventBus } from '../db/events';
+import type { HubMetrics } from '../http/metrics';
 import type { Logger } from '../logger';
 import { LiveContext, liveContext } from '../modules/notify';
 import { parsePurpose, Purpose, Services } from './context';
@@ -75,6 +77,8 @@ export interface SubscriptionServerOptions {
   bus: EventBus;
   config: Pick<Config, 'limits' | 'subscriptions' | 'exposeErrors' | 'nodeEnv'>;
   log: Logger;
+  /** Where the connection and subscription gauges and the event counter are registered (/metrics). */
+  metrics?: HubMetrics;
   path?: string;
 }
 
@@ -83,6 +87,14 @@ export function attachSubscriptions(o: SubscriptionServerOptions): SubscriptionS
   const settings = o.config.subscriptions;
   const held = new Map<string, number>();
   let listening = 0;
+  const registers = o.metrics ? [o.metrics.registry] : [];
+  new Gauge({ name: 'hub_ws_connections', help: 'Authenticated WebSocket (subscription) connections open on this instance.', registers, collect() {
+    this.set([...held.values()].reduce((a, b) => a + b, 0));
+  } });
+  new Gauge({ name: 'hub_ws_subscriptions', help: 'Subscriptions listening on this instance.', registers, collect() {
+    this.set(listening);
+  } });
+  const sent = new Counter({ name: 'hub_ws_events_total', help: 'Subscription events by outcome: sent, or withheld because their audit rows could not be written.', labelNames: ['outcome'] as const, registers });
   const format = formatErrorFactory(o.config.exposeErrors, (err) => o.log.error({ err }, 'unexpected error in a subscription'));
   const formatted = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => format(e.toJSON(), e));
   // One message at most the document limit plus its envelope; ws refuses bigger frames (close 1009).
@@ -174,11 +186,13 @@ export function attachSubscriptions(o: SubscriptionServerOptions): SubscriptionS
         await o.services.audit.write({ requestId: ctx.requestId, principal: ctx.principal, purpose: ctx.purpose, operationName, audit: ctx.audit });
       } catch (err) {
         o.log.error({ err, requestId: ctx.requestId }, 'audit write failed: subscription event withheld');
+        sent.inc({ outcome: 'withheld' });
         return {
           data: null,
           errors: [{ message: 'the event could not be written to the audit log, so its data is withheld', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS } }],
         };
       }
+      sent.inc({ outcome: 'sent' });
       const extensions: Record<string, unknown> = { ...result.extensions, requestId: ctx.requestId };
       if (ctx.maskReport.size > 0 || ctx.withheld.length > 0) {
         const policy: Record<string, unknown> = {};

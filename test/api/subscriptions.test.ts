@@ -86,6 +86,9 @@ describe('recordChanged: a subscriber hears the writes it may read', () => {
       recordType: 'PENALTY', key: decisionNo, op: 'INSERTED', ownerJurisdiction: 'WUJIANG', uscc: wujiangFirm.uscc,
       record: { __typename: 'Penalty', decisionNo, fineAmount: '200000.00' },
     });
+    const metrics = (await t.hub.ops.metrics.registry.metrics()).split('\n');
+    expect(metrics).toContain('hub_ws_subscriptions 1');
+    expect(metrics).toContain('hub_ws_events_total{outcome="sent"} 1');
     // One read, one audit row: the read engine's, with the key it released.
     const rows = await auditRows('live-reader-1', decisionNo);
     expect(rows).toHaveLength(1);
