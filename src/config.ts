@@ -77,6 +77,18 @@ export interface Config {
   observationStorage: ObservationStorageSettings;
   /** Months of audit log kept before the current one; older months are dropped whole. Null (unset) keeps the log for ever (HUB_AUDIT_RETENTION_MONTHS, at least 12). */
   auditRetentionMonths: number | null;
+  /** Live notifications over WebSocket (HUB_WS_*; src/graphql/subscriptions.ts). */
+  subscriptions: SubscriptionSettings;
+}
+
+/** The WebSocket transport's caps; each has a default and an out-of-range value stops the hub. */
+export interface SubscriptionSettings {
+  /** Open WebSocket connections one principal (org and sub) may hold at once, on this instance. */
+  maxConnectionsPerPrincipal: number;
+  /** Subscriptions one connection may run at once. */
+  maxSubscriptionsPerConnection: number;
+  /** Events one subscription may have waiting before it is ended (a client that does not keep up). */
+  maxPendingEvents: number;
 }
 
 export class ConfigError extends Error {
@@ -320,5 +332,10 @@ export function loadConfig(env: Env = process.env): Config {
     executor: oneOf(env, 'HUB_EXECUTOR', ['jit', 'graphql-js'] as const, 'jit'),
     preparedStatements: boolVar(env, 'HUB_PREPARED_STATEMENTS', true),
     auditCommit: oneOf(env, 'HUB_AUDIT_COMMIT', ['durable', 'deferred'] as const, 'durable'),
+    subscriptions: {
+      maxConnectionsPerPrincipal: intVar(env, 'HUB_WS_MAX_CONNECTIONS_PER_PRINCIPAL', 5, 1, 1000),
+      maxSubscriptionsPerConnection: intVar(env, 'HUB_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 1000),
+      maxPendingEvents: intVar(env, 'HUB_WS_MAX_PENDING_EVENTS', 1000, 1, 100_000),
+    },
   };
 }

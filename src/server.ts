@@ -17,6 +17,7 @@ import { CATALOG_CHANNEL, catalogDcatHandler } from './modules/catalog';
 import { SHARING_CHANNEL } from './modules/sharing';
 import { CATALOG_CACHE_TAG } from './cache/cache';
 import { createEventBus, EventBus } from './db/events';
+import { attachSubscriptions, SubscriptionServer } from './graphql/subscriptions';
 import type { PGlite } from '@electric-sql/pglite';
 import { creditFeedRouter } from './modules/feed';
 import { hj212Router, IngestHooks } from './modules/ingest';
@@ -38,6 +39,8 @@ export interface Hub {
   services: Services;
   /** What instances on one database tell each other (src/db/events.ts). */
   events: EventBus;
+  /** GraphQL subscriptions over WebSocket at /graphql (src/graphql/subscriptions.ts). */
+  subscriptions: SubscriptionServer;
   stop(): Promise<void>;
 }
 
@@ -173,6 +176,8 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  // Live notifications: graphql-ws on this HTTP server at /graphql, the same schema, fed by the event bus.
+  const subscriptions = attachSubscriptions({ httpServer, schema: await hubSchema(), services, verifier, bus: events, config, log, metrics: ops.metrics });
 
   app.use(['/graphql', '/catalog', '/feeds'], ops.cors, ops.rateLimit);
   app.use(playgroundRouter(config, services)); // GraphiQL from the hub's own files, before /graphql takes GET
@@ -216,8 +221,10 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     events,
     services,
     ingestHooks: ingestHooks(services, ops.metrics),
+    subscriptions,
     stop: async () => {
       ops.stopping = true;
+      await subscriptions.close(); // subscribers are told (1001 going away) before the server stops
       if (sweepTimer) clearInterval(sweepTimer);
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -21,13 +21,16 @@ import {
   Kind,
   Lexer,
   OperationDefinitionNode,
+  parse,
   SelectionNode,
   SelectionSetNode,
   Source,
+  specifiedRules,
   TokenKind,
   TypeInfo,
   ValidationContext,
   ValidationRule,
+  validate,
 } from 'graphql';
 import { sendError } from '../http/send-error';
 import { ErrorCode } from './errors';
@@ -535,4 +538,49 @@ export function requestShapeLimits(limits: Pick<QueryLimits, 'maxBatch' | 'maxQu
     }
     next();
   };
+}
+
+/** An operation that passed every limit, ready to execute. */
+export interface CheckedOperation {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+}
+
+/**
+ * The same limits for an operation that does not come through Apollo (a subscription over
+ * WebSocket, src/graphql/subscriptions.ts): document bytes, tokens while parsing, graphql-js's
+ * validation with the document limits, then the cost with the variables. Returns the errors, each
+ * QUERY_TOO_COMPLEX or the validation's, or the checked operation.
+ */
+export function checkOperation(
+  schema: GraphQLSchema, request: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  limits: Pick<QueryLimits, 'maxQueryBytes' | 'maxTokens' | 'maxCost'> & DocumentLimits,
+): CheckedOperation | GraphQLError[] {
+  const bytes = Buffer.byteLength(request.query);
+  if (bytes > limits.maxQueryBytes) return [tooComplex('queryBytes', 'the query document size in bytes', limits.maxQueryBytes, bytes)];
+  let document: DocumentNode;
+  try {
+    document = parse(request.query, { maxTokens: limits.maxTokens });
+  } catch (err) {
+    const tokens = tokenCount(request.query);
+    if (tokens > limits.maxTokens) return [tooComplex('tokens', 'the number of tokens in the query document', limits.maxTokens, tokens)];
+    return [new GraphQLError(err instanceof Error ? err.message : String(err), { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+  }
+  // Coded as Apollo codes them for /graphql: ours (QUERY_TOO_COMPLEX) stay, graphql-js's own are GRAPHQL_VALIDATION_FAILED.
+  const errors = validate(schema, document, [...specifiedRules, ...limitRules(limits)]);
+  if (errors.length > 0) {
+    return errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
+  }
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = request.operationName ? operations.find((o) => o.name?.value === request.operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) {
+    return [new GraphQLError(request.operationName ? `no operation named "${request.operationName}" in the document` : 'the document holds several operations: name the one to run (operationName)', {
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    })];
+  }
+  const vars = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+  if (vars.errors) return vars.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT } }));
+  const cost = memoisedCost(schema, operation, document, vars.coerced);
+  if (cost === Infinity || cost > limits.maxCost) return [tooComplex('cost', 'estimated query cost', limits.maxCost, cost, operation.name?.value)];
+  return { document, operation };
 }

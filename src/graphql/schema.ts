@@ -21,6 +21,7 @@ import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { AlertResolver } from '../modules/warning';
 import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
+import { RecordChangedResolver } from '../modules/notify';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
 import { readComputedOutputsDirectly } from '../modules/dossier/record.resolver';
@@ -53,7 +54,18 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   SharingResolver,
   ObjectionResolver,
   ...WRITE_RESOLVERS,
+  // Subscriptions (served over WebSocket by src/graphql/subscriptions.ts; src/modules/notify/ says how to add one).
+  RecordChangedResolver,
 ];
+
+const NO_TOPICS = {
+  publish(): void {
+    throw new Error('in-process topics are not used: publish on the event bus (src/db/events.ts)');
+  },
+  subscribe(): AsyncIterable<never> {
+    throw new Error('in-process topics are not used: subscribe with liveEvents (src/modules/notify/)');
+  },
+};
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -67,5 +79,9 @@ export function hubSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     validate: false,
     emitSchemaFile: false,
+    // type-graphql requires a PubSub once a schema has subscriptions. The hub's subscriptions take their
+    // events from the cross-instance event bus (`subscribe:` with liveEvents, src/modules/notify/), never
+    // from in-process topics, so a `topics:` subscription fails loudly instead of hearing one instance only.
+    pubSub: NO_TOPICS,
   }).then((schema) => toSubgraphSchema(readComputedOutputsDirectly(schema, Object.values(RECORDS)))));
 }

@@ -347,5 +347,25 @@ query Me {
 }
 `,
     },
+    {
+      name: 'RecordChanges',
+      query: `# Live: committed changes of shared records, from every hub instance, as they happen (GraphQL
+# subscription over WebSocket, graphql-ws). Run it, then write a record in another tab or with
+# npm run import; events you may not read are never sent, and each event is audited as a read.
+# The Authorization header (and X-Purpose) below is sent in connection_init; stop with ■.
+
+subscription RecordChanges($filter: RecordChangedFilter = { jurisdiction: WUJIANG }) {
+  recordChanged(filter: $filter) {
+    seq at recordType key op ownerJurisdiction uscc
+    record {
+      __typename
+      ... on Penalty { decisionNo decisionDate fineAmount status }
+      ... on Complaint { ticketNo receivedAt complainant { name phone } }
+      ... on Enterprise { name registrationStatus }
+    }
+  }
+}
+`,
+    },
   ];
 }

@@ -134,6 +134,7 @@ function page(settings: PlaygroundSettings): string {
 <script src="${ASSETS}/react/react.production.min.js"></script>
 <script src="${ASSETS}/react-dom/react-dom.production.min.js"></script>
 <script src="${ASSETS}/graphiql/graphiql.min.js"></script>
+<script src="${ASSETS}/graphql-ws/graphql-ws.min.js"></script>
 <script src="${ASSETS}/playground.js"></script>
 </body>
 </html>
@@ -161,7 +162,57 @@ const PAGE_JS = `(function () {
     get length() { return Object.keys(memory).length; },
     key: function (i) { return Object.keys(memory)[i] || null; }
   };
-  var fetcher = GraphiQL.createFetcher({ url: new URL(settings.endpoint, window.location.href).href });
+  var endpoint = new URL(settings.endpoint, window.location.href).href;
+  var httpFetcher = GraphiQL.createFetcher({ url: endpoint });
+  // Subscriptions run over graphql-ws on the same path; the Headers editor's Authorization (and
+  // X-Purpose) travel in connection_init. The client is made again when they change.
+  var wsUrl = endpoint.replace(/^http/, 'ws');
+  var ws = null;
+  var wsKey = null;
+  function headerOf(headers, name) {
+    for (var k in headers) if (Object.prototype.hasOwnProperty.call(headers, k) && k.toLowerCase() === name) return headers[k];
+    return undefined;
+  }
+  function wsClient(headers) {
+    var params = { authorization: headerOf(headers, 'authorization'), purpose: headerOf(headers, 'x-purpose') };
+    var key = JSON.stringify(params);
+    if (ws && wsKey === key) return ws;
+    if (ws) ws.dispose();
+    wsKey = key;
+    ws = graphqlWs.createClient({ url: wsUrl, lazy: true, retryAttempts: 0, connectionParams: params });
+    return ws;
+  }
+  // The kind of the operation to run, from the document's top level (brace depth 0), comments and strings left out.
+  function operationKind(query, operationName) {
+    var text = String(query).replace(/"""[\\s\\S]*?"""|"(?:\\\\.|[^"\\\\])*"|#[^\\n]*/g, ' ');
+    var depth = 0, words = [], ops = [], i, c, m;
+    for (i = 0; i < text.length; i++) {
+      c = text[i];
+      if (c === '{') {
+        if (depth === 0) {
+          if (words[0] === 'query' || words[0] === 'mutation' || words[0] === 'subscription') ops.push({ kind: words[0], name: words[1] || null });
+          else if (words[0] !== 'fragment') ops.push({ kind: 'query', name: null });
+          words = [];
+        }
+        depth++;
+      } else if (c === '}') depth--;
+      else if (c === '(') depth += 1000;
+      else if (c === ')') depth -= 1000;
+      else if (depth === 0 && /[_A-Za-z]/.test(c)) {
+        m = /^[_A-Za-z][_0-9A-Za-z]*/.exec(text.slice(i));
+        words.push(m[0]);
+        i += m[0].length - 1;
+      }
+    }
+    var op = operationName ? ops.filter(function (o) { return o.name === operationName; })[0] : ops[0];
+    return op ? op.kind : 'query';
+  }
+  function fetcher(params, opts) {
+    if (operationKind(params.query, params.operationName) === 'subscription') {
+      return wsClient((opts && opts.headers) || {}).iterate({ query: params.query, variables: params.variables, operationName: params.operationName });
+    }
+    return httpFetcher(params, opts);
+  }
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,
@@ -211,6 +262,7 @@ export function playgroundRouter(config: Config, services?: Services): Router {
   r.use(`${ASSETS}/react`, express.static(path.join(moduleDir('react'), 'umd'), staticOptions));
   r.use(`${ASSETS}/react-dom`, express.static(path.join(moduleDir('react-dom'), 'umd'), staticOptions));
   r.use(`${ASSETS}/graphiql`, express.static(moduleDir('graphiql'), staticOptions));
+  r.use(`${ASSETS}/graphql-ws`, express.static(path.join(moduleDir('graphql-ws'), 'umd'), staticOptions));
   r.get(`${ASSETS}/playground.js`, sendText('application/javascript', PAGE_JS));
   r.get(`${ASSETS}/playground.css`, sendText('text/css', PAGE_CSS));
 

@@ -324,7 +324,7 @@ const reference = {
       }
       return total;
     };
-    const root = operation.operation === 'query' ? schema.getQueryType() : schema.getMutationType();
+    const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
     return root ? costOf(root, operation.selectionSet, null) : 0;
   },
 };

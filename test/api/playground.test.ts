@@ -39,7 +39,7 @@ describe('the playground page (test configuration: configured secret, no dev tok
   test('every file the page references is served by the hub itself', async () => {
     const res = await request(t.hub.app).get('/playground');
     const refs = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
-    expect(refs).toHaveLength(6);
+    expect(refs).toHaveLength(7);
     for (const ref of refs) {
       expect(ref.startsWith('/playground/assets/')).toBe(true);
       const asset = await request(t.hub.app).get(ref).buffer(true).parse((r, cb) => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { Browser, chromium, Page } from 'playwright-core';
+import { newPenalty } from '../support/factories';
 import { startTestHub, TestHub } from '../support/hub';
 
 /**
@@ -97,9 +98,37 @@ if (!available && process.env.CI) {
 
     expect(foreign).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin)).toEqual([]);
-    // The page, its four scripts, two stylesheets and the GraphQL calls (introspection, the query).
-    expect(requests.filter((u) => u.startsWith(`${origin}/playground/assets/`)).length).toBe(6);
+    // The page, its five scripts, two stylesheets and the GraphQL calls (introspection, the query).
+    expect(requests.filter((u) => u.startsWith(`${origin}/playground/assets/`)).length).toBe(7);
     expect(requests.filter((u) => u === `${origin}/graphql`).length).toBeGreaterThanOrEqual(2);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test('runs the RecordChanges subscription over WebSocket and shows a write as it happens', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    const problems: string[] = [];
+    const sockets: string[] = [];
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(String(e)));
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.goto(`${origin}/playground`);
+    await page.waitForSelector('.graphiql-container');
+    await page.locator('.graphiql-tab', { hasText: 'RecordChanges' }).click();
+    await page.click('.graphiql-execute-button');
+    // The server listens once the subscription has started; then a Wujiang penalty is written through the writer.
+    for (let i = 0; i < 500 && t.hub.subscriptions.listening() === 0; i++) await page.waitForTimeout(20);
+    expect(t.hub.subscriptions.listening()).toBe(1);
+    await t.hub.events.ready();
+    const [firm] = await t.db.ds.query("SELECT uscc FROM enterprise WHERE owner_jurisdiction = 'WUJIANG' AND withdrawn_at IS NULL ORDER BY uscc LIMIT 1");
+    const penalty = await newPenalty(t.db.ds, { ...firm, id: '', ownerJurisdiction: 'WUJIANG', enterpriseId: '' });
+    await page.locator('.graphiql-response').getByText(penalty.decisionNo).first().waitFor({ timeout: 20000 });
+    const body = JSON.parse(await editorText(page, '.graphiql-response .CodeMirror'));
+    expect(body.data.recordChanged).toMatchObject({ recordType: 'PENALTY', key: penalty.decisionNo, op: 'INSERTED', ownerJurisdiction: 'WUJIANG', record: { __typename: 'Penalty', decisionNo: penalty.decisionNo } });
+    expect(sockets).toEqual([`${origin.replace('http', 'ws')}/graphql`]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,0 +1,3 @@
+export { isLiveContext, liveContext, liveEvents } from './live-events';
+export type { LiveContext, LiveSession } from './live-events';
+export { DossierRecordUnion, RecordChange, RecordChangedFilter, RecordChangedResolver, RecordChangeService } from './record-changed';
