@@ -21,7 +21,7 @@ import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { AlertResolver } from '../modules/warning';
 import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
-import { RecordChangedResolver } from '../modules/notify';
+import { RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
 import { readComputedOutputsDirectly } from '../modules/dossier/record.resolver';
@@ -56,6 +56,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ...WRITE_RESOLVERS,
   // Subscriptions (served over WebSocket by src/graphql/subscriptions.ts; src/modules/notify/ says how to add one).
   RecordChangedResolver,
+  WorkflowChangesResolver,
 ];
 
 const NO_TOPICS = {
