@@ -316,6 +316,7 @@ export class SharingService {
 
   /** `sharingApplication(id)`: one application the caller is party to (or supervises). */
   async get(ctx: SharingRequest, id: string): Promise<SharingApplication> {
+    if (typeof id !== 'string' || !UUID.test(id)) throw badInput('id', `is not a sharing application id: ${JSON.stringify(id).slice(0, 80)}`);
     const [row] = await this.rows(this.ds, id);
     if (!row) throw new HubError(ErrorCode.NOT_FOUND, `id: no sharing application ${id}`, { field: 'id' });
     if (!this.visible(ctx.principal, row)) throw forbidden(`sharing application ${id} is neither your agency's nor addressed to your jurisdiction`, { rule: 'sharing.notParty' });
@@ -448,7 +449,7 @@ export class SharingService {
    * transition row and told on the channel; then this instance's grants are reloaded.
    */
   private async act(ctx: SharingRequest, id: string, fn: (app: Row) => Step[]): Promise<SharingApplication> {
-    if (typeof id !== 'string' || !UUID.test(id)) throw badInput('id', `is not a sharing application id: ${JSON.stringify(id)}`);
+    if (typeof id !== 'string' || !UUID.test(id)) throw badInput('id', `is not a sharing application id: ${JSON.stringify(id).slice(0, 80)}`);
     let changed = false;
     await this.ds.transaction(async (em) => {
       const [app] = await this.rows(em, id, true);
