@@ -264,6 +264,10 @@ query Alerts {
       node {
         id kind level status stationCode ownerJurisdiction reaches parameter message raisedAt dueAt escalatedAt
         values { parameter periodStart value unit threshold waterClass flags }
+      }
+    }
+  }
+}
 `,
     },
     {
