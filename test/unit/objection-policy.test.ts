@@ -23,10 +23,17 @@ const access = (principal: Principal, purpose: string | null = null) => ({ princ
 
 describe('objectionRaiseDenial: a reader of the record, by the read decision', () => {
   const qpReader = who(Jurisdiction.QINGPU, [Role.DOSSIER_READER]);
+  const enforcer = who(Jurisdiction.QINGPU, [Role.DOSSIER_READER, Role.ENFORCEMENT]);
+  const complaintGrant = {
+    id: 'g-1', org: 'QINGPU-EEB', catalogCode: RecordType.COMPLAINT, purpose: 'ENFORCEMENT', districts: [Jurisdiction.WUJIANG] as never,
+    items: null, validFrom: '2026-01-01', validTo: null,
+  };
   test.each([
     ['a Qingpu reader, a Wujiang penalty (unconditional)', access(qpReader), RecordType.PENALTY, null],
     ['a Qingpu reader, a Wujiang complaint without purpose', access(qpReader), RecordType.COMPLAINT, 'objection.readersOnly:sharing.conditional'],
-    ['a Qingpu enforcer with ENFORCEMENT, a Wujiang complaint', access(who(Jurisdiction.QINGPU, [Role.DOSSIER_READER, Role.ENFORCEMENT]), 'ENFORCEMENT'), RecordType.COMPLAINT, null],
+    // A declared purpose alone no longer opens conditional data (issue 12): a grant to the agency does.
+    ['a Qingpu enforcer declaring ENFORCEMENT, no grant, a Wujiang complaint', access(enforcer, 'ENFORCEMENT'), RecordType.COMPLAINT, 'objection.readersOnly:sharing.conditional'],
+    ['a Qingpu enforcer under a grant for Wujiang complaints', { ...access(enforcer), grants: [complaintGrant], today: '2026-11-02' }, RecordType.COMPLAINT, null],
     ['a Wujiang steward without the reading role', access(who(Jurisdiction.WUJIANG, [Role.DATA_STEWARD])), RecordType.PENALTY, 'objection.readersOnly:role.required'],
     ['the public, a penalty open to the public', access(PUBLIC_PRINCIPAL), RecordType.PENALTY, 'objection.identifiedOnly'],
     ['the system', access(SYSTEM_PRINCIPAL), RecordType.COMPLAINT, null],
