@@ -118,6 +118,9 @@ if (!available && process.env.CI) {
     await page.goto(`${origin}/playground`);
     await page.waitForSelector('.graphiql-container');
     await page.locator('.graphiql-tab', { hasText: 'RecordChanges' }).click();
+    // The editor (and the operation name GraphiQL runs) follows the tab a moment after the click.
+    await page.waitForFunction(() => (document.querySelector('.graphiql-query-editor')?.textContent ?? '').includes('recordChanged'));
+    await page.waitForTimeout(500);
     await page.click('.graphiql-execute-button');
     // The server listens once the subscription has started; then a Wujiang penalty is written through the writer.
     for (let i = 0; i < 500 && t.hub.subscriptions.listening() === 0; i++) await page.waitForTimeout(20);
