@@ -106,7 +106,7 @@ function ingestHooks(services: Services, metrics: HubMetrics): IngestHooks {
  * handler (src/http/send-error.ts) writes every error body outside Apollo.
  * The caller owns the database and closes it after `stop()`.
  */
-export async function createHub(config: Config, ds: DataSource, log: Logger, opts: { pglite?: PGlite } = {}): Promise<Hub> {
+export async function createHub(config: Config, ds: DataSource, log: Logger, opts: { pglite?: PGlite; clock?: () => Date } = {}): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -124,7 +124,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     log: (level, msg, data) => log[level](data ?? {}, msg),
   });
   const services = createServices(ds, ops.cache, {
-    preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
+    preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, clock: opts.clock, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
   });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
   // Stations the warning rules name that this database does not hold: said once, so a typo in the rules file shows.

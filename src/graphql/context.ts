@@ -57,12 +57,15 @@ export interface Services {
   positiveList: PositiveListService;
   /** Sharing applications, and the active grants the policy decides with. */
   sharing: SharingService;
+  /** The hub's clock: the day grant periods and sharing deadlines are counted on (the real time, except in tests that fix a day). */
+  clock: () => Date;
   /** Data objections: raise, accept, verify, resolve, list (docs/objections.md). */
   objections: ObjectionService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
-export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules } = {}): Services {
+export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date } = {}): Services {
+  const clock = o.clock ?? (() => new Date());
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), {
@@ -73,7 +76,7 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer,
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
-    cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds),
+    cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds, { now: clock }), clock,
     objections: new ObjectionService(ds, writer) };
 }
 
@@ -92,8 +95,8 @@ export interface HubContext extends ReadContext {
   audit: AuditTrail;
 }
 
-export function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
+export function todayIso(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
 }
 
 export function buildContext(services: Services, principal: Principal, purpose: Purpose | null, sql: SqlStats, requestId: string = randomUUID()): HubContext {
@@ -101,7 +104,7 @@ export function buildContext(services: Services, principal: Principal, purpose: 
   const terms = services.catalog.terms();
   // The active grants of the caller's agency, and the day their periods are counted on.
   const grants = services.sharing.grantsFor(principal);
-  const today = todayIso();
+  const today = todayIso(services.clock());
   const maskReport: MaskReport = new Map();
   const withheld: WithheldNote[] = [];
   return {

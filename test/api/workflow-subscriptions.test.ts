@@ -14,10 +14,12 @@ let t: TestHub;
 let url: string;
 let data: Awaited<ReturnType<typeof dossierPerDistrict>>;
 const open: Live[] = [];
-const today = new Date().toISOString().slice(0, 10);
+// A fixed working day for the hub's clock: the application's deadline is counted on the official calendar.
+const NOW = new Date('2026-11-02T02:00:00Z');
+const today = '2026-11-02';
 
 beforeAll(async () => {
-  t = await startTestHub('empty');
+  t = await startTestHub('empty', {}, { clock: () => NOW });
   url = await listen(t.hub.httpServer);
   await t.hub.events.ready();
   data = await dossierPerDistrict(t.db.ds, [...DISTRICTS]);

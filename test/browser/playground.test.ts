@@ -119,7 +119,7 @@ if (!available && process.env.CI) {
     await page.waitForSelector('.graphiql-container');
     await page.locator('.graphiql-tab', { hasText: 'RecordChanges' }).click();
     // The editor (and the operation name GraphiQL runs) follows the tab a moment after the click.
-    await page.waitForFunction(() => (document.querySelector('.graphiql-query-editor')?.textContent ?? '').includes('recordChanged'));
+    await page.locator('.graphiql-query-editor', { hasText: 'recordChanged' }).waitFor();
     await page.waitForTimeout(500);
     await page.click('.graphiql-execute-button');
     // The server listens once the subscription has started; then a Wujiang penalty is written through the writer.

@@ -48,10 +48,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** A hub on a fresh clone of a template database, driven through HTTP with supertest. */
-export async function startTestHub(template: TemplateName = 'demo', overrides: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(template: TemplateName = 'demo', overrides: Record<string, string> = {}, opts: { clock?: () => Date } = {}): Promise<TestHub> {
   const db = await cloneDatabase(template);
   const config = testConfig(overrides);
-  const hub = await createHub(config, db.ds, createLogger(config), { pglite: db.pglite });
+  const hub = await createHub(config, db.ds, createLogger(config), { pglite: db.pglite, clock: opts.clock });
   return {
     db,
     hub,
