@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job';
 
 /**
  * Tables partitioned by month of China Standard Time (UTC+8 all year, the zone's clock), each with
@@ -135,10 +136,7 @@ export function createMonthSql(t: MonthlyTable, month: Month): string {
   return `CREATE TABLE "${partitionName(t, month)}" PARTITION OF "${t.table}" FOR VALUES FROM ('${monthStart(month).toISOString()}') TO ('${monthStart(addMonths(month, 1)).toISOString()}')`;
 }
 
-export interface PartitionJob<T> {
-  runNow(): Promise<T>;
-  stop(): Promise<void>;
-}
+export type PartitionJob<T> = PeriodicJob<T>;
 
 /**
  * Runs `run` (partitions made ahead, retention applied) at start and every `intervalSeconds`
@@ -146,44 +144,9 @@ export interface PartitionJob<T> {
  * default partitions, never lost.
  */
 export function startPartitionJob<T extends object>(intervalSeconds: number, run: () => Promise<T>, log: Logger, changed: (r: T) => boolean): PartitionJob<T> {
-  let current: Promise<T> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-
-  const runNow = async (): Promise<T> => {
-    while (current) await current.catch(() => undefined);
-    const p = run();
-    current = p;
-    try {
-      const r = await p;
-      if (changed(r)) log.info({ event: 'partitions', run: r as object }, 'monthly partitions made or dropped');
-      return r;
-    } finally {
-      current = null;
-    }
-  };
-  const tick = () => {
-    timer = null;
-    runNow()
-      .catch((err) => log.error({ err }, 'partition job failed; retrying next interval (rows meanwhile go to the default partitions)'))
-      .finally(() => {
-        if (!stopped) {
-          timer = setTimeout(tick, intervalSeconds * 1000);
-          timer.unref();
-        }
-      });
-  };
-  if (intervalSeconds > 0) {
-    timer = setTimeout(tick, 0);
-    timer.unref();
-  }
-  return {
-    runNow,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (current) await current.catch(() => undefined);
-    },
-  };
+  return startPeriodicJob(run, {
+    name: 'partition job', intervalSeconds, log,
+    onFailure: 'rows meanwhile go to the default partitions',
+    report: (r) => (changed(r) ? 'monthly partitions made or dropped' : null),
+  });
 }

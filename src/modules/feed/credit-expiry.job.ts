@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SYSTEM_PRINCIPAL } from '../../auth/principal';
 import type { Logger } from '../../logger';
+import { startPeriodicJob, type PeriodicJob } from '../../db/periodic-job';
 import { CREDIT } from '../credit/credit.record';
 import { RecordWriter } from '../dossier/record-writer';
 
@@ -73,59 +74,15 @@ export async function expireListings(ds: DataSource, opts: { today?: string; bat
   }
 }
 
-export interface ExpiryJob {
-  /** Runs once now (waiting for a run in progress first); what the timer does every interval. */
-  runNow(): Promise<ExpiryRun>;
-  /** Stops the timer and waits for a run in progress. */
-  stop(): Promise<void>;
-}
+export type ExpiryJob = PeriodicJob<ExpiryRun>;
 
 /**
  * Starts the in-process expiry timer: a run at start, then one every `intervalSeconds` (0 = off).
  * Runs never overlap within an instance, and the advisory lock keeps instances from doubling up.
  */
 export function startCreditExpiryJob(ds: DataSource, opts: { intervalSeconds: number; log: Logger; batchSize?: number }): ExpiryJob {
-  let current: Promise<ExpiryRun> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-
-  const runNow = async (): Promise<ExpiryRun> => {
-    while (current) await current.catch(() => undefined);
-    const p = expireListings(ds, { batchSize: opts.batchSize });
-    current = p;
-    try {
-      const r = await p;
-      if (r.expired > 0) opts.log.info({ ...r }, 'credit listings expired');
-      return r;
-    } finally {
-      current = null;
-    }
-  };
-
-  const tick = () => {
-    timer = null;
-    runNow()
-      .catch((err) => opts.log.error({ err }, 'credit expiry run failed; retrying next interval'))
-      .finally(() => {
-        if (!stopped) {
-          timer = setTimeout(tick, opts.intervalSeconds * 1000);
-          timer.unref();
-        }
-      });
-  };
-
-  if (opts.intervalSeconds > 0) {
-    timer = setTimeout(tick, 0);
-    timer.unref();
-  }
-
-  return {
-    runNow,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      if (current) await current.catch(() => undefined);
-    },
-  };
+  return startPeriodicJob(() => expireListings(ds, { batchSize: opts.batchSize }), {
+    name: 'credit expiry', intervalSeconds: opts.intervalSeconds, log: opts.log,
+    report: (r) => (r.expired > 0 ? 'credit listings expired' : null),
+  });
 }
