@@ -11,7 +11,7 @@ import { ErrorCode, formatErrorFactory, UNAVAILABLE_RETRY_AFTER_SECONDS } from '
 import { createOperations, Operations } from './http/operations';
 import { edgeOf, principalOf, requestContext } from './http/request-context';
 import { errorHandler, notFound } from './http/send-error';
-import { hubSchema } from './graphql/schema';
+import { hubSchema, PRESHAPED } from './graphql/schema';
 import { jitExecutor } from './graphql/executor';
 import { CATALOG_CHANNEL, catalogDcatHandler } from './modules/catalog';
 import { SHARING_CHANNEL } from './modules/sharing';
@@ -159,7 +159,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
 
   const apollo = new ApolloServer<HubContext>({
     // Compiled execution (graphql-jit) through Apollo's executor hook, or graphql-js's interpreter.
-    ...(config.executor === 'jit' ? { gateway: jitExecutor(await hubSchema()) } : { schema: await hubSchema() }),
+    ...(config.executor === 'jit' ? { gateway: jitExecutor(await hubSchema(), PRESHAPED) } : { schema: await hubSchema() }),
     // Cache control off: the hub sets no cache hints (it caches in keyv), and the default plugin would
     // wrap every field resolver to compute them (docs/performance.md).
     plugins: [

@@ -14,7 +14,9 @@ import { penaltyResolvers } from '../modules/penalty';
 import { permitResolvers } from '../modules/permit';
 import { enterpriseResolvers } from '../modules/enterprise';
 import { caseResolvers, EnforcementResolver, registerCaseEnums, registerEnforcementEnums } from '../modules/enforcement';
-import { CreditFeedResolver } from '../modules/feed';
+import { CreditFeedResolver, creditFeedShaper } from '../modules/feed';
+import type { PreShaper } from './preshaped';
+import type { HubContext } from './context';
 import { SharingResolver } from '../modules/sharing';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
@@ -69,6 +71,12 @@ const NO_TOPICS = {
 };
 
 let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * Root fields PostgreSQL answers as the response's own JSON text when their selection allows
+ * (src/graphql/preshaped.ts; the compiled executor only).
+ */
+export const PRESHAPED: ReadonlyMap<string, PreShaper<HubContext>> = new Map([['creditFeed', creditFeedShaper]]);
 
 /**
  * The hub's GraphQL schema, built once per process from the resolver classes and served as an

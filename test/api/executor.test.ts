@@ -10,12 +10,14 @@ let t: TestHub;
 let other: TestHub;
 let zone: string;
 let wujiang: string;
+let platform: string;
 beforeAll(async () => {
   // Two clones of the same template: the same data under each executor.
   t = await startTestHub('demo');
   other = await startTestHub('demo', { HUB_EXECUTOR: 'graphql-js' });
   zone = await t.token('ZONE', ['DOSSIER_READER', 'ENFORCEMENT']);
   wujiang = await t.token('WUJIANG', ['DOSSIER_READER']);
+  platform = await t.token('CREDIT_YRD', ['CREDIT_FEED']);
 });
 afterAll(async () => {
   await other.close();
@@ -33,7 +35,7 @@ async function both(query: string, variables: Record<string, unknown>, token?: s
 }
 
 // Every row has five entries: jest takes a test function with more parameters than the row as one that calls done().
-const CASES: Array<[string, string, Record<string, unknown>, 'zone' | 'wujiang' | 'public', string | undefined]> = [
+const CASES: Array<[string, string, Record<string, unknown>, 'zone' | 'wujiang' | 'public' | 'platform', string | undefined]> = [
   ['fragments, aliases, @skip/@include and nested pages', `query($n: Int, $skip: Boolean!) {
       enterprises(first: $n) { totalCount pageInfo { hasNextPage endCursor }
         edges { cursor node { ...E a: penalties(first: 1) { edges { node { decisionNo } } } b: penalties(first: 3) { totalCount edges { node { decisionNo @skip(if: $skip) fineAmount } } }
@@ -46,6 +48,18 @@ const CASES: Array<[string, string, Record<string, unknown>, 'zone' | 'wujiang' 
   ['a bad variable', `query($u: USCC!) { enterprise(uscc: $u) { name } }`, { u: '91350100M000100Y4Z' }, 'zone', undefined],
   ['the public', `{ penalties(first: 5) { totalCount edges { node { decisionNo enterprise { name } } } } enterprises { totalCount } }`, {}, 'public', undefined],
   ['an operation chosen by name', `query A { me { sub } } query B { me { jurisdiction } }`, {}, 'zone', 'B'],
+  // The credit feed's page is pre-shaped (src/graphql/preshaped.ts) under the compiler; graphql-js executes it field by field.
+  ['the credit feed, pre-shaped: every field, aliases, fragments, @skip/@include, __typename', `query($after: String, $skip: Boolean!) {
+      page: creditFeed(first: 40, after: $after) { __typename hasMore endCursor
+        entries { ...F c2: cursor legalRepresentative { idNumber name __typename } at withdrawnAt withdrawalReason provinceCode kind
+          listing { __typename reason legalBasis decisionNo authority authorityUscc listedAt validUntil removedOn removalReason d: decisionNo }
+          evaluation { scheme level levelName year issuer issuerUscc } objection { id fields outcome } op @skip(if: $skip) recordNo @include(if: $skip) }
+        again: entries { ... on CreditFeedEntry { recordNo uscc } } } }
+      fragment F on CreditFeedEntry { cursor op uscc enterpriseName jurisdiction recordNo }`, { after: null, skip: true }, 'platform', undefined],
+  ['the credit feed with a filter, the last page', `query { creditFeed(first: 1000, filter: { provinces: ["JIANGSU"], kinds: ["LISTING"] }) { entries { recordNo listing { validUntil } } hasMore endCursor } }`, {}, 'platform', undefined],
+  ['the credit feed, refused and bad input', `query { a: creditFeed(first: 5) { hasMore } }`, {}, 'wujiang', undefined],
+  ['the credit feed, a bad cursor', `query { creditFeed(first: 5, after: "nope") { hasMore entries { op } } }`, {}, 'platform', undefined],
+  ['the credit feed, an empty page', `query { creditFeed(first: 0) { hasMore endCursor entries { op } } }`, {}, 'platform', undefined],
 ];
 
 test.each(CASES)('%s', async (_name, query, variables, who, operationName) => {
@@ -53,8 +67,76 @@ test.each(CASES)('%s', async (_name, query, variables, who, operationName) => {
     const [row] = await t.db.ds.query(`SELECT ticket_no FROM complaint WHERE owner_jurisdiction = 'JIASHAN' ORDER BY ticket_no LIMIT 1`);
     variables = { k: row.ticket_no };
   }
-  const token = who === 'zone' ? zone : who === 'wujiang' ? wujiang : undefined;
+  const token = who === 'zone' ? zone : who === 'wujiang' ? wujiang : who === 'platform' ? platform : undefined;
   const { jit, js } = await both(query, variables, token, operationName);
   expect(jit).toEqual(js);
   expect(JSON.stringify(jit.body)).not.toContain('INTERNAL_SERVER_ERROR');
+});
+
+test('the whole credit feed: every page pre-shaped equals the page executed field by field by graphql-js', async () => {
+  const shaped = jest.spyOn(t.hub.services.feed, 'pageShaped');
+  const query = `query($after: String) { creditFeed(first: 150, after: $after) { endCursor hasMore
+    entries { cursor op kind uscc enterpriseName legalRepresentative { name idNumber } jurisdiction provinceCode recordNo withdrawnAt withdrawalReason at
+      listing { reason legalBasis decisionNo authority authorityUscc listedAt validUntil removedOn removalReason }
+      evaluation { scheme level levelName year issuer issuerUscc } objection { id fields outcome } } } }`;
+  const ops = new Set<string>();
+  let after: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const { jit, js } = await both(query, { after }, platform);
+    expect(jit.status).toBe(200);
+    expect(jit).toEqual(js);
+    const page = jit.body.data.creditFeed as { endCursor: string; hasMore: boolean; entries: Array<{ op: string }> };
+    for (const e of page.entries) ops.add(e.op);
+    pages++;
+    if (!page.hasMore) break;
+    after = page.endCursor;
+  }
+  // Every page went the pre-shaped way, and the demo's feed has listings, evaluations and removals to compare.
+  expect(shaped).toHaveBeenCalledTimes(pages);
+  for (const r of shaped.mock.results) await expect(r.value).resolves.toEqual(expect.objectContaining({ entries: expect.any(Array) }));
+  expect([...ops].sort()).toEqual(expect.arrayContaining(['EVALUATED', 'LISTED']));
+  shaped.mockRestore();
+});
+
+test('the pre-shaped feed after withdrawals and objections: the same answer as the same page executed, for the platform and for ZONE', async () => {
+  const steward = await t.token('WUJIANG', ['DATA_STEWARD', 'DOSSIER_READER'], { sub: 'wj-steward' });
+  const reader = await t.token('WUJIANG', ['DOSSIER_READER'], { sub: 'wj-reader' });
+  const zoneFeed = await t.token('ZONE', ['CREDIT_FEED'], { sub: 'zone-feed' });
+  const [listing, evaluation] = await t.db.ds.query(
+    `(SELECT record_no FROM credit_record WHERE owner_jurisdiction = 'WUJIANG' AND kind = 'LISTING' AND withdrawn_at IS NULL ORDER BY record_no LIMIT 1)
+     UNION ALL (SELECT record_no FROM credit_record WHERE owner_jurisdiction = 'WUJIANG' AND kind = 'EVALUATION' AND withdrawn_at IS NULL ORDER BY record_no LIMIT 1)`);
+  const w = await t.gql('mutation($k: String!) { withdrawCreditRecord(recordNo: $k, reason: "录入错误") { status } }', { k: listing.record_no }, { token: steward });
+  expect(w.body.data?.withdrawCreditRecord.status).toBe('WITHDRAWN');
+  const raised = await t.gql('mutation($k: String!) { raiseObjection(recordType: CREDIT_RECORD, key: $k, fields: ["level"], reason: "评价等级有误。") { id } }', { k: evaluation.record_no }, { token: reader });
+  const id = raised.body.data.raiseObjection.id;
+  await t.gql('mutation($id: ID!) { acceptObjection(id: $id) { status } }', { id }, { token: steward });
+  const resolved = await t.gql('mutation($id: ID!) { resolveObjection(id: $id, outcome: REJECTED, reason: "经复核无误。") { status } }', { id }, { token: steward });
+  expect(resolved.body.errors).toBeUndefined();
+
+  const entries = `entries { cursor op kind uscc enterpriseName legalRepresentative { name idNumber } jurisdiction provinceCode recordNo withdrawnAt withdrawalReason at
+    listing { reason legalBasis decisionNo authority authorityUscc listedAt validUntil removedOn removalReason }
+    evaluation { scheme level levelName year issuer issuerUscc } objection { id fields outcome } }`;
+  const shaped = jest.spyOn(t.hub.services.feed, 'pageShaped');
+  for (const token of [platform, zoneFeed]) {
+    const ops = new Set<string>();
+    let after: string | null = null;
+    for (;;) {
+      // A root __typename beside the field sends the same page down the executed path.
+      const [pre, executed] = await Promise.all([
+        t.gql(`query($after: String) { creditFeed(first: 200, after: $after) { endCursor hasMore ${entries} } }`, { after }, { token }),
+        t.gql(`query($after: String) { __typename creditFeed(first: 200, after: $after) { endCursor hasMore ${entries} } }`, { after }, { token }),
+      ]);
+      expect(pre.status).toBe(200);
+      expect(pre.body.data.creditFeed).toEqual(executed.body.data.creditFeed);
+      expect(pre.body.extensions).toEqual(executed.body.extensions);
+      const page = pre.body.data.creditFeed as { endCursor: string; hasMore: boolean; entries: Array<{ op: string }> };
+      for (const e of page.entries) ops.add(e.op);
+      if (!page.hasMore) break;
+      after = page.endCursor;
+    }
+    expect([...ops]).toEqual(expect.arrayContaining(['LISTED', 'EVALUATED', 'WITHDRAWN', 'OBJECTION_FLAGGED', 'OBJECTION_CLEARED']));
+  }
+  expect(shaped.mock.calls.length).toBeGreaterThan(1);
+  shaped.mockRestore();
 });

@@ -1,5 +1,6 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import type { HubContext } from '../../graphql/context';
+import type { PreShaper } from '../../graphql/preshaped';
 import { CreditFeedArgs, CreditFeedPage, CreditListingsInForce, CreditListingsInForceArgs } from './credit-feed.types';
 
 /** The credit feed's queries; the rules are in CreditFeedService and policy.feedAccess. */
@@ -21,3 +22,6 @@ export class CreditFeedResolver {
     return ctx.services.feed.listingsInForce(ctx, args);
   }
 }
+
+/** `creditFeed` pre-shaped: the page as JSON text PostgreSQL writes for the selection (src/graphql/preshaped.ts). */
+export const creditFeedShaper: PreShaper<HubContext> = (ctx, args, req) => ctx.services.feed.pageShaped(ctx, args as CreditFeedArgs, req);

@@ -8,6 +8,8 @@ import { AuditTrail } from '../audit';
 import { zoneToday } from './credit-expiry.job';
 import { FeedFilter, feedFilterSql, parseFeedFilter } from './credit-feed.filter';
 import { feedEntrySql, FEED_FROM, FEED_KIND_SQL, FEED_OP_SQL, idMaskedSql } from './credit-feed.sql';
+import { objectProjector, ShapeRequest } from '../../graphql/preshaped';
+import { getNamedType, isObjectType } from 'graphql';
 import {
   CreditFeedArgs, CreditFeedEntry, CreditFeedPage, CreditListingsInForce, CreditListingsInForceArgs, FEED_DEFAULT_PAGE, FEED_MAX_PAGE,
 } from './credit-feed.types';
@@ -95,13 +97,17 @@ function chunkOf(rows: LineRow[]): FeedChunk & { lastKey: string | null } {
  * neither parses nor serializes an entry.
  */
 export async function feedChunk(db: Queryable, p: Principal, seq: string, limit: number, filter: FeedFilter, upTo?: string): Promise<FeedChunk> {
+  return chunkOf(await feedLines(db, p, seq, limit, filter, upTo));
+}
+
+/** The rows of `feedChunk`: each entry's text with its seq, owner and whether an ID number was masked. */
+async function feedLines(db: Queryable, p: Principal, seq: string, limit: number, filter: FeedFilter, upTo?: string): Promise<LineRow[]> {
   const params: unknown[] = [seq, limit];
   const bound = upTo === undefined ? '' : ` AND c.seq <= $${params.push(upTo)}::bigint`;
   const where = feedFilterSql(filter, params);
-  const rows: LineRow[] = await db.query(
+  return db.query(
     `SELECT c.seq::text AS key, ${feedEntrySql(p)} AS line, c.owner_jurisdiction AS owner, ${idMaskedSql(p)} AS masked
      ${FEED_FROM} WHERE c.record_type = ${CREDIT} AND c.seq > $1::bigint${bound}${where} ORDER BY c.seq LIMIT $2`, params);
-  return chunkOf(rows);
 }
 
 /** Whether a credit change (matching the filter) after `seq` has committed (the hasMore of a page or stream). */
@@ -228,6 +234,36 @@ export class CreditFeedService {
     if (hasMore) entries = entries.slice(0, first);
     auditChunk(reader.audit, { owners: chunk.owners.slice(0, first), masked: chunk.masked.slice(0, first) });
     return { entries, endCursor: entries.length > 0 ? entries[entries.length - 1].cursor : feedCursor(after), hasMore };
+  }
+
+  /**
+   * The same page as `page`, already shaped for the selection `req` (the pre-shaped path,
+   * src/graphql/preshaped.ts): each entry's stored text parsed on its own and projected onto the
+   * selection, instead of one parse of the joined page and a walk of every field by the executor.
+   * Undefined when the selection asks for something a projection cannot answer (`page` answers).
+   */
+  async pageShaped(reader: FeedReader, args: CreditFeedArgs, req: ShapeRequest): Promise<unknown> {
+    assertFeedAccess(reader.principal);
+    const first = feedPageSize(args.first);
+    const after = decodeFeedCursor(args.after);
+    const filter = parseFeedFilter(args.filter);
+    const pageType = getNamedType(req.field.type);
+    const project = isObjectType(pageType) && first > 0 ? objectProjector(req, pageType, req.nodes) : null;
+    if (!project) return undefined;
+    const rows = await feedLines(this.ds, reader.principal, after, first + 1, filter);
+    const hasMore = rows.length > first;
+    const n = hasMore ? first : rows.length;
+    const entries = new Array<unknown>(n);
+    const owners = new Array<string>(n);
+    const masked = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) {
+      entries[i] = JSON.parse(rows[i].line);
+      owners[i] = rows[i].owner;
+      masked[i] = rows[i].masked;
+    }
+    const shaped = project({ entries, endCursor: feedCursor(n > 0 ? rows[n - 1].key : after), hasMore });
+    auditChunk(reader.audit, { owners, masked });
+    return shaped;
   }
 
   /**

@@ -1,4 +1,4 @@
-export { CreditFeedResolver } from './credit-feed.resolver';
+export { CreditFeedResolver, creditFeedShaper } from './credit-feed.resolver';
 export { CreditFeedOp, CreditFeedPage, CreditFeedEntry } from './credit-feed.types';
 export { CreditFeedService, decodeFeedCursor, feedCursor } from './credit-feed.service';
 export { creditFeedRouter } from './credit-feed.router';

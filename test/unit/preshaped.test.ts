@@ -1,0 +1,61 @@
+import { buildSchema, FieldNode, GraphQLObjectType, OperationDefinitionNode, parse } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { isCanonicalInstant, NotShaped, objectProjector } from '../../src/graphql/preshaped';
+
+const schema = buildSchema(`
+  scalar DateTime
+  enum Op { LISTED REMOVED }
+  type Inner { a: String b: Int! }
+  type Item { id: ID! op: Op! at: DateTime when: DateTime inner: Inner tags: [String!] withArg(x: Int): String }
+  type Query { items: [Item!]! }
+`);
+Object.assign(schema.getType('DateTime')!, { serialize: DateTimeResolver.serialize });
+const item = schema.getType('Item') as GraphQLObjectType;
+
+function projectorFor(query: string, variables: Record<string, unknown> = {}) {
+  const doc = parse(query);
+  const op = doc.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
+  const fragments = Object.fromEntries(doc.definitions.filter((d) => d.kind === 'FragmentDefinition').map((d) => [(d as { name: { value: string } }).name.value, d])) as never;
+  return objectProjector({ schema, fragments, variables }, item, [op.selectionSet.selections[0] as FieldNode]);
+}
+
+const ROW = { id: '7', op: 'LISTED', at: '2026-11-02T02:00:00.000Z', when: '2026-11-02T10:00:00+08:00', inner: { a: 'x', b: 2 }, tags: ['t'], extra: 'not selected' };
+
+describe('objectProjector: a selection answered from plain values exactly as execution writes it', () => {
+  it('writes the response keys in selection order, aliases, fragments, @skip/@include and __typename included, and nothing else', () => {
+    const p = projectorFor(`query($s: Boolean!) { items { when k: id ...F inner { b __typename a } op @skip(if: $s) tags @include(if: $s) } }
+      fragment F on Item { __typename at id }`, { s: true })!;
+    const out = p(ROW) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['when', 'k', '__typename', 'at', 'id', 'inner', 'tags']);
+    expect(out).toEqual({ when: '2026-11-02T02:00:00.000Z', k: '7', __typename: 'Item', at: '2026-11-02T02:00:00.000Z', id: '7', inner: { b: 2, __typename: 'Inner', a: 'x' }, tags: ['t'] });
+    expect(Object.keys((out.inner as object))).toEqual(['b', '__typename', 'a']);
+  });
+
+  it('writes absent nullable values as null and refuses a null where the schema says non-null (execution then reports it)', () => {
+    const p = projectorFor('{ items { id inner { a b } when } }')!;
+    expect(p({ id: '1' })).toEqual({ id: '1', inner: null, when: null });
+    expect(() => p({ id: '1', inner: { a: 'x', b: null } })).toThrow(NotShaped);
+    expect(() => p({ inner: null })).toThrow(NotShaped);
+  });
+
+  it('serializes leaves by their types: an unknown enum value or a bad instant throws instead of passing through', () => {
+    const p = projectorFor('{ items { op when } }')!;
+    expect(() => p({ op: 'NOPE', when: null })).toThrow();
+    expect(() => p({ op: 'LISTED', when: 'yesterday' })).toThrow();
+  });
+
+  it('does not shape a field with arguments', () => {
+    expect(projectorFor('{ items { id withArg(x: 1) } }')).toBeNull();
+  });
+});
+
+describe('isCanonicalInstant', () => {
+  it.each([
+    ['2026-11-02T02:00:00.000Z', true], ['2024-02-29T23:59:59.999Z', true], ['2026-02-29T00:00:00.000Z', false], ['2026-04-31T00:00:00.000Z', false],
+    ['2026-11-02T02:00:00Z', false], ['2026-11-02T02:00:00.000+08:00', false], ['2026-13-01T00:00:00.000Z', false], ['2026-11-02T24:00:00.000Z', false], [20261102, false],
+  ])('%s → %s', (v, expected) => {
+    expect(isCanonicalInstant(v)).toBe(expected);
+    // Canonical means: serializing through the scalar gives the same text back.
+    if (expected) expect((DateTimeResolver.serialize(v) as Date).toISOString()).toBe(v);
+  });
+});
