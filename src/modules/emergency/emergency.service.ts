@@ -7,6 +7,7 @@ import type { Jurisdiction } from '../../domain/jurisdictions';
 import { badInput, ErrorCode, HubError } from '../../graphql/errors';
 import type { HubContext } from '../../graphql/context';
 import type { PageArgs } from '../../graphql/pagination';
+import { unstorableText } from '../dossier/record-fields';
 import { EMERGENCY_RESOURCE } from './emergency-resource.record';
 import { RISK_LEVEL_CODES, UPSTREAM_REACHES, UPSTREAM_VERSION } from './emergency.codes';
 import { RISK_SOURCE } from './risk-source.record';
@@ -86,6 +87,12 @@ export function boundingBoxSql(a: string, lat: number, lon: number, km: number, 
   return parts.join(' AND ');
 }
 
+/** A text argument PostgreSQL could not even compare (a NUL, a lone surrogate) is the caller's mistake, said as such. */
+function checkText(field: string, value: string | undefined): void {
+  const problem = value === undefined ? null : unstorableText(value);
+  if (problem) throw badInput(field, problem);
+}
+
 function checkCoordinates(lat: number, lon: number): void {
   if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw badInput('lat', `must be between -90 and 90, got ${lat}`);
   if (!Number.isFinite(lon) || lon < -180 || lon > 180) throw badInput('lon', `must be between -180 and 180, got ${lon}`);
@@ -106,6 +113,8 @@ export class EmergencyService {
       throw badInput('filter.riskLevel', `unknown risk level "${filter.riskLevel}": must be one of ${RISK_LEVEL_CODES.join(', ')}`);
     }
     const { riskLevel, receivingWater, substance, ...common } = filter;
+    checkText('filter.receivingWater', receivingWater);
+    checkText('filter.substance', substance);
     return ctx.services.dossier.list(ctx, RISK_SOURCE.model, { ...common, status: riskLevel }, page, info, (q) => [
       ...(receivingWater ? [`t.receiving_water = ${q.p(receivingWater)}`] : []),
       // A substance by name or CAS number, exactly as listed.
@@ -116,6 +125,8 @@ export class EmergencyService {
   /** Emergency resources as far as the caller may see, filtered; one statement of the read engine. */
   emergencyResources(ctx: HubContext, filter: EmergencyResourceFilter, page: PageArgs, info: GraphQLResolveInfo) {
     const { kind, equipmentType, capability, jurisdiction } = filter;
+    checkText('filter.equipmentType', equipmentType);
+    checkText('filter.capability', capability);
     return ctx.services.dossier.list(ctx, EMERGENCY_RESOURCE.model, { jurisdiction }, page, info, (q) => [
       ...(kind ? [`t.kind = ${q.p(kind)}`] : []),
       ...(equipmentType ? [`t.equipment_type = ${q.p(equipmentType)}`] : []),
@@ -132,6 +143,7 @@ export class EmergencyService {
   async riskSourcesUpstream(ctx: HubContext, stationCode: string, withinKm: number, first?: number): Promise<Nearby[]> {
     if (!Number.isFinite(withinKm) || withinKm <= 0 || withinKm > MAX_RADIUS_KM) throw badInput('withinKm', `must be greater than 0 and at most ${MAX_RADIUS_KM}, got ${withinKm}`);
     const limit = checkFirst(first, 50);
+    checkText('stationCode', stationCode);
     const sq = new SqlParams();
     const [station]: Array<{ kind: string; latitude: string | null; longitude: string | null }> = await this.ds.query(
       `SELECT s.kind, s.latitude, s.longitude FROM monitoring_station s WHERE s.code = ${sq.p(stationCode)} AND ${monitoringScope(ctx, 'STATIONS', 's', sq)}`, sq.values);
@@ -159,6 +171,7 @@ export class EmergencyService {
   async nearestEmergencyResources(ctx: HubContext, lat: number, lon: number, kind?: string, equipmentType?: string, first?: number): Promise<Nearby[]> {
     checkCoordinates(lat, lon);
     const limit = checkFirst(first, 10);
+    checkText('equipmentType', equipmentType);
     const conditions = (q: SqlParams) => [
       ...(kind ? [`t.kind = ${q.p(kind)}`] : []),
       ...(equipmentType ? [`t.equipment_type = ${q.p(equipmentType)}`] : []),
