@@ -10,6 +10,7 @@ import { CATALOG_CACHE_TAG } from './cache/cache';
 import { CatalogLoadResult, catalogLoadChanged, CatalogVersionError, defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from './modules/catalog';
 import { hasData, seedDemoData } from './seed/generator';
 import { seedMonitoringData } from './seed/monitoring';
+import { seedEmergencyData } from './seed/emergency';
 import { createHub } from './server';
 import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
 import { AlertService, evaluateStoredData, loadWarningRules, startAlertJob } from './modules/warning';
@@ -58,8 +59,9 @@ async function main(): Promise<void> {
     log.info({ enterprises: config.demoEnterprises, seed: config.demoSeed }, 'empty embedded database: loading demo data');
     const result = await seedDemoData(db.ds, { enterprises: config.demoEnterprises, seed: config.demoSeed });
     const monitoring = await seedMonitoringData(db.ds, { seed: config.demoSeed });
+    const emergency = await seedEmergencyData(db.ds, { seed: config.demoSeed });
     const alerts = await evaluateStoredData(db.ds, new AlertService(db.ds, loadWarningRules(config.warningRulesFile)));
-    log.info({ ...result, ...monitoring, alertsRaised: alerts.raised }, 'demo data loaded');
+    log.info({ ...result, ...monitoring, ...emergency, alertsRaised: alerts.raised }, 'demo data loaded');
   }
   // Demo HJ 212 loggers on the demo pollution sources (MN/PW in the README); idempotent, so older demo databases get them too.
   if (db.kind === 'pglite' && config.demoEnterprises > 0) {

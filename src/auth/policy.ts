@@ -26,6 +26,10 @@ export enum RecordType {
   EVIDENCE_RECOGNITION = 'EVIDENCE_RECOGNITION',
   /** The positive list (监督执法正面清单): firms supervised off-site, read like dossier records. */
   POSITIVE_LIST_ENTRY = 'POSITIVE_LIST_ENTRY',
+  /** Environmental risk sources (环境风险源, issue 17 item 4): an enterprise's risk substances, level, receptors and filed emergency plan. */
+  RISK_SOURCE = 'RISK_SOURCE',
+  /** Emergency resources a district can lend: monitoring teams, experts, equipment, materials. */
+  EMERGENCY_RESOURCE = 'EMERGENCY_RESOURCE',
 }
 
 export const DOSSIER_TYPES: readonly RecordType[] = [
@@ -39,7 +43,9 @@ export const ENFORCEMENT_TYPES: readonly RecordType[] = [
 ];
 
 /** Every record type the policy scopes by owner district (dossier and enforcement): each has one catalog resource. */
-export const RECORD_TYPES: readonly RecordType[] = [...DOSSIER_TYPES, ...ENFORCEMENT_TYPES, RecordType.POSITIVE_LIST_ENTRY];
+export const RECORD_TYPES: readonly RecordType[] = [
+  ...DOSSIER_TYPES, ...ENFORCEMENT_TYPES, RecordType.POSITIVE_LIST_ENTRY, RecordType.RISK_SOURCE, RecordType.EMERGENCY_RESOURCE,
+];
 
 export type SharingType = 'UNCONDITIONAL' | 'CONDITIONAL' | 'NOT_SHARED';
 
@@ -345,9 +351,18 @@ export function covers(p: Principal, district: string): boolean {
  * its columns holds one of the given values. The read engine writes it as SQL; `holds` evaluates
  * it on a row in memory. One form for both, so the two can never disagree.
  */
-export type RowCondition = { always: true } | { never: true } | { column: string; in: readonly string[] };
+export type RowCondition = { always: true } | { never: true } | { column: string; in: readonly string[] } | { any: readonly RowCondition[] };
+
+/** The columns a row condition reads (the engine selects them). */
+export function conditionColumns(c: RowCondition): string[] {
+  if ('column' in c) return [c.column];
+  if ('any' in c) return c.any.flatMap(conditionColumns);
+  return [];
+}
 
 const ALWAYS: RowCondition = { always: true };
+/** Emergency resources that are not a person (everything but EXPERT): their names and contacts are the organisation's. */
+export const NON_PERSON_RESOURCE_KINDS: readonly string[] = ['MONITORING_TEAM', 'EQUIPMENT', 'MATERIAL'];
 const NEVER: RowCondition = { never: true };
 
 /** Rule 3, field by field: who sees each personal or sensitive value in full, and the rule named when it is masked. */
@@ -369,6 +384,20 @@ export const MASK_RULES = {
     rule: 'mask.findings.enforcementOnly',
     fullWhen: (p: Principal): RowCondition => (p.kind === 'system' || hasRole(p, Role.ENFORCEMENT) ? ALWAYS : NEVER),
   },
+  /**
+   * An emergency expert's name, phone and ID number: in full inside the owner's jurisdiction (its
+   * district, province or ZONE); another district sees them masked and asks the owner's duty line.
+   * Only an EXPERT is a person: a team's, depot's or stock's name and duty phone are the
+   * organisation's, shown in full wherever the resource is read.
+   */
+  expertPersonal: {
+    rule: 'mask.expert.outsideOwner',
+    fullWhen: (p: Principal): RowCondition => {
+      if (p.kind === 'system') return ALWAYS;
+      const notPerson: RowCondition = { column: 'kind', in: NON_PERSON_RESOURCE_KINDS };
+      return p.jurisdiction ? { any: [{ column: 'owner_jurisdiction', in: districtsCoveredBy(p.jurisdiction) }, notPerson] } : notPerson;
+    },
+  },
 } as const;
 
 export type MaskName = keyof typeof MASK_RULES;
@@ -377,6 +406,7 @@ export type MaskName = keyof typeof MASK_RULES;
 export function holds(c: RowCondition, row: Readonly<Record<string, unknown>>): boolean {
   if ('always' in c) return true;
   if ('never' in c) return false;
+  if ('any' in c) return c.any.some((x) => holds(x, row));
   return c.in.includes(String(row[c.column]));
 }
 
@@ -455,6 +485,7 @@ export function explainAccess(access: AccessContext): AccessLine[] {
         if (recordType === RecordType.ENTERPRISE && !seesLegalRepresentativeId(p, owner)) masked.push('legalRepresentative.idNumber');
         if (recordType === RecordType.COMPLAINT && !seesComplainant(p, owner)) masked.push('complainant');
         if (recordType === RecordType.INSPECTION && !seesFindings(p)) masked.push('findings');
+        if (recordType === RecordType.EMERGENCY_RESOURCE && !holds(MASK_RULES.expertPersonal.fullWhen(p), { owner_jurisdiction: owner, kind: 'EXPERT' })) masked.push('name', 'contactPhone', 'idNumber');
         const rule = terms.rules.get(recordType);
         if (d.grantedItems) for (const item of rule?.items ?? []) if (!d.grantedItems.includes(item)) masked.push(item);
       }

@@ -4,6 +4,7 @@ import { migrate } from '../db/datasource';
 import { openConfiguredDb } from '../db/open';
 import { hasData, seedDemoData } from '../seed/generator';
 import { seedMonitoringData } from '../seed/monitoring';
+import { seedEmergencyData } from '../seed/emergency';
 import { AlertService, evaluateStoredData, loadWarningRules } from '../modules/warning';
 import { parseArgs, runCli } from './args';
 
@@ -34,12 +35,14 @@ runCli(async () => {
     });
     process.stderr.write(`\n  monitoring stations and observations…`);
     const monitoring = await seedMonitoringData(db.ds, { seed });
+    process.stderr.write(`\n  risk sources and emergency resources…`);
+    const emergency = await seedEmergencyData(db.ds, { seed });
     process.stderr.write(`\n  the warning rules over the monitoring series…`);
     const alerts = await evaluateStoredData(db.ds, new AlertService(db.ds, loadWarningRules(config.warningRulesFile)));
     const secs = (Date.now() - started) / 1000;
     const rows = Object.values(result).reduce((a, b) => a + b, 0) + monitoring.stations + monitoring.observations;
     process.stderr.write('\n');
-    process.stdout.write(`seeded ${JSON.stringify({ ...result, ...monitoring, alerts: alerts.raised })} in ${secs.toFixed(1)} s (${Math.round(rows / secs)} rows/s, seed ${seed})\n`);
+    process.stdout.write(`seeded ${JSON.stringify({ ...result, ...monitoring, ...emergency, alerts: alerts.raised })} in ${secs.toFixed(1)} s (${Math.round(rows / secs)} rows/s, seed ${seed})\n`);
   } finally {
     await db.close();
   }

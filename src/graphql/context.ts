@@ -21,6 +21,7 @@ import { compileUnderObjection, ObjectionService } from '../modules/objection';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 import { PreparedQueries } from '../db/prepared';
 import { CaseService } from '../modules/enforcement/case.service';
+import { EmergencyService } from '../modules/emergency/emergency.service';
 import { PositiveListService } from '../modules/enforcement/positive-list.service';
 import { SharingService } from '../modules/sharing';
 
@@ -61,6 +62,8 @@ export interface Services {
   clock: () => Date;
   /** Data objections: raise, accept, verify, resolve, list (docs/objections.md). */
   objections: ObjectionService;
+  /** Risk sources and emergency resources: lists and the spatial queries (src/modules/emergency). */
+  emergency: EmergencyService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
@@ -77,7 +80,7 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
     cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds, { now: clock }), clock,
-    objections: new ObjectionService(ds, writer) };
+    objections: new ObjectionService(ds, writer), emergency: new EmergencyService(ds) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

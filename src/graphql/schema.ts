@@ -21,6 +21,7 @@ import { SharingResolver } from '../modules/sharing';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { AlertResolver } from '../modules/warning';
+import { emergencyResolvers, registerEmergencyEnums } from '../modules/emergency';
 import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
@@ -32,6 +33,7 @@ import { RECORDS } from '../modules/dossier/write-specs';
 registerEnums();
 registerEnforcementEnums();
 registerCaseEnums();
+registerEmergencyEnums();
 
 export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
@@ -51,6 +53,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AlertResolver,
   EnforcementResolver,
   ...caseResolvers,
+  ...emergencyResolvers,
   CatalogResolver,
   CreditFeedResolver,
   SharingResolver,

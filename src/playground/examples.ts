@@ -253,6 +253,34 @@ query MonitoringStations {
 `,
     },
     {
+      name: 'RiskSources',
+      query: `# Risk sources upstream of the Taipu River's Jinze section, and the nearest oil booms to it.
+# Risk sources (211010/0002) are conditional: another district's need the ENFORCEMENT role
+# (framework grant) or X-Purpose: EMERGENCY. Emergency resources (211010/0003) are shared
+# unconditionally; an expert's name, phone and ID are masked outside the owner district.
+# Distances are great-circle km; "upstream" is configured per section (docs/risk-sources.md).
+
+query RiskSources($station: String = "W-QP-01", $km: Float = 30) {
+  riskSourcesUpstream(stationCode: $station, withinKm: $km, first: 10) {
+    distanceKm
+    riskSource {
+      sourceNo name ownerJurisdiction riskLevel receivingWater planFilingNo planFiledOn
+      enterprise { uscc name }
+      riskSubstances { substance casNo quantity unit criticalQuantity }
+      receptors { kind name distanceKm downstream }
+    }
+  }
+  nearestEmergencyResources(lat: 31.034, lon: 120.903, kind: EQUIPMENT, equipmentType: "OIL_BOOM", first: 3) {
+    distanceKm
+    resource { resourceNo name ownerJurisdiction quantity unit address contactPhone }
+  }
+  experts: emergencyResources(first: 10, filter: { kind: EXPERT }) {
+    edges { node { resourceNo ownerJurisdiction name capabilities contactPhone idNumber } }
+  }
+}
+`,
+    },
+    {
       name: 'Alerts',
       query: `# Early-warning alerts addressed to you: your district's, those of a station upstream of you, or all (ZONE).
 # A district of the alert's owner acknowledges it, then resolves it with the verification result.

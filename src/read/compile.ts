@@ -1,5 +1,5 @@
 import { getNamedType, GraphQLObjectType, isObjectType } from 'graphql';
-import { AccessContext, decideRule, itemWithheldFor, MASK_RULES, readScope, RecordType, RowCondition } from '../auth/policy';
+import { AccessContext, conditionColumns, decideRule, itemWithheldFor, MASK_RULES, readScope, RecordType, RowCondition } from '../auth/policy';
 import { scopeCondition } from '../auth/scope';
 import { SqlParams } from '../db/sql';
 import { DISTRICTS } from '../domain/jurisdictions';
@@ -217,6 +217,10 @@ export class Compiler {
   condition(c: RowCondition, a: string): string {
     if ('always' in c) return 'true';
     if ('never' in c) return 'false';
+    if ('any' in c) {
+      const parts = c.any.map((x) => this.condition(x, a));
+      return parts.includes('true') ? 'true' : parts.every((x) => x === 'false') ? 'false' : `(${parts.filter((x) => x !== 'false').join(' OR ')})`;
+    }
     return `${a}.${c.column} = ANY(${this.q.p(c.in)}::varchar[])`;
   }
 
@@ -262,7 +266,7 @@ export class Compiler {
     if (out.kind === 'masked') {
       columns.add(out.column);
       const full = MASK_RULES[out.mask].fullWhen(this.cx.access.principal);
-      if ('column' in full) columns.add(full.column);
+      for (const column of conditionColumns(full)) columns.add(column);
       const cond = this.condition(full, 'r');
       const masked = out.as === 'withheld' ? 'NULL::text' : `${MASK_FUNCTIONS[out.as]}(r.${out.column})`;
       if (cond === 'true') return `r.${out.column}`;

@@ -146,16 +146,16 @@ describe('explaining the rules', () => {
       recordType: x.recordType, catalogCode: x.code, sharingType: x.sharing.type, purposes: x.sharing.conditions?.purposes ?? [],
     }));
     expect(r.body.data.sharingRules.map(({ legalBasis: _l, ...rest }: any) => rest)).toEqual(expect.arrayContaining(expected));
-    // Seven dossier types, four joint-enforcement types and the positive list (issue 14).
-    expect(r.body.data.sharingRules).toHaveLength(12);
+    // Seven dossier types, four joint-enforcement types, the positive list (issue 14), risk sources and emergency resources (issue 17).
+    expect(r.body.data.sharingRules).toHaveLength(14);
   });
 
   test('myAccess says what the caller reads and what would give it more', async () => {
     // An agency without sharing grants (the Wujiang bureau itself holds framework grants, issue 12).
     const r = await t.gql('{ myAccess { recordType catalogCode ownerJurisdiction canRead rule applyFor purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields } }', {}, { token: await t.token('WUJIANG', ['DOSSIER_READER'], { org: 'WUJIANG-JET' }) });
     const line = (type: string, owner: string) => r.body.data.myAccess.find((l: any) => l.recordType === type && l.ownerJurisdiction === owner);
-    // Seven dossier types, four joint-enforcement types, the positive list and each monitoring resource the catalog binds to data, per district.
-    expect(r.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING')).toHaveLength(36);
+    // Seven dossier types, four joint-enforcement types, the positive list, risk sources and emergency resources, per district.
+    expect(r.body.data.myAccess.filter((l: any) => l.recordType !== 'MONITORING')).toHaveLength(42);
     expect(line('INSPECTION', 'QINGPU')).toMatchObject({ canRead: false, rule: 'sharing.conditional', applyFor: '211014/0001', purposesThatWouldAllow: [{ purpose: 'EMERGENCY', roles: ['ENFORCEMENT'] }] });
     expect(line('INSPECTION', 'WUJIANG')).toMatchObject({ canRead: true, rule: 'owner', maskedFields: ['findings'] });
     expect(line('COMPLAINT', 'WUJIANG')).toMatchObject({ canRead: true, maskedFields: ['complainant'] });

@@ -93,7 +93,7 @@ async function ask(c: PrincipalClass, r: CatalogResourceEntry, query: string, va
 async function recordRows(r: CatalogResourceEntry, districts: string[], publicView: boolean): Promise<number> {
   const table = { ENTERPRISE: 'enterprise', EIA_APPROVAL: 'eia_approval', PERMIT: 'permit', INSPECTION: 'inspection', PENALTY: 'penalty', COMPLAINT: 'complaint', CREDIT_RECORD: 'credit_record',
     ENFORCEMENT_CASE: 'enforcement_case', CASE_TRANSFER: 'case_transfer', EVIDENCE_ITEM: 'evidence_item', EVIDENCE_RECOGNITION: 'evidence_recognition',
-    POSITIVE_LIST_ENTRY: 'positive_list_entry' }[r.recordType!]!;
+    POSITIVE_LIST_ENTRY: 'positive_list_entry', RISK_SOURCE: 'risk_source', EMERGENCY_RESOURCE: 'emergency_resource' }[r.recordType!]!;
   const publicised = publicView && r.recordType === 'PENALTY' ? ' AND publicity_until >= current_date' : '';
   const [{ n }] = await t.db.ds.query(`SELECT count(*)::int AS n FROM ${table} WHERE withdrawn_at IS NULL AND owner_jurisdiction = ANY($1)${publicised}`, [districts]);
   return n;

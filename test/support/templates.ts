@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { createDb, Db, migrate, openPglite } from '../../src/db/datasource';
 import { seedDemoData } from '../../src/seed/generator';
 import { seedMonitoringData } from '../../src/seed/monitoring';
+import { seedEmergencyData } from '../../src/seed/emergency';
 import { evaluateStoredData } from '../../src/modules/warning';
 import { defaultCatalogDir, formatProblem, loadCatalogFiles, loadIntoDatabase } from '../../src/modules/catalog';
 
@@ -48,6 +49,7 @@ async function prepare(db: Db, name: TemplateName): Promise<void> {
   if (name === 'demo') {
     await seedDemoData(db.ds, DEMO_TEMPLATE);
     await seedMonitoringData(db.ds, { seed: DEMO_TEMPLATE.seed, days: 60 });
+    await seedEmergencyData(db.ds, { seed: DEMO_TEMPLATE.seed });
     // The alerts the warning rules raise on the demo series, as a started demo hub holds them.
     await evaluateStoredData(db.ds);
   }

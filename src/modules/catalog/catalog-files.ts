@@ -88,6 +88,8 @@ export const RECORD_TYPE_ENTRY_POINTS: Readonly<Record<DossierRecordType, string
   [RecordType.EVIDENCE_ITEM]: 'evidenceItems',
   [RecordType.EVIDENCE_RECOGNITION]: 'evidenceRecognitions',
   [RecordType.POSITIVE_LIST_ENTRY]: 'positiveList',
+  [RecordType.RISK_SOURCE]: 'riskSources',
+  [RecordType.EMERGENCY_RESOURCE]: 'emergencyResources',
 };
 
 /** `file:line: message`, the form editors and CI logs link to the source. */

@@ -38,6 +38,7 @@ export const DOSSIER_RECORD_TYPES = [
   RecordType.ENTERPRISE, RecordType.EIA_APPROVAL, RecordType.PERMIT, RecordType.INSPECTION,
   RecordType.PENALTY, RecordType.COMPLAINT, RecordType.CREDIT_RECORD,
   RecordType.ENFORCEMENT_CASE, RecordType.CASE_TRANSFER, RecordType.EVIDENCE_ITEM, RecordType.EVIDENCE_RECOGNITION, RecordType.POSITIVE_LIST_ENTRY,
+  RecordType.RISK_SOURCE, RecordType.EMERGENCY_RESOURCE,
 ] as const;
 export type DossierRecordType = (typeof DOSSIER_RECORD_TYPES)[number];
 

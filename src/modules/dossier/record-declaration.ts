@@ -25,7 +25,9 @@ export type RecordNode = Record<string, unknown>;
 /** The hub's names of its dossier record types (the registry's, the writer's, the import's). */
 export type DossierRecordName = 'enterprise' | 'eia' | 'permit' | 'inspection' | 'penalty' | 'complaint' | 'credit';
 /** The joint-enforcement record types (src/modules/enforcement/case.records.ts): written by the case service only, never upserted or imported. */
-export type RecordName = DossierRecordName | 'enforcementCase' | 'caseTransfer' | 'evidenceItem' | 'evidenceRecognition' | 'positiveListEntry';
+export type RecordName = DossierRecordName | 'enforcementCase' | 'caseTransfer' | 'evidenceItem' | 'evidenceRecognition' | 'positiveListEntry'
+  /** Risk sources and emergency resources (src/modules/emergency/): upserted like dossier records, not imported. */
+  | 'riskSource' | 'emergencyResource';
 
 /**
  * One field of a record type, for the one who writes it and the one who reads it. By default a

@@ -49,9 +49,11 @@ export interface FieldDef {
   enum?: object;
   /** enum and enumList: the values the hub accepts here, when only some of the enum's are valid. */
   allowed?: readonly string[];
-  /** int: inclusive bounds. */
+  /** int and decimal: inclusive bounds (a decimal without `min` must not be negative). */
   min?: number;
   max?: number;
+  /** decimal: most digits after the point (2 by default: fen of an amount). */
+  scale?: number;
   /** Stored when the input leaves the field out. */
   default?: unknown;
   /** Personal or enforcement-sensitive data: never copied into change-log payloads. */
@@ -179,11 +181,16 @@ function readValue(f: FieldDef, v: unknown, field: string, add: AddProblem): unk
     case 'decimal': {
       const s = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : null;
       if (s === null || (!DECIMAL_RE.test(s) && !/^-\d+(\.\d+)?$/.test(s))) return add(field, `must be a decimal number like 1234.50, got ${JSON.stringify(v)}`);
-      if (s.startsWith('-')) return add(field, `must not be negative, got ${s}`);
-      const [whole, frac = ''] = s.split('.');
-      if (frac.replace(/0+$/, '').length > 2) return add(field, `must have at most 2 decimal places (fen), got ${s}`);
+      if (s.startsWith('-') && (f.min === undefined || f.min >= 0)) return add(field, `must not be negative, got ${s}`);
+      const [whole, frac = ''] = s.replace(/^-/, '').split('.');
+      const scale = f.scale ?? 2;
+      if (frac.replace(/0+$/, '').length > scale) return add(field, `must have at most ${scale} decimal places${scale === 2 ? ' (fen)' : ''}, got ${s}`);
       if (whole.replace(/^0+/, '').length > INTEGER_DIGITS) return add(field, `must be below 10^${INTEGER_DIGITS}, got ${s}`);
-      return new Decimal(s).toFixed(2);
+      const d = new Decimal(s);
+      if ((f.min !== undefined && d.lt(f.min)) || (f.max !== undefined && d.gt(f.max))) {
+        return add(field, `must be between ${f.min ?? 0} and ${f.max ?? `10^${INTEGER_DIGITS}`}, got ${s}`);
+      }
+      return d.toFixed(scale);
     }
     case 'int': {
       if (typeof v !== 'number' || !Number.isInteger(v)) return add(field, `must be a whole number, got ${JSON.stringify(v)}`);
@@ -336,7 +343,7 @@ export function fromColumn(f: FieldDef, v: unknown): unknown {
     case 'datetime':
       return new Date(v as string | Date).toISOString();
     case 'decimal':
-      return new Decimal(String(v)).toFixed(2);
+      return new Decimal(String(v)).toFixed(f.scale ?? 2);
     case 'int':
       return Number(v);
     case 'objectList':
@@ -405,7 +412,9 @@ export function recordInputType(name: string, description: string, fields: reado
       }
     };
     const values = f.kind === 'enum' || f.kind === 'enumList' ? ` One of ${enumValues(f).join(', ')}.` : '';
-    const desc = `${f.required ? 'Required. ' : ''}${f.description}${KIND_HINT[f.kind] ?? ''}${values}${f.default !== undefined ? ` Default ${JSON.stringify(f.default)}.` : ''}`;
+    // A decimal of another scale (a coordinate, a quantity) is no amount in yuan: its description says what it is.
+    const hint = f.kind === 'decimal' && (f.scale !== undefined || f.min !== undefined) ? ` (decimal string, at most ${f.scale ?? 2} decimal places)` : KIND_HINT[f.kind] ?? '';
+    const desc = `${f.required ? 'Required. ' : ''}${f.description}${hint}${values}${f.default !== undefined ? ` Default ${JSON.stringify(f.default)}.` : ''}`;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     Field(type as any, { nullable: true, description: desc })(cls.prototype, f.name);
   }

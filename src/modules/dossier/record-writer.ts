@@ -221,6 +221,16 @@ export function notAfterAsOf(v: Values, add: AddProblem, field: string): void {
   if (d > late) add(field, `must not be after asOf (${v.asOf}), got ${d}`);
 }
 
+/**
+ * The enterprise a record that belongs to none names: an enterprise itself (its USCC and name), a
+ * record about a party (an enforcement case's `uscc`, no name), or nothing (an emergency resource,
+ * whose `name` may be an expert's and never goes into the change log as an enterprise's name).
+ */
+function ownReference(spec: WriteSpec, values: Values): { uscc: string; enterpriseName: string } {
+  if (spec.name === 'enterprise') return { uscc: String(values.uscc), enterpriseName: String(values.name) };
+  return { uscc: typeof values.uscc === 'string' ? values.uscc : '', enterpriseName: '' };
+}
+
 /** Refuses a system write by anyone but the system principal. */
 function assertSystem(principal: Principal): void {
   if (principal.kind !== 'system') throw new Error('loads, amendments and backfills are written as the system principal only');
@@ -508,7 +518,7 @@ export class RecordWriter {
       // An upsert is the source's current version: it stands, even where an older one was withdrawn.
       const after: RecordState = ent
         ? { id, values: p.values, owner, enterpriseId: ent.id, uscc: ent.uscc, enterpriseName: ent.name, withdrawnAt: null, withdrawalReason: null }
-        : { id, values: p.values, owner, enterpriseId: id, uscc: key, enterpriseName: String(p.values.name), withdrawnAt: null, withdrawalReason: null };
+        : { id, values: p.values, owner, enterpriseId: id, ...ownReference(spec, p.values), withdrawnAt: null, withdrawalReason: null };
 
       let status: WriteStatus;
       if (!before) {
@@ -596,8 +606,7 @@ export class RecordWriter {
     for (const f of spec.fields) if (f.column) values[f.name] = fromColumn(f, row[f.column]);
     const child = spec.owner === 'enterprise';
     if (child) values.uscc = String(row.__uscc);
-    const uscc = String(values.uscc);
-    const enterpriseName = String(child ? row.__enterprise_name : values.name);
+    const { uscc, enterpriseName } = child ? { uscc: String(values.uscc), enterpriseName: String(row.__enterprise_name) } : ownReference(spec, values);
     return {
       id: String(row.id),
       values,
@@ -624,8 +633,9 @@ export class RecordWriter {
       payload[f.outputName ?? f.name] = after.values[f.name];
     }
     Object.assign(payload, {
-      uscc: after.uscc,
-      enterpriseName: after.enterpriseName,
+      // A record about no enterprise (an emergency resource) names none.
+      ...(after.uscc ? { uscc: after.uscc } : {}),
+      ...(after.enterpriseName ? { enterpriseName: after.enterpriseName } : {}),
       ownerJurisdiction: after.owner,
       withdrawnAt: after.withdrawnAt,
       withdrawalReason: after.withdrawalReason,
@@ -636,7 +646,7 @@ export class RecordWriter {
     const aboutEnterprise = spec.owner === 'enterprise' || spec.name === 'enterprise';
     return {
       recordType: spec.recordType, recordKey: key, op, ownerJurisdiction: after.owner, enterpriseId: aboutEnterprise ? after.enterpriseId : null,
-      uscc: after.uscc, actor, payload,
+      uscc: after.uscc || null, actor, payload,
     };
   }
 

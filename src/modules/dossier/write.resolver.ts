@@ -57,7 +57,7 @@ export class BatchWriteResult {
  * The thin resolver of one record type's writes: upsert by natural key, batch upsert, withdraw.
  * Rule 6, the checks and the SQL are in RecordWriter; the per-type rules in the type's declaration.
  */
-function createWriteResolver(r: DossierRecord) {
+export function createWriteResolver(r: DossierRecord) {
   const spec = r.write;
   const t = spec.typeName;
   const plural = r.plural[0].toUpperCase() + r.plural.slice(1);

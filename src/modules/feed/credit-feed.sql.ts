@@ -24,6 +24,7 @@ function idInFull(p: Principal): string {
   const c = MASK_RULES.legalRepresentativeId.fullWhen(p);
   if ('always' in c) return 'true';
   if ('never' in c) return 'false';
+  if (!('column' in c)) throw new Error('the legal representative\'s mask rule is a condition on the owner district only');
   return `c.owner_jurisdiction IN (${c.in.map((d) => `'${d}'`).join(', ') || 'NULL'})`;
 }
 
