@@ -18,6 +18,8 @@ import { CreditRepair1799000000000 } from '../../migrations/1799000000000-Credit
 import { CreditFeedEntry1799100000000 } from '../../migrations/1799100000000-CreditFeedEntry';
 import { Alerts1800000000000 } from '../../migrations/1800000000000-Alerts';
 import { DataObjections1802000000000 } from '../../migrations/1802000000000-DataObjections';
+import { InspectionOrigin1806000000000 } from '../../migrations/1806000000000-InspectionOrigin';
+import { CaseMinorAndListCause1806000000001 } from '../../migrations/1806000000001-CaseMinorAndListCause';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -41,4 +43,6 @@ export const MIGRATIONS: Function[] = [
   CreditFeedEntry1799100000000,
   Alerts1800000000000,
   DataObjections1802000000000,
+  InspectionOrigin1806000000000,
+  CaseMinorAndListCause1806000000001,
 ];
