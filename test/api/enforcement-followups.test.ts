@@ -159,8 +159,8 @@ describe('incident removal: a confirmed pollution-source alert at a listed firm 
     const [{ today }] = await t.db.ds.query(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS today`);
     expect(entry).toMatchObject({ status: 'REMOVED', removalCause: 'INCIDENT', removalTrigger: incident, removedOn: today });
     expect(entry.removalReason).toContain(`alert ${incident}`);
-    const log = await t.db.ds.query(`SELECT op, actor FROM change_log WHERE record_type = 'POSITIVE_LIST_ENTRY' AND record_key = 'ZMQD-WJ-2026-201' ORDER BY seq DESC LIMIT 1`);
-    expect(log).toEqual([{ op: 'REMOVED', actor: 'wj-officer-chen' }]);
+    const log = await t.db.ds.query(`SELECT op, actor, payload->>'trigger' AS trigger, payload->>'alertId' AS alert FROM change_log WHERE record_type = 'POSITIVE_LIST_ENTRY' AND record_key = 'ZMQD-WJ-2026-201' ORDER BY seq DESC LIMIT 1`);
+    expect(log).toEqual([{ op: 'REMOVED', actor: 'wj-officer-chen', trigger: 'INCIDENT', alert: incident }]);
     expect(await changes()).toBe(before + 1);
   });
 });

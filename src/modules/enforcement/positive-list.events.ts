@@ -6,7 +6,7 @@ import rules from './data/positive-list-rules.json';
 import { POSITIVE_LIST_ENTRY, PositiveListStatus, RemovalCause, STANDING_STATUSES } from './positive-list.record';
 
 /** The firm's standing entries set REMOVED, in the caller's transaction, through the writer, with a REMOVED change-log entry naming the cause. */
-async function removeStanding(m: EntityManager, enterpriseId: string, removal: { cause: RemovalCause; trigger: string; day: string; reason: string }, actor: string): Promise<RecordState[]> {
+async function removeStanding(m: EntityManager, enterpriseId: string, removal: { cause: RemovalCause; trigger: string; day: string; reason: string; note: Record<string, unknown> }, actor: string): Promise<RecordState[]> {
   return new RecordWriter(m.connection).amendIn(m, SYSTEM_PRINCIPAL, POSITIVE_LIST_ENTRY.write, {
     where: 't.enterprise_id = $1::uuid AND t.status = ANY($2::text[]) AND t.withdrawn_at IS NULL',
     params: [enterpriseId, STANDING_STATUSES],
@@ -14,7 +14,7 @@ async function removeStanding(m: EntityManager, enterpriseId: string, removal: {
     limit: 100,
   }, () => ({
     status: PositiveListStatus.REMOVED, removedOn: removal.day, removalCause: removal.cause, removalTrigger: removal.trigger.slice(0, 64), removalReason: removal.reason.slice(0, 1000),
-  }), { actor, note: { trigger: removal.cause, ref: removal.trigger } });
+  }), { actor, note: { trigger: removal.cause, ...removal.note } });
 }
 
 /**
@@ -37,7 +37,7 @@ export async function removeListedOnPenalty(m: EntityManager, written: { inserte
     const day = String(p.values.decisionDate);
     await removeStanding(m, p.enterpriseId!, {
       cause: RemovalCause.PENALTY, trigger: decisionNo, day,
-      reason: `penalty decision ${decisionNo} of ${day} (${String(p.values.violationType)}): a penalised firm leaves the list`,
+      reason: `penalty decision ${decisionNo} of ${day} (${String(p.values.violationType)}): a penalised firm leaves the list`, note: { decisionNo },
     }, actor);
   }
 }
@@ -63,5 +63,6 @@ export async function removeListedOnIncident(m: EntityManager, alert: Record<str
   return removeStanding(m, station.enterprise_id, {
     cause: RemovalCause.INCIDENT, trigger: String(alert.id), day,
     reason: `incident: pollution-source alert ${String(alert.id)}, ${what}, confirmed on verification on ${day}: a firm with a confirmed incident leaves the list`,
+    note: { alertId: String(alert.id) },
   }, actor);
 }
