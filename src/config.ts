@@ -55,6 +55,8 @@ export interface Config {
   metricsToken?: string;
   /** Seconds between runs of the credit-listing expiry job (0 = off). */
   expiryIntervalSeconds: number;
+  /** Seconds between runs of the positive-list expiry job (0 = off). */
+  positiveListExpiryIntervalSeconds: number;
   /** TCP port of the HJ 212 data-logger listener; absent means off (HTTP ingest still works). */
   hj212Port?: number;
   /** Seconds between scheduled passes of the warning rules (0 = off); absent: the rules file's `evaluation.intervalSeconds`. */
@@ -323,6 +325,7 @@ export function loadConfig(env: Env = process.env): Config {
     exposeErrors: nodeEnv === 'development',
     ...defences(env),
     expiryIntervalSeconds: intVar(env, 'HUB_EXPIRY_INTERVAL_SECONDS', 300, 0, 7 * 86400),
+    positiveListExpiryIntervalSeconds: intVar(env, 'HUB_POSITIVE_LIST_EXPIRY_INTERVAL_SECONDS', 3600, 0, 7 * 86400),
     hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
     alertIntervalSeconds: env.HUB_ALERT_INTERVAL_SECONDS ? intVar(env, 'HUB_ALERT_INTERVAL_SECONDS', 0, 0, 86_400) : undefined,
     warningRulesFile: env.HUB_WARNING_RULES_FILE || undefined,

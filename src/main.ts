@@ -17,6 +17,7 @@ import { AlertService, evaluateStoredData, loadWarningRules, startAlertJob } fro
 import { maintainObservationStorage } from './modules/monitoring';
 import { maintainAuditStorage } from './modules/audit';
 import { startPartitionJob } from './db/monthly-partitions';
+import { startPositiveListExpiryJob } from './modules/enforcement/positive-list-expiry.job';
 import { registerDemoDevices, startHj212Listener } from './modules/ingest';
 
 /** How this machine reaches the listening hub: localhost unless it listens on one other address only. */
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   }
   if (!config.publicUrl) log.warn('HUB_PUBLIC_URL is not set: GET /catalog/dcat.jsonld answers 503 until it is');
   const expiry = startCreditExpiryJob(db.ds, { intervalSeconds: config.expiryIntervalSeconds, log });
+  const listExpiry = startPositiveListExpiryJob(db.ds, { intervalSeconds: config.positiveListExpiryIntervalSeconds, log, clock: hub.services.clock });
   // Monthly partitions of the observations and the audit log made ahead, and their retention.
   const storage = startPartitionJob(config.observationStorage.intervalSeconds, async () => ({
     observation: await maintainObservationStorage(db.ds, config.observationStorage),
@@ -125,6 +127,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await expiry.stop(); // background writers first: they need the database too
+      await listExpiry.stop();
       await alertJob.stop();
       await storage.stop();
       await hj212?.close();

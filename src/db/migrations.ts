@@ -19,6 +19,8 @@ import { CreditFeedEntry1799100000000 } from '../../migrations/1799100000000-Cre
 import { Alerts1800000000000 } from '../../migrations/1800000000000-Alerts';
 import { DataObjections1802000000000 } from '../../migrations/1802000000000-DataObjections';
 import { RiskSources1805000000000 } from '../../migrations/1805000000000-RiskSources';
+import { InspectionOrigin1806000000000 } from '../../migrations/1806000000000-InspectionOrigin';
+import { CaseMinorAndListCause1806000000001 } from '../../migrations/1806000000001-CaseMinorAndListCause';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -43,4 +45,6 @@ export const MIGRATIONS: Function[] = [
   Alerts1800000000000,
   DataObjections1802000000000,
   RiskSources1805000000000,
+  InspectionOrigin1806000000000,
+  CaseMinorAndListCause1806000000001,
 ];

@@ -45,6 +45,27 @@ export enum InspectionType {
   SPECIAL_CAMPAIGN = 'SPECIAL_CAMPAIGN', // 专项行动
 }
 
+/** Why an inspection took place: on the plan (the random-check or yearly plan), or set off by something. */
+export enum InspectionOrigin {
+  PLANNED = 'PLANNED', // 计划内检查
+  TRIGGERED = 'TRIGGERED', // 触发式检查
+}
+
+/** What set off a TRIGGERED inspection; `triggerReference` names the record (complaint no., alert id, transfer no.…). */
+export enum InspectionTrigger {
+  COMPLAINT = 'COMPLAINT', // 信访投诉
+  ALERT = 'ALERT', // 预警（在线监控、预警规则）
+  TRANSFER = 'TRANSFER', // 移送、交办
+  LEAD = 'LEAD', // 案件线索
+  OTHER = 'OTHER',
+}
+
+/** Where an inspection was made: at the firm's site, or off-site (online monitoring, records, remote video). */
+export enum InspectionSite {
+  ONSITE = 'ONSITE', // 现场检查
+  OFFSITE = 'OFFSITE', // 非现场检查
+}
+
 export enum InspectionOutcome {
   COMPLIANT = 'COMPLIANT', // 未发现问题
   RECTIFICATION_ORDERED = 'RECTIFICATION_ORDERED', // 责令整改

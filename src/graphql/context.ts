@@ -18,6 +18,7 @@ import { CreditRepairService } from '../modules/credit/credit-repair.service';
 import { MonitoringService } from '../modules/monitoring/monitoring.service';
 import { compileCreditStatus } from '../modules/credit/credit-status.read';
 import { compileUnderObjection, ObjectionService } from '../modules/objection';
+import { compileUntriggeredOnsite } from '../modules/inspection/positive-list-flag';
 import { ReadEngine, RequestReader, WithheldNote } from '../read/engine';
 import { PreparedQueries } from '../db/prepared';
 import { CaseService } from '../modules/enforcement/case.service';
@@ -74,6 +75,7 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), {
     creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field),
     underObjection: (c, parent) => compileUnderObjection(c, parent),
+    untriggeredOnsite: (c, parent) => compileUntriggeredOnsite(c, parent),
   }, o.auditCommit ?? 'durable');
   const writer = new RecordWriter(ds);
   return { ds, engine, store, enterprises: new EnterpriseService(), dossier: new DossierService(), audit: new AuditService(ds), catalog, writer,

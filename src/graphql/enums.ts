@@ -1,7 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import {
-  ComplaintChannel, ComplaintStatus, CreditScheme, EiaDecision, EiaDocumentType, EnvironmentalElement, InspectionOutcome,
-  InspectionStatus, InspectionStep, InspectionType, PenaltyCategory, PenaltyStatus, PermitClass, PermitStatus, RegistrationStatus,
+  ComplaintChannel, ComplaintStatus, CreditScheme, EiaDecision, EiaDocumentType, EnvironmentalElement, InspectionOrigin, InspectionOutcome,
+  InspectionSite, InspectionStatus, InspectionStep, InspectionTrigger, InspectionType, PenaltyCategory, PenaltyStatus, PermitClass, PermitStatus, RegistrationStatus,
 } from '../domain/codes';
 import { Jurisdiction } from '../domain/jurisdictions';
 import { CreditRecordKind, CreditRemovalReason } from '../modules/credit/credit.record';
@@ -27,6 +27,9 @@ export function registerEnums(): void {
     [PermitStatus, 'PermitStatus', 'Discharge permit status.'],
     [InspectionType, 'InspectionType', 'Kind of enforcement inspection.'],
     [InspectionOutcome, 'InspectionOutcome', 'Outcome of an inspection.'],
+    [InspectionOrigin, 'InspectionOrigin', 'Why an inspection took place: PLANNED, or TRIGGERED by a complaint, alert, transfer, lead or other.'],
+    [InspectionTrigger, 'InspectionTrigger', 'What set off a TRIGGERED inspection.'],
+    [InspectionSite, 'InspectionSite', 'Where an inspection was made: ONSITE at the firm, or OFFSITE (online monitoring, records, remote video).'],
     [InspectionStatus, 'InspectionStatus', 'Inspection progress.'],
     [InspectionStep, 'InspectionStep', 'The eight on-site steps, in order.'],
     [PenaltyCategory, 'PenaltyCategory', 'Penalty categories of the Administrative Penalty Law, Art. 9, plus OTHER.'],

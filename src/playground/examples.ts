@@ -216,6 +216,7 @@ query EnforcementCases {
         transitions { from to on by }
         evidence(first: 5) { edges { node { evidenceNo type sha256 contentUri } } }
         decisionKind fineAmount discretionTableVersion penalty { decisionNo fineAmount }
+        minorRuleId firstOffence educationNote
       }
     }
   }
@@ -225,12 +226,18 @@ query EnforcementCases {
     },
     {
       name: 'PositiveList',
-      query: `# Firms on the positive list (supervised off-site); a penalty decision removes a firm at once.
+      query: `# Firms on the positive list (supervised off-site); a penalty decision or a confirmed incident
+# (a pollution-source alert resolved CONFIRMED) removes a firm at once, and an entry past validUntil
+# becomes EXPIRED. flaggedInspections: on-site, untriggered visits of a firm while it was listed.
 
 query PositiveList {
   positiveList(first: 10) {
     totalCount
-    edges { node { entryNo status includedOn validUntil removalTrigger removalReason enterprise { uscc name } } }
+    edges { node { entryNo status includedOn validUntil removalCause removalTrigger removalReason enterprise { uscc name } } }
+  }
+  flaggedInspections(first: 10) {
+    totalCount
+    edges { node { inspectionNo inspectedOn origin trigger triggerReference site untriggeredOnsiteOfListedFirm enterprise { name } } }
   }
 }
 `,

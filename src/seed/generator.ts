@@ -9,6 +9,8 @@ import {
   INSPECTION_STEPS,
   InspectionOutcome,
   InspectionStatus,
+  InspectionOrigin,
+  InspectionTrigger,
   InspectionType,
   PenaltyCategory,
   PenaltyStatus,
@@ -395,6 +397,8 @@ interface PendingInspection {
   type: InspectionType;
   outcome: InspectionOutcome;
   findings?: string;
+  /** What set the visit off (a complaint's ticket); none: a planned visit. */
+  trigger?: { kind: InspectionTrigger; ref: string };
 }
 
 function pollutantOf(rng: Rng, industry: IndustryProfile, medium: 'w' | 'a', fallback: string): string {
@@ -589,10 +593,11 @@ function generateEnterprise(ctx: Ctx, index: number): void {
     const closedMs = status === ComplaintStatus.CLOSED ? localMs(day + rng.int(3, Math.min(25, age - 1)), rng.int(9 * 60, 17 * 60)) : null;
     const who = rng.weighted<'full' | 'partial' | 'anonymous'>([['full', 85], ['partial', 10], ['anonymous', 5]]);
     const { id, source } = common(ctx, rng, p, 'PETITION', 'XF', asOf(rng, closedMs ?? receivedMs));
+    const ticketNo = `${p.abbr}-XF-${yearOf(day)}-${String(nextSeq(ctx, `xf|${p.abbr}|${yearOf(day)}`)).padStart(6, '0')}`;
     rows.complaints.push({
       id,
       input: {
-        ...source, uscc, ticketNo: `${p.abbr}-XF-${yearOf(day)}-${String(nextSeq(ctx, `xf|${p.abbr}|${yearOf(day)}`)).padStart(6, '0')}`,
+        ...source, uscc, ticketNo,
         receivedAt: iso(receivedMs), channel: rng.weighted(COMPLAINT_CHANNELS), element, content, handlingJurisdiction: owner, status, reply,
         closedAt: closedMs === null ? null : iso(closedMs),
         complainantName: who === 'anonymous' ? null : personName(rng),
@@ -605,6 +610,7 @@ function generateEnterprise(ctx: Ctx, index: number): void {
         day: Math.min(day + rng.int(0, 4), plan.endDay, LAST_DAY),
         type: InspectionType.COMPLAINT,
         outcome: rng.chance(0.55) ? InspectionOutcome.COMPLIANT : InspectionOutcome.RECTIFICATION_ORDERED,
+        trigger: { kind: InspectionTrigger.COMPLAINT, ref: ticketNo },
       });
     }
   }
@@ -653,6 +659,7 @@ function generateEnterprise(ctx: Ctx, index: number): void {
       input: {
         ...source, uscc, inspectionNo: `${p.abbr}-ZF-${year}-${String(nextSeq(ctx, `zf|${p.abbr}|${year}`)).padStart(6, '0')}`, inspectedOn: dateStr(ins.day),
         type: ins.type, leadAgency: p.bureau, jointJurisdictions: joint, steps, outcome,
+        ...(ins.trigger ? { origin: InspectionOrigin.TRIGGERED, trigger: ins.trigger.kind, triggerReference: ins.trigger.ref } : {}),
         status: inProgress ? InspectionStatus.IN_PROGRESS : InspectionStatus.COMPLETED, findings,
       },
     });

@@ -382,4 +382,27 @@ if (!available && process.env.CI) {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  test('an enforcement officer browses the cases of the joint-enforcement resource: the API\'s first page for that viewer', async () => {
+    const [firm] = await t.db.ds.query(`SELECT uscc, name FROM enterprise WHERE owner_jurisdiction = 'WUJIANG' AND withdrawn_at IS NULL ORDER BY uscc LIMIT 1`);
+    const opened = await t.gql(`mutation($i: OpenCaseInput!) { openEnforcementCase(input: $i) { caseNo state } }`, { i: {
+      caseNo: 'WJ-2026-PORTAL-1', uscc: firm.uscc, partyName: firm.name, summary: '夜间异味投诉线索', leadReceivedOn: '2026-11-30',
+    } }, { token: agency });
+    expect(opened.body.data.openEnforcementCase).toEqual({ caseNo: 'WJ-2026-PORTAL-1', state: 'LEAD' });
+    const api = (await t.gql('{ enforcementCases(first: 20) { totalCount } }', {}, { token: agency })).body.data.enforcementCases;
+    const cases = ALL.find((r) => r.entryPoint === 'enforcementCases')!;
+
+    const { context, page, foreign, problems } = await open();
+    await page.goto(`${origin}/catalog/resources/${encodeURIComponent(cases.code)}`);
+    await settled(page);
+    await signIn(page, agency);
+    await page.waitForSelector('[data-section="records"][data-records="ready"]');
+    expect(await page.locator('[data-section="records"] [data-records-total]').getAttribute('data-records-total')).toBe(String(api.totalCount));
+    const row = page.locator('[data-section="records"] tr[data-key="WJ-2026-PORTAL-1"]');
+    expect(await row.locator('td[data-field="state"]').innerText()).toBe('LEAD');
+    expect(await row.locator('td[data-field="partyName"]').innerText()).toBe(firm.name);
+    expect(foreign).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

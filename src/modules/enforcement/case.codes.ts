@@ -98,6 +98,12 @@ export enum DeadlineStatus {
   MISSED = 'MISSED',
 }
 
+/** Whether a NO_PENALTY_MINOR decision used up the party's first offence (a FIRST_OFFENCE rule: later look-backs count it). */
+export enum FirstOffence {
+  USED = 'USED',
+  NOT_USED = 'NOT_USED',
+}
+
 export function registerCaseEnums(): void {
   const enums: Array<[object, string, string]> = [
     [CaseState, 'CaseState', 'Where an enforcement case stands in its procedure.'],
@@ -110,6 +116,7 @@ export function registerCaseEnums(): void {
     [RecognitionResult, 'RecognitionResult', 'A receiving district\'s review of another district\'s evidence: accepted or rejected.'],
     [HashCheck, 'HashCheck', 'Whether a custody step hashed the content again and found it unchanged (MATCHED), or did not check.'],
     [DeadlineStatus, 'DeadlineStatus', 'A statutory deadline of a case: running, met, or passed unmet.'],
+    [FirstOffence, 'FirstOffence', 'Whether a no-penalty decision for a minor violation used up the party\'s first offence (USED) or not (NOT_USED, a "shall not penalise" rule).'],
   ];
   for (const [e, name, description] of enums) registerEnumType(e, { name, description });
   registerPositiveListEnums();

@@ -3,7 +3,7 @@ import { DISTRICTS, Jurisdiction } from '../../domain/jurisdictions';
 import { connection, defineRecord, RecordField } from '../dossier/record-declaration';
 import type { ItemShape } from '../dossier/record-fields';
 import { PENALTY } from '../penalty';
-import { CaseState, DeadlineStatus, HashCheck, DecisionKind, EvidenceType, RecognitionResult, SignatureStatus, TransferAttachment, TransferReceiver, TransferStatus } from './case.codes';
+import { CaseState, DeadlineStatus, FirstOffence, HashCheck, DecisionKind, EvidenceType, RecognitionResult, SignatureStatus, TransferAttachment, TransferReceiver, TransferStatus } from './case.codes';
 
 /**
  * The joint-enforcement record types (issue 14), each declared once like a dossier type: the read
@@ -141,6 +141,9 @@ export const ENFORCEMENT_CASE = defineRecord({
     { name: 'discretionTableVersion', kind: 'text', column: 'discretion_table_version', maxLength: 64, description: 'Version of the discretion table that set the fine, so any district can see how it was reached.' },
     { name: 'discretionWorking', kind: 'textList', column: 'discretion_working', maxLength: 1000, description: 'The discretion calculation\'s working, one step a line.' },
     { name: 'fineAmount', kind: 'decimal', column: 'fine_amount', description: 'The fine decided, in yuan.' },
+    { name: 'minorRuleId', kind: 'text', column: 'minor_rule_id', maxLength: 80, description: 'For a NO_PENALTY_MINOR decision: the minor-violation rule that allowed it, "LIST-ID/item" (evaluateMinorViolation on the case\'s facts).' },
+    { name: 'firstOffence', kind: 'enum', enum: FirstOffence, column: 'first_offence', description: 'For a NO_PENALTY_MINOR decision: USED when the rule was a first-offence one (a later case\'s look-back counts it), NOT_USED otherwise.' },
+    { name: 'educationNote', kind: 'text', column: 'education_note', maxLength: 2000, description: 'For a NO_PENALTY_MINOR decision: the education given to the party (处罚法 art. 33).' },
     { name: 'transferredFrom', kind: 'text', column: 'transferred_from', maxLength: 40, description: 'For a case opened on a transfer: the transfer number. Such a case is not transferred to another district again.' },
     { name: 'events', kind: 'objectList', items: EVENT, column: 'events', description: 'The procedure events with their days, as the deadlines count them.' },
     { name: 'extensions', kind: 'objectList', items: EXTENSION, column: 'extensions', description: 'Recorded, approved extensions of deadlines.' },

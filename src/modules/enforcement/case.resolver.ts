@@ -1,4 +1,4 @@
-import { DateResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, Field, Info, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { todayInChina } from '../../domain/calendar/days';
@@ -12,6 +12,8 @@ import { CaseState, DecisionKind, EvidenceType, RecognitionResult, SignatureStat
 import { CASE_TRANSFER, ENFORCEMENT_CASE, EVIDENCE_ITEM, EVIDENCE_RECOGNITION } from './case.records';
 import { OnlineMonitoring, POSITIVE_LIST_ENTRY, PositiveListStatus } from './positive-list.record';
 import { CreditScheme } from '../../domain/codes';
+import { HarmLevelCode } from './enforcement.codes';
+import { MeasureValueInput } from './enforcement.inputs';
 
 @InputType({ description: 'Narrows the enforcementCases list; all given conditions must hold.' })
 class EnforcementCaseFilter {
@@ -69,9 +71,22 @@ class PenaltyDocumentInput {
   @Field({ nullable: true }) publicityUntil?: string;
 }
 
+@InputType({ description: 'The facts of a case the minor-violation rules test for a NO_PENALTY_MINOR decision (violation code and district are the case\'s; earlier violations are the hub\'s). A fact left out is UNKNOWN, never met.' })
+class MinorCaseFactsInput {
+  @Field(() => String, { nullable: true, description: 'Finer conduct within the violation code, as the lists name it (HW_LABEL_MISSING…).' }) conduct?: string | null;
+  @Field(() => String, { nullable: true, description: 'The day the violation was committed, YYYY-MM-DD; by default the case\'s violationEndedOn.' }) occurredOn?: string | null;
+  @Field(() => DateTimeResolver) discoveredAt: Date;
+  @Field(() => DateTimeResolver, { nullable: true }) correctionOrderedAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the violation was corrected; omit if it has not been.' }) correctedAt?: Date | null;
+  @Field(() => HarmLevelCode, { nullable: true }) harm?: HarmLevelCode | null;
+  @Field(() => [MeasureValueInput], { nullable: true }) measures?: MeasureValueInput[] | null;
+  @Field(() => [String], { nullable: true, description: 'Circumstances in force (HEAVY_POLLUTION_ALERT); [] says none, omitted says it is not known.' }) circumstances?: string[] | null;
+}
+
 @InputType({ description: 'The decision of a case.' })
 class DecisionInput {
   @Field(() => DecisionKind) kind: DecisionKind;
+  @Field(() => MinorCaseFactsInput, { nullable: true, description: 'Required for NO_PENALTY_MINOR: the facts evaluateMinorViolation tests; the decision is refused unless a rule applies.' }) minorFacts?: MinorCaseFactsInput;
   @Field(() => DiscretionChoiceInput, { nullable: true, description: 'Required for PENALTY.' }) discretion?: DiscretionChoiceInput;
   @Field({ nullable: true, description: 'A fine other than the ruler\'s, within the legal range (yuan).' }) fineAmount?: string;
   @Field(() => PenaltyDocumentInput, { nullable: true, description: 'Required for PENALTY: the penalty record is written from it.' }) penalty?: PenaltyDocumentInput;

@@ -6,6 +6,7 @@ import { Principal, SYSTEM_PRINCIPAL } from '../../auth/principal';
 import { todayInChina } from '../../domain/calendar/days';
 import { computeDeadlines, ComputedDeadline, DeadlineRequest } from '../../domain/enforcement/deadlines';
 import { computeDiscretion } from '../../domain/enforcement/discretion';
+import { evaluateMinorViolation, HarmLevel, PriorOffence } from '../../domain/enforcement/minor-violations';
 import { enforcementData } from '../../domain/enforcement/registry';
 import { District, isDistrict } from '../../domain/jurisdictions';
 import { badInput, ErrorCode, forbidden, HubError } from '../../graphql/errors';
@@ -15,7 +16,7 @@ import { fromColumn, Values } from '../dossier/record-fields';
 import { RecordWriter } from '../dossier/record-writer';
 import { PENALTY } from '../penalty';
 import { withEnforcementErrors } from './enforcement.service';
-import { CaseState, DeadlineStatus, DecisionKind, HashCheck, RecognitionResult, SignatureStatus, TransferAttachment, TransferReceiver, TransferStatus } from './case.codes';
+import { CaseState, DeadlineStatus, DecisionKind, FirstOffence, HashCheck, RecognitionResult, SignatureStatus, TransferAttachment, TransferReceiver, TransferStatus } from './case.codes';
 import { CASE_TRANSFER, ENFORCEMENT_CASE, EVIDENCE_ITEM, EVIDENCE_RECOGNITION } from './case.records';
 
 /**
@@ -165,8 +166,22 @@ export interface PenaltyDocument {
   publicityUntil?: string | null;
 }
 
+/** The facts of the case the minor-violation rules test (evaluateMinorViolation); a fact left out is UNKNOWN, never met. */
+export interface MinorCaseFacts {
+  conduct?: string | null;
+  /** The day the violation was committed; by default the case's VIOLATION_ENDED day. */
+  occurredOn?: string | null;
+  discoveredAt: Date;
+  correctionOrderedAt?: Date | null;
+  correctedAt?: Date | null;
+  harm?: HarmLevel | null;
+  measures?: Array<{ code: string; value: string }> | null;
+  circumstances?: string[] | null;
+}
+
 export interface DecisionInput {
   kind: DecisionKind;
+  minorFacts?: MinorCaseFacts | null;
   discretion?: DiscretionChoice | null;
   fineAmount?: string | null;
   penalty?: PenaltyDocument | null;
@@ -620,8 +635,7 @@ export class CaseService {
     v.decisionKind = d.kind;
     v.decidedOn = on;
     if (d.kind === DecisionKind.NO_PENALTY_MINOR) {
-      requireText('input.decision.educationNote', d.educationNote, 2000);
-      v.discretionWorking = [`no penalty as a minor violation; education of the party: ${d.educationNote!.trim()}`, 'first offence used'];
+      await this.decideMinor(m, v, owner, on, d);
       return null;
     }
     if (d.kind !== DecisionKind.PENALTY) return null;
@@ -664,6 +678,55 @@ export class CaseService {
       authorityUscc: d.penalty.authorityUscc, publicityUntil: d.penalty.publicityUntil, status: PenaltyStatus.DECIDED,
       sourceSystem: HUB_SOURCE, sourceRecordId: v.caseNo, asOf: nextAsOf(null),
     });
+  }
+
+  /**
+   * A no-penalty decision for a minor violation (处罚法 art. 33): the minor-violation rules are
+   * asked with the case's facts — its violation code and district, the facts given, and the
+   * party's earlier violations as the hub knows them (decided cases of the party in any district,
+   * and penalties that no case produced) — and the decision is refused, naming the rule
+   * MINOR_VIOLATION_RULE_NOT_MET, unless one applies. When one does, the case keeps the rule, the
+   * education given and whether the first offence was used; no penalty is written, so no penalty
+   * change (nor credit event) follows.
+   */
+  private async decideMinor(m: EntityManager, v: Values, owner: District, on: string, d: DecisionInput): Promise<void> {
+    const education = requireText('input.decision.educationNote', d.educationNote, 2000);
+    if (!v.violationCode) throw refuse('input.violationCode', 'REQUIRED', 'the case has no violation code; give it to decide on the minor-violation rules');
+    const f = d.minorFacts;
+    if (!f) throw refuse('input.decision.minorFacts', 'REQUIRED', 'is required for NO_PENALTY_MINOR: the facts the minor-violation rules test');
+    const ended = (v.events as Array<{ event: string; on: string }>).find((e) => e.event === 'VIOLATION_ENDED')?.on ?? null;
+    const occurredOn = f.occurredOn ?? ended;
+    if (occurredOn == null) throw refuse('input.decision.minorFacts.occurredOn', 'REQUIRED', 'the case records no day of the violation (violationEndedOn); give the day it was committed');
+    if (!isDay(occurredOn)) throw refuse('input.decision.minorFacts.occurredOn', 'DATE_FORMAT', `must be a calendar day YYYY-MM-DD, got ${JSON.stringify(occurredOn)}`);
+    const earlier: Array<{ code: string; on: string; used: string | null }> = await m.query(
+      `SELECT c.violation_code AS code, COALESCE((SELECT e->>'on' FROM jsonb_array_elements(c.events) e WHERE e->>'event' = 'VIOLATION_ENDED' LIMIT 1), c.lead_received_on::text) AS on, c.first_offence AS used
+         FROM enforcement_case c
+        WHERE c.uscc = $1 AND c.case_no <> $2 AND c.violation_code IS NOT NULL AND c.decision_kind IN ('PENALTY', 'NO_PENALTY_MINOR') AND c.withdrawn_at IS NULL
+       UNION ALL
+       SELECT p.violation_type, p.decision_date::text, NULL
+         FROM penalty p JOIN enterprise e ON e.id = p.enterprise_id
+        WHERE e.uscc = $1 AND p.withdrawn_at IS NULL AND p.status <> 'REVOKED'
+          AND NOT EXISTS (SELECT 1 FROM enforcement_case c WHERE c.penalty_decision_no = p.decision_no)`, [v.uscc, v.caseNo]);
+    const priorOffences: PriorOffence[] = earlier.map((r) => ({ violationCode: r.code, on: r.on, firstOffenceUsed: r.used === FirstOffence.USED }));
+    const result = withEnforcementErrors('input.decision.minorFacts', () => evaluateMinorViolation(enforcementData().minorViolationLists, {
+      violationCode: v.violationCode as string, conduct: f.conduct, occurredOn, discoveredAt: f.discoveredAt, correctionOrderedAt: f.correctionOrderedAt,
+      correctedAt: f.correctedAt, harm: f.harm, priorOffences, measures: f.measures, circumstances: f.circumstances, decidingOn: on, jurisdiction: owner,
+    }, todayInChina()));
+    if (!result.applied) {
+      throw badInput('input.decision.kind', `no minor-violation rule allows a no-penalty decision for ${v.violationCode as string}: ${result.explanation}`, {
+        rule: 'MINOR_VIOLATION_RULE_NOT_MET', outcome: result.outcome,
+      });
+    }
+    const a = result.applied;
+    v.minorRuleId = `${a.list.listId}/${a.rule.itemNo}`;
+    v.firstOffence = result.firstOffenceUsed ? FirstOffence.USED : FirstOffence.NOT_USED;
+    v.educationNote = education;
+    v.discretionWorking = [
+      `no penalty as a minor violation: ${result.explanation}${a.list.illustrative ? ' (an illustrative list, not an official one)' : ''}`,
+      ...a.conditions.map((c) => `${c.requirement}: ${c.status} (${c.actual})`),
+      `education of the party: ${education}`,
+      result.firstOffenceUsed ? 'first offence used' : 'first offence not used (a rule that shall not penalise)',
+    ].map((line) => line.slice(0, 1000));
   }
 
   /** The schedule of the case's deadlines by the deadline rules; bad extensions or suspensions are the caller's input errors. */

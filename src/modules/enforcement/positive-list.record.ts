@@ -13,6 +13,14 @@ export enum PositiveListStatus {
   EXPIRED = 'EXPIRED',
 }
 
+/** Why an entry left the list: a penalty decision, an incident, a bureau's decision, or its validity ran out. */
+export enum RemovalCause {
+  PENALTY = 'PENALTY',
+  INCIDENT = 'INCIDENT',
+  DECISION = 'DECISION',
+  EXPIRED = 'EXPIRED',
+}
+
 export enum OnlineMonitoring {
   CONNECTED = 'CONNECTED',
   NOT_CONNECTED = 'NOT_CONNECTED',
@@ -23,6 +31,7 @@ export const STANDING_STATUSES: readonly PositiveListStatus[] = [PositiveListSta
 
 export function registerPositiveListEnums(): void {
   registerEnumType(PositiveListStatus, { name: 'PositiveListStatus', description: 'A positive-list entry: PROPOSED → PUBLICISED → ACTIVE → REMOVED or EXPIRED.' });
+  registerEnumType(RemovalCause, { name: 'PositiveListRemovalCause', description: 'Why an entry left the list: PENALTY (a penalty decision), INCIDENT (a confirmed pollution-source alert), DECISION (the bureau removed it) or EXPIRED (past validUntil).' });
   registerEnumType(OnlineMonitoring, { name: 'OnlineMonitoring', description: 'Whether the firm\'s online monitoring is connected to the bureau.' });
 }
 
@@ -55,10 +64,11 @@ export const POSITIVE_LIST_ENTRY = defineRecord({
     { name: 'status', kind: 'enum', enum: PositiveListStatus, column: 'status', required: true, description: 'Where it stands.' },
     { name: 'removedOn', kind: 'date', column: 'removed_on', description: 'Day it was removed.' },
     { name: 'removalReason', kind: 'text', column: 'removal_reason', maxLength: 1000, description: 'Why it was removed.' },
-    { name: 'removalTrigger', kind: 'text', column: 'removal_trigger', maxLength: 64, description: 'The penalty decision number that removed it, for an event-driven removal.' },
+    { name: 'removalCause', kind: 'enum', enum: RemovalCause, column: 'removal_cause', description: 'Why it left the list (null while it stands).' },
+    { name: 'removalTrigger', kind: 'text', column: 'removal_trigger', maxLength: 64, description: 'For an event-driven removal: the penalty decision number (PENALTY) or the alert id (INCIDENT) that removed it.' },
   ],
-  changeOps: (before, after) => [{
-    op: !before ? 'INSERTED' : after.values.status === PositiveListStatus.REMOVED && before.values.status !== PositiveListStatus.REMOVED ? 'REMOVED' : 'UPDATED',
-    state: after,
-  }],
+  changeOps: (before, after) => {
+    const entered = (status: PositiveListStatus) => after.values.status === status && before?.values.status !== status;
+    return [{ op: !before ? 'INSERTED' : entered(PositiveListStatus.REMOVED) ? 'REMOVED' : entered(PositiveListStatus.EXPIRED) ? 'EXPIRED' : 'UPDATED', state: after }];
+  },
 });

@@ -8,7 +8,7 @@ import { badInput, ErrorCode, forbidden, HubError } from '../../graphql/errors';
 import { fromColumn, Values } from '../dossier/record-fields';
 import { RecordWriter } from '../dossier/record-writer';
 import rules from './data/positive-list-rules.json';
-import { OnlineMonitoring, POSITIVE_LIST_ENTRY, PositiveListStatus, STANDING_STATUSES } from './positive-list.record';
+import { OnlineMonitoring, POSITIVE_LIST_ENTRY, PositiveListStatus, RemovalCause, STANDING_STATUSES } from './positive-list.record';
 
 /** The eligibility rules in force (data/positive-list-rules.json: illustrative until the districts' own are loaded). */
 export const POSITIVE_LIST_RULES = rules;
@@ -108,7 +108,7 @@ export class PositiveListService {
       if (to === PositiveListStatus.REMOVED) {
         const why = (reason ?? '').trim();
         if (!why) throw refuse('reason', 'REQUIRED', 'says why the entry is removed');
-        Object.assign(v, { removedOn: day, removalReason: why.slice(0, 1000) });
+        Object.assign(v, { removedOn: day, removalCause: RemovalCause.DECISION, removalReason: why.slice(0, 1000) });
       }
       const prev = Date.parse(String(v.asOf));
       await this.writer.writeIn(m, SYSTEM_PRINCIPAL, POSITIVE_LIST_ENTRY.write, [this.compact({ ...v, asOf: new Date(Math.max(Date.now(), prev + 1)).toISOString() })], { actor: p.sub });

@@ -1,5 +1,6 @@
 import { RecordType } from '../../auth/policy';
-import { INSPECTION_STEPS, InspectionOutcome, InspectionStatus, InspectionStep, InspectionType } from '../../domain/codes';
+import type { ClassType } from 'type-graphql';
+import { INSPECTION_STEPS, InspectionOrigin, InspectionOutcome, InspectionSite, InspectionStatus, InspectionStep, InspectionTrigger, InspectionType } from '../../domain/codes';
 import { DISTRICTS, Jurisdiction } from '../../domain/jurisdictions';
 import { defineRecord } from '../dossier/record-declaration';
 import type { ItemShape } from '../dossier/record-fields';
@@ -34,6 +35,16 @@ export const INSPECTION = defineRecord({
     { name: 'inspectionNo', kind: 'text', column: 'inspection_no', required: true, maxLength: 40, description: 'Inspection number: the natural key.' },
     { name: 'inspectedOn', kind: 'date', column: 'inspected_on', required: true, description: 'Day of the inspection.' },
     { name: 'type', kind: 'enum', enum: InspectionType, column: 'type', required: true, description: 'Kind of inspection.' },
+    {
+      name: 'origin', kind: 'enum', enum: InspectionOrigin, column: 'origin', default: InspectionOrigin.PLANNED,
+      description: 'PLANNED (on the inspection plan) or TRIGGERED (set off by a complaint, alert, transfer, lead or other: give trigger and triggerReference). Not sent: PLANNED, so an on-site visit of a listed firm is flagged until the source says what set it off.',
+    },
+    { name: 'trigger', kind: 'enum', enum: InspectionTrigger, column: 'trigger_kind', description: 'For a TRIGGERED inspection: what set it off; null for a PLANNED one.' },
+    { name: 'triggerReference', kind: 'text', column: 'trigger_reference', maxLength: 64, description: 'For a TRIGGERED inspection: the number of the complaint, alert, transfer or case that set it off.' },
+    {
+      name: 'site', kind: 'enum', enum: InspectionSite, column: 'site', default: InspectionSite.ONSITE,
+      description: 'ONSITE (a visit, with the eight on-site steps) or OFFSITE (online monitoring, records, remote video: no on-site steps). Not sent: ONSITE.',
+    },
     { name: 'leadAgency', kind: 'text', column: 'lead_agency', required: true, maxLength: 100, description: 'Agency that led the inspection.' },
     {
       name: 'jointJurisdictions', kind: 'enumList', enum: Jurisdiction, allowed: DISTRICTS, column: 'joint_jurisdictions',
@@ -51,8 +62,20 @@ export const INSPECTION = defineRecord({
       description: 'What the inspectors found; visible with the ENFORCEMENT role only.',
     },
   ],
+  computed: [{
+    kind: 'computed', name: 'untriggeredOnsiteOfListedFirm', compiler: 'untriggeredOnsite', type: () => Boolean as unknown as ClassType, nullable: false,
+    description: 'True for an ONSITE, PLANNED inspection of a firm whose positive-list entry was ACTIVE on the inspection day: the list promises off-site supervision and visits only on a trigger. `flaggedInspections` lists them.',
+  }],
   check(v, add) {
     notAfterAsOf(v, add, 'inspectedOn');
+    if (v.origin === InspectionOrigin.TRIGGERED) {
+      if (!v.trigger) add('trigger', 'is required for a TRIGGERED inspection: COMPLAINT, ALERT, TRANSFER, LEAD or OTHER');
+      if (!v.triggerReference) add('triggerReference', 'is required for a TRIGGERED inspection: the number of what set it off');
+    } else if (v.origin === InspectionOrigin.PLANNED) {
+      if (v.trigger) add('trigger', 'must be empty for a PLANNED inspection (set origin TRIGGERED)');
+      if (v.triggerReference) add('triggerReference', 'must be empty for a PLANNED inspection (set origin TRIGGERED)');
+    }
+    if (v.site === InspectionSite.OFFSITE && Array.isArray(v.steps) && v.steps.length > 0) add('steps', 'must be empty for an OFFSITE inspection: the eight steps are the on-site procedure');
     const joint = v.jointJurisdictions as string[] | undefined;
     if (joint && v.type) {
       if (v.type === InspectionType.JOINT_CROSS_BORDER && joint.length < 2) add('jointJurisdictions', 'must name at least two districts for a JOINT_CROSS_BORDER inspection');

@@ -11,6 +11,7 @@ import { badInput, ErrorCode, forbidden, HubError } from '../../graphql/errors';
 import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import type { ReadContext } from '../dossier/record-store';
 import { HUB_TIME_ZONE, StationKind } from '../monitoring';
+import { removeListedOnIncident } from '../enforcement/positive-list.events';
 import { AlertKind, AlertLevel, AlertPeriod, AlertStatus, levelRank, LEVEL_ORDER, SOURCE_KINDS } from './alert.codes';
 import {
   Finding, limitExceeded, mergeFindings, OutletHour, outletDay, PeriodMean, risingTrend, sectionClass, watchedThreshold,
@@ -388,9 +389,13 @@ export class AlertService {
     return this.act(ctx, id, 'RESOLVED', async (m, a) => {
       if (a.status !== AlertStatus.ACKNOWLEDGED) throw new HubError(ErrorCode.CONFLICT, `alert ${id} is ${a.status}; only an ACKNOWLEDGED alert is resolved`, { field: 'id', rule: 'alert.transition' });
       if (SOURCE_KINDS.includes(a.kind as AlertKind) && !input.result) throw badInput('input.result', 'a pollution-source alert is closed with the officer\'s verification result', { rule: 'alert.verificationRequired' });
-      return m.query(
+      const result = await m.query(
         `UPDATE alert SET status = 'RESOLVED', resolved_at = now(), resolved_by = $2, verification_result = $3, resolution_note = $4, updated_at = now() WHERE id = $1 RETURNING *`,
         [id, who(ctx.principal), input.result ?? null, input.note ?? null]);
+      // A confirmed pollution-source alert is an incident: the firm leaves the positive list at once, in this transaction.
+      const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<Record<string, unknown>>;
+      await removeListedOnIncident(m, rows[0], ctx.principal.sub ?? 'system');
+      return result;
     }, input.note);
   }
 

@@ -41,6 +41,29 @@ const PARAMETERS = {
 };
 const MONITORING_ENTRY_POINTS = new Set(['monitoringStations', 'monitoringStation', 'waterQuality', 'airQuality']);
 
+/**
+ * Record resources the page lists (joint enforcement): the entry point's query and the columns
+ * shown, each a field of the node with its heading. The list is the API's answer to the signed-in
+ * viewer, newest first: what the policy lets that viewer read, nothing more.
+ */
+const RECORD_LISTS = {
+  enforcementCases: {
+    key: 'caseNo',
+    columns: [['caseNo', '案件编号', 'Case'], ['ownerJurisdiction', '办案辖区', 'District'], ['partyName', '当事人', 'Party'], ['state', '状态', 'State'],
+      ['leadReceivedOn', '线索日期', 'Lead'], ['nextDueOn', '下一期限', 'Next due'], ['decisionKind', '决定', 'Decision']],
+  },
+  caseTransfers: {
+    key: 'transferNo',
+    columns: [['transferNo', '移送编号', 'Transfer'], ['caseNo', '案件编号', 'Case'], ['ownerJurisdiction', '移送方', 'Sender'], ['receiver', '接收方', 'Receiver'],
+      ['receiverAgency', '接收机关', 'Agency'], ['sentOn', '移送日期', 'Sent'], ['status', '状态', 'Status']],
+  },
+  positiveList: {
+    key: 'entryNo',
+    columns: [['entryNo', '清单编号', 'Entry'], ['ownerJurisdiction', '辖区', 'District'], ['creditLevel', '信用等级', 'Credit'], ['status', '状态', 'Status'],
+      ['includedOn', '纳入日期', 'Included'], ['validUntil', '有效期至', 'Valid until'], ['removalCause', '移出原因', 'Removed for']],
+  },
+};
+
 // ---------------------------------------------------------------------------------------------
 // DOM and API helpers
 
@@ -426,7 +449,10 @@ async function showResource(code) {
 
   const accessBox = h('div', { 'data-access': 'pending' }, h('p', { class: 'loading' }, '正在查询您的权限…'));
   const monitoring = !planned && MONITORING_ENTRY_POINTS.has(res.entryPoint);
-  const dataBox = monitoring ? h('section', { class: 'section', 'data-section': 'monitoring' }, h('h2', {}, bi('监测站点与数据', 'Stations and data')), h('p', { class: 'loading' }, '正在加载站点…')) : null;
+  const recordList = !planned && RECORD_LISTS[res.entryPoint];
+  const dataBox = monitoring ? h('section', { class: 'section', 'data-section': 'monitoring' }, h('h2', {}, bi('监测站点与数据', 'Stations and data')), h('p', { class: 'loading' }, '正在加载站点…'))
+    : recordList ? h('section', { class: 'section', 'data-section': 'records', 'data-records': 'pending' }, h('h2', {}, bi('记录', 'Records')), h('p', { class: 'loading' }, '正在加载记录…'))
+      : null;
 
   app.replaceChildren(h('div', { class: 'resource', 'data-view': 'resource', 'data-code': res.code },
     h('p', { class: 'crumbs' }, h('a', { href: '/', 'data-nav': '' }, '目录'), ' › ',
@@ -450,7 +476,9 @@ async function showResource(code) {
   const who = me ? `${me.org || me.sub}（${names.get(me.jurisdiction) || me.jurisdiction || ''}）` : '公众';
   const purposeNote = session.purpose ? `，已声明用途 ${purposeLabel(session.purpose)}` : '';
   if (res.sharingType === 'NOT_SHARED') {
-    accessBox.replaceChildren(note('warn', '不予共享：任何机构都不能通过本平台读取该资源的数据，只能看到这条目录信息。'));
+    accessBox.replaceChildren(note('warn', recordList
+      ? '不予共享：只有数据所属辖区（及其上级、示范区）的执法机构能读取；移送案件的接收方在移送范围内读取。'
+      : '不予共享：任何机构都不能通过本平台读取该资源的数据，只能看到这条目录信息。'));
   } else if (planned) {
     accessBox.replaceChildren(note('', '本平台只提供该资源的目录信息，尚不经接口提供数据；请按上面的共享条件向提供方（', res.provider.name, '）索取。'));
   } else {
@@ -469,6 +497,38 @@ async function showResource(code) {
   }
 
   if (monitoring) await showStations(res, dataBox, new Set((r.data.myAccess || []).filter((l) => l.catalogCode === res.code && l.canRead).map((l) => l.ownerJurisdiction)), names);
+  if (recordList) await showRecords(res.entryPoint, recordList, dataBox, names);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record resources (cases, transfers, the positive list): the viewer's first page of records.
+
+async function showRecords(entryPoint, list, box, names) {
+  const title = h('h2', {}, bi('记录', 'Records'));
+  const done = (...children) => {
+    box.replaceChildren(title, ...children);
+    box.setAttribute('data-records', 'ready');
+  };
+  if (!session.token) {
+    done(note('', '登录后显示您可以读取的记录。', h('span', { class: 'en' }, ' Sign in to see the records you may read.')));
+    return;
+  }
+  const fields = list.columns.map(([f]) => f).join(' ');
+  const r = await gql(`query PortalRecords { ${entryPoint}(first: 20) { totalCount edges { node { ${fields} } } } }`);
+  const page = r.data && r.data[entryPoint];
+  if (!page) {
+    done(note(codeOf(r.errors) === 'FORBIDDEN' ? 'warn' : 'error', '无法读取记录：', errorText(r.errors)));
+    return;
+  }
+  const nodes = page.edges.map((e) => e.node);
+  const cell = (f, v) => (v === null || v === undefined ? '—' : f === 'ownerJurisdiction' ? names.get(v) || v : String(v));
+  done(
+    h('p', { 'data-records-total': page.totalCount }, `共 ${page.totalCount} 条，显示最新 ${nodes.length} 条`, h('span', { class: 'en' }, ` (${page.totalCount} in all, newest ${nodes.length} shown)`)),
+    nodes.length
+      ? h('div', { class: 'scroll' }, h('table', {},
+        h('thead', {}, h('tr', {}, list.columns.map(([, zh, en]) => h('th', {}, zh, h('span', { class: 'en' }, ' ', en))))),
+        h('tbody', {}, nodes.map((n) => h('tr', { 'data-key': n[list.key] }, list.columns.map(([f]) => h('td', { 'data-field': f }, cell(f, n[f]))))))))
+      : h('p', { class: 'muted' }, '没有您可以读取的记录。'));
 }
 
 // ---------------------------------------------------------------------------------------------
