@@ -23,6 +23,8 @@ import { PreparedQueries } from '../db/prepared';
 import { CaseService } from '../modules/enforcement/case.service';
 import { PositiveListService } from '../modules/enforcement/positive-list.service';
 import { SharingService } from '../modules/sharing';
+import { WebhookService } from '../modules/webhook';
+import type { ReceiverPolicy } from '../modules/webhook';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
 export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
@@ -61,10 +63,12 @@ export interface Services {
   clock: () => Date;
   /** Data objections: raise, accept, verify, resolve, list (docs/objections.md). */
   objections: ObjectionService;
+  /** Webhook registrations of the agencies and their delivery logs (docs/webhooks.md); the deliveries are WebhookDelivery's. */
+  webhooks: WebhookService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
-export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date } = {}): Services {
+export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date; webhookReceivers?: ReceiverPolicy } = {}): Services {
   const clock = o.clock ?? (() => new Date());
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
@@ -77,7 +81,9 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
     cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds, { now: clock }), clock,
-    objections: new ObjectionService(ds, writer) };
+    objections: new ObjectionService(ds, writer),
+    // Without settings, receivers must be https on public addresses (fail closed).
+    webhooks: new WebhookService(ds, o.webhookReceivers ?? { allowHttp: false, allowPrivate: false }) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */
