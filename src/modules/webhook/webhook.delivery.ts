@@ -107,18 +107,21 @@ export class WebhookDelivery {
 
   private async deliverAlerts(run: DeliveryRun): Promise<void> {
     let budget = this.d.settings.batchSize;
+    // A pass walks the queue forward: an event that failed in it waits for the next pass, however short its backoff.
+    let passed = '0';
     while (budget > 0) {
       const token = randomUUID();
-      const claimed: Row[] = await this.d.ds.query(
+      const claimed = updatedRows(await this.d.ds.query(
         `WITH due AS (
            SELECT o.id FROM webhook_outbox o JOIN webhook w ON w.id = o.webhook_id
-           WHERE o.state = 'PENDING' AND o.next_attempt_at <= now() AND (o.lease_until IS NULL OR o.lease_until < now()) AND w.status = 'ACTIVE'
+           WHERE o.state = 'PENDING' AND o.next_attempt_at <= now() AND (o.lease_until IS NULL OR o.lease_until < now()) AND w.status = 'ACTIVE' AND o.id > $4::bigint
            ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED)
          UPDATE webhook_outbox o SET lease_token = $2, lease_until = now() + $3 * interval '1 second', attempts = o.attempts + 1
          FROM due WHERE o.id = due.id
          RETURNING o.id, o.event_id, o.webhook_id, o.topic, o.change, o.subject_id, o.attempts, o.created_at`,
-        [Math.min(PARALLEL, budget), token, this.leaseSeconds()]);
+        [Math.min(PARALLEL, budget), token, this.leaseSeconds(), passed]));
       if (claimed.length === 0) return;
+      passed = claimed.reduce((max, c) => (BigInt(String(c.id)) > BigInt(max) ? String(c.id) : max), passed);
       budget -= claimed.length;
       const hooks = new Map<string, Row>();
       const rows: Row[] = await this.d.ds.query('SELECT * FROM webhook WHERE id = ANY($1::uuid[])', [[...new Set(claimed.map((c) => String(c.webhook_id)))]]);
@@ -177,14 +180,14 @@ export class WebhookDelivery {
 
   private async deliverFeeds(run: DeliveryRun): Promise<void> {
     const token = randomUUID();
-    const claimed: Row[] = await this.d.ds.query(
+    const claimed = updatedRows(await this.d.ds.query(
       `WITH due AS (
          SELECT id FROM webhook
          WHERE status = 'ACTIVE' AND 'CREDIT_FEED' = ANY(topics) AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
          ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
        UPDATE webhook w SET lease_token = $2, lease_until = now() + $3 * interval '1 second'
        FROM due WHERE w.id = due.id RETURNING w.*`,
-      [this.d.settings.batchSize, token, this.leaseSeconds()]);
+      [this.d.settings.batchSize, token, this.leaseSeconds()]));
     for (const w of claimed) {
       try {
         await this.deliverFeed(w, token, run);
