@@ -10,23 +10,25 @@ import { badInput } from '../../graphql/errors';
  * benchmarking, multicast and reserved ranges, and in IPv6 their equivalents plus the forms that
  * embed an IPv4 address (mapped, NAT64, 6to4, Teredo), refused whole rather than decoded.
  */
-const FORBIDDEN = new BlockList();
+const FORBIDDEN_V4 = new BlockList();
+// Kept apart: a BlockList matches an IPv4 address against its IPv4-mapped IPv6 rules too (::ffff:0:0/96 would refuse every IPv4 address).
+const FORBIDDEN_V6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) FORBIDDEN.addSubnet(net, prefix, 'ipv4');
+] as const) FORBIDDEN_V4.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
   ['::', 127], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 32], ['2001:db8::', 32],
   ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) FORBIDDEN.addSubnet(net, prefix, 'ipv6');
+] as const) FORBIDDEN_V6.addSubnet(net, prefix, 'ipv6');
 
-/** True for an address the hub never posts to (see FORBIDDEN); anything that is not an IP address counts as forbidden. */
+/** True for an address the hub never posts to (see FORBIDDEN_V4 and _V6); anything that is not an IP address counts as forbidden. */
 export function isForbiddenAddress(address: string): boolean {
   const a = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const family = isIP(a);
   if (family === 0) return true;
-  return FORBIDDEN.check(a, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? FORBIDDEN_V4.check(a, 'ipv4') : FORBIDDEN_V6.check(a, 'ipv6');
 }
 
 /** Which receivers are accepted: the hub's settings (src/config.ts, `webhooks`). */
