@@ -63,6 +63,7 @@ export class Webhooks1803000000000 implements MigrationInterface {
     )`);
     await q.query(`CREATE INDEX "webhook_outbox_due" ON "webhook_outbox" ("next_attempt_at", "id") WHERE "state" = 'PENDING'`);
     await q.query(`CREATE INDEX "webhook_outbox_webhook" ON "webhook_outbox" ("webhook_id")`);
+    await q.query(`CREATE INDEX "webhook_outbox_finished" ON "webhook_outbox" ("finished_at") WHERE "state" <> 'PENDING'`);
     await q.query(`CREATE TABLE "webhook_delivery" (
       "id" bigserial PRIMARY KEY,
       "webhook_id" uuid NOT NULL REFERENCES "webhook" ("id") ON DELETE CASCADE,
@@ -78,6 +79,7 @@ export class Webhooks1803000000000 implements MigrationInterface {
       "outcome" varchar(16) NOT NULL CHECK ("outcome" IN ('DELIVERED', 'RETRYING', 'FAILED'))
     )`);
     await q.query(`CREATE INDEX "webhook_delivery_webhook" ON "webhook_delivery" ("webhook_id", "id" DESC)`);
+    await q.query(`CREATE INDEX "webhook_delivery_attempted" ON "webhook_delivery" ("attempted_at")`);
     await q.query(`CREATE FUNCTION hub_webhook_alert_outbox() RETURNS trigger LANGUAGE plpgsql AS $fn$
 DECLARE
   ch varchar;

@@ -247,6 +247,19 @@ describe('an antimony alert on the Taipu River reaches subscribers and webhooks 
     expect((await outbox(zone.id)).every((o) => o.state === 'DELIVERED')).toBe(true);
   });
 
+  test('finished outbox rows and old log lines are pruned; pending ones and recent lines stay', async () => {
+    const count = async (sql: string) => (await t.db.ds.query(sql))[0].n as number;
+    await t.db.ds.query(`UPDATE webhook_outbox SET finished_at = now() - interval '8 days' WHERE webhook_id = $1 AND state = 'DELIVERED'`, [qp.id]);
+    await t.db.ds.query(`UPDATE webhook_delivery SET attempted_at = now() - interval '31 days' WHERE webhook_id = $1`, [qp.id]);
+    const outboxBefore = await count('SELECT count(*)::int AS n FROM webhook_outbox');
+    const logBefore = await count('SELECT count(*)::int AS n FROM webhook_delivery');
+    const pruned = await t.hub.webhookDelivery.prune();
+    expect(pruned).toEqual({ outbox: 1, log: 1 });
+    expect(await count('SELECT count(*)::int AS n FROM webhook_outbox')).toBe(outboxBefore - 1);
+    expect(await count('SELECT count(*)::int AS n FROM webhook_delivery')).toBe(logBefore - 1);
+    expect(await outbox(qp.id)).toEqual([]);
+  });
+
   test('disabled: nothing is queued; enabled again: later changes are', async () => {
     const rows = async () => (await t.db.ds.query(`SELECT count(*)::int AS n FROM webhook_outbox WHERE webhook_id = $1`, [wj.id]))[0].n as number;
     const toggle = async (enabled: boolean) => (await t.gql('mutation($id: ID!, $on: Boolean!) { setWebhookEnabled(id: $id, enabled: $on) { status } }', { id: wj.id, on: enabled }, { token: wjToken })).body.data.setWebhookEnabled.status;

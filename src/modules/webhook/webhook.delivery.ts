@@ -57,6 +57,10 @@ interface PostResult {
 const PARALLEL = 8;
 /** Credit-feed batches one pass sends to one webhook before it lets the others have a turn. */
 const FEED_BATCHES_PER_PASS = 20;
+/** Finished outbox rows are kept this long (days), attempts in the delivery log this long; pruned at most hourly per instance. */
+export const OUTBOX_KEEP_DAYS = 7;
+export const DELIVERY_LOG_KEEP_DAYS = 30;
+const PRUNE_EVERY_MS = 3_600_000;
 
 type Row = Record<string, unknown>;
 
@@ -81,14 +85,29 @@ function ownerOf(w: Row): Principal {
  * while it is being retried), audited, signed and posted; a 2xx moves the cursor.
  */
 export class WebhookDelivery {
+  private prunedAt = 0;
+
   constructor(private readonly d: DeliveryDeps) {}
 
-  /** One pass: the alert events due, then the credit-feed webhooks due. */
+  /** One pass: the alert events due, then the credit-feed webhooks due; finished rows past their keeping pruned hourly. */
   async runOnce(): Promise<DeliveryRun> {
     const run: DeliveryRun = { delivered: 0, retrying: 0, failed: 0, withheld: 0 };
     await this.deliverAlerts(run);
     await this.deliverFeeds(run);
+    if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
+      this.prunedAt = Date.now();
+      await this.prune();
+    }
     return run;
+  }
+
+  /** Deletes delivered and failed outbox rows after OUTBOX_KEEP_DAYS and delivery-log rows after DELIVERY_LOG_KEEP_DAYS; returns how many. */
+  async prune(): Promise<{ outbox: number; log: number }> {
+    const outbox = updatedRows(await this.d.ds.query(
+      `DELETE FROM webhook_outbox WHERE state <> 'PENDING' AND finished_at < now() - $1 * interval '1 day' RETURNING id`, [OUTBOX_KEEP_DAYS]));
+    const log = updatedRows(await this.d.ds.query(
+      `DELETE FROM webhook_delivery WHERE attempted_at < now() - $1 * interval '1 day' RETURNING id`, [DELIVERY_LOG_KEEP_DAYS]));
+    return { outbox: outbox.length, log: log.length };
   }
 
   /** Seconds until attempt `attempt + 1`: the base doubled per attempt, capped, and jittered to between half and all of it. */
@@ -179,16 +198,21 @@ export class WebhookDelivery {
   // Credit feed
 
   private async deliverFeeds(run: DeliveryRun): Promise<void> {
-    const token = randomUUID();
-    const claimed = updatedRows(await this.d.ds.query(
-      `WITH due AS (
-         SELECT id FROM webhook
-         WHERE status = 'ACTIVE' AND 'CREDIT_FEED' = ANY(topics) AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
-         ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       UPDATE webhook w SET lease_token = $2, lease_until = now() + $3 * interval '1 second'
-       FROM due WHERE w.id = due.id RETURNING w.*`,
-      [this.d.settings.batchSize, token, this.leaseSeconds()]));
-    for (const w of claimed) {
+    // One webhook claimed at a time, so a lease never waits behind another webhook's posts.
+    const done: string[] = [];
+    for (let i = 0; i < this.d.settings.batchSize; i++) {
+      const token = randomUUID();
+      const [w] = updatedRows(await this.d.ds.query(
+        `WITH due AS (
+           SELECT id FROM webhook
+           WHERE status = 'ACTIVE' AND 'CREDIT_FEED' = ANY(topics) AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+             AND NOT (id = ANY($4::uuid[]))
+           ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         UPDATE webhook w SET lease_token = $2, lease_until = now() + $3 * interval '1 second'
+         FROM due WHERE w.id = due.id RETURNING w.*`,
+        [1, token, this.leaseSeconds(), done]));
+      if (!w) return;
+      done.push(String(w.id));
       try {
         await this.deliverFeed(w, token, run);
       } finally {
@@ -212,12 +236,11 @@ export class WebhookDelivery {
       const chunk = await feedChunk(this.d.ds, principal, cursor, batchTo === null ? this.d.settings.batchSize : 1_000_000, filter, batchTo ?? undefined);
       if (chunk.count === 0) return;
       const last = chunk.last!;
-      if (batchTo === null) {
-        batchTo = last;
-        const kept = updatedRows(await this.d.ds.query(
-          `UPDATE webhook SET feed_batch_to = $3, lease_until = now() + $4 * interval '1 second' WHERE id = $1 AND lease_token = $2 RETURNING id`, [w.id, token, last, this.leaseSeconds()]));
-        if (kept.length === 0) return; // the lease was lost (a stall longer than the lease): the other holder carries on
-      }
+      batchTo = last;
+      // The batch's end is stored before it is posted (a retry sends the same batch), and the lease renewed for this post.
+      const kept = updatedRows(await this.d.ds.query(
+        `UPDATE webhook SET feed_batch_to = $3, lease_until = now() + $4 * interval '1 second' WHERE id = $1 AND lease_token = $2 RETURNING id`, [w.id, token, last, this.leaseSeconds()]));
+      if (kept.length === 0) return; // the lease was lost (a stall longer than the lease): the other holder carries on
       const trail = new AuditTrail();
       auditChunk(trail, chunk);
       try {
