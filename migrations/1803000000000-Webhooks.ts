@@ -21,8 +21,8 @@ export class Webhooks1803000000000 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE "webhook" (
       "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-      "owner_org" varchar(120) NOT NULL,
-      "owner_sub" varchar(200) NOT NULL,
+      "owner_org" varchar(64) NOT NULL,
+      "owner_sub" varchar(128) NOT NULL,
       "owner_jurisdiction" varchar(16) NOT NULL,
       "owner_roles" varchar(32)[] NOT NULL,
       "purpose" varchar(32),

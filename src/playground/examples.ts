@@ -396,9 +396,9 @@ subscription AlertRaised($filter: AlertRaisedFilter = { levels: [YELLOW, ORANGE,
 #  2. MyWebhooks: your agency's registrations.
 #  3. WebhookDeliveries: one line per attempt, with the receiver's status code.
 
-mutation RegisterWebhook {
+mutation RegisterWebhook($url: String!) {
   registerWebhook(input: {
-    url: "https://partner.example.gov.cn/eco-hub/events"
+    url: $url
     topics: [ALERT_RAISED, ALERT_CHANGED]
     alertFilter: { levels: [ORANGE, RED] }
     description: "duty desk"
@@ -418,7 +418,7 @@ query WebhookDeliveries($id: ID!) {
   }
 }
 `,
-      variables: { id: '<the id RegisterWebhook returned>' },
+      variables: { url: '<your receiver: an https URL on a public address>', id: '<the id RegisterWebhook returned>' },
     },
   ];
 }

@@ -73,8 +73,10 @@ export class WebhookService {
     if (af?.stationCode !== undefined && af?.stationCode !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(af.stationCode)) throw badInput('input.alertFilter.stationCode', 'must be a station code (letters, digits, - and _)');
     const feedFilter = feed ? parseFeedFilter(input.feedFilter ?? null, 'input.feedFilter') : null;
     const after = feed ? decodeFeedCursor(input.feedAfter ?? null, 'input.feedAfter') : '0';
-    const url = await checkReceiverUrl(input.url, this.receivers, 'input.url', this.resolve);
     const p = ctx.principal;
+    // Deliveries are audited under the registering account: its names must fit the audit log's columns.
+    if ((p.org ?? '').length > 64 || p.sub.length > 128) throw forbidden('the token\'s org (at most 64 characters) and sub (at most 128) must fit the audit log to register a webhook', { rule: 'webhook.auditableOwner' });
+    const url = await checkReceiverUrl(input.url, this.receivers, 'input.url', this.resolve);
     const secret = newWebhookSecret();
     return this.ds.transaction(async (m) => {
       // One agency's registrations are counted under a lock on the agency's name, so two at once cannot both pass the cap.
@@ -84,7 +86,7 @@ export class WebhookService {
       const [row] = await m.query(
         `INSERT INTO webhook (owner_org, owner_sub, owner_jurisdiction, owner_roles, purpose, url, topics, description, alert_kinds, alert_levels, station_code, feed_filter, secret, feed_cursor)
          VALUES ($1, $2, $3, $4::varchar[], $5, $6, $7::varchar[], $8, $9::varchar[], $10::varchar[], $11, $12::jsonb, $13, $14::bigint) RETURNING *, 0 AS pending`,
-        [p.org, p.sub.slice(0, 200), p.jurisdiction, [...p.roles], ctx.purpose === 'EMERGENCY' ? null : ctx.purpose, url, topics, input.description ?? null,
+        [p.org, p.sub, p.jurisdiction, [...p.roles], ctx.purpose === 'EMERGENCY' ? null : ctx.purpose, url, topics, input.description ?? null,
           af?.kinds?.length ? af.kinds : null, af?.levels?.length ? af.levels : null, af?.stationCode ?? null,
           feedFilter ? JSON.stringify(feedFilter) : null, secret, after]);
       const out = new RegisteredWebhook();
