@@ -7,7 +7,7 @@ import { verifyWebhookSignature, WebhookDelivery } from '../../src/modules/webho
 import { writeCredit } from '../support/credit-changes';
 import { startTestHub, TestHub } from '../support/hub';
 import { eventually, Live, listen, subscribe } from '../support/live';
-import { Received, Receiver, startReceiver } from '../support/receiver';
+import { Receiver, startReceiver } from '../support/receiver';
 
 /**
  * Delivery of events to partners (issue 17 item 5, issue 15 item 6): the `alertRaised` subscription
@@ -440,4 +440,3 @@ describe('the credit feed pushed to the credit platform', () => {
   });
 });
 
-export type { Received };

@@ -8,7 +8,7 @@ import { AlertKind, AlertLevel } from '../warning';
 import { newWebhookSecret } from './signing';
 import { checkReceiverUrl, ReceiverPolicy, Resolve, systemResolve } from './url-guard';
 import {
-  RegisteredWebhook, RegisterWebhookInput, WebhookAlertFilterView, WebhookDelivery, WebhookDeliveryOutcome, WebhookFeedFilterView, WebhookStatus,
+  RegisteredWebhook, RegisterWebhookInput, WebhookAlertFilterView, WebhookDelivery, WebhookDeliveryOutcome, WebhookFeedFilterView,
   WebhookSubscription, WebhookTopic,
 } from './webhook.types';
 
@@ -106,7 +106,7 @@ export class WebhookService {
   /** Deletes a registration of the caller's agency, with its queue and log; returns its id. */
   async delete(ctx: WebhookCaller, id: string): Promise<string> {
     return this.ds.transaction(async (m) => {
-      await this.owned(m, ctx, id);
+      await this.owned(m, ctx, id, 'id', true);
       await m.query('DELETE FROM webhook WHERE id = $1', [id]);
       return id;
     });
@@ -118,7 +118,7 @@ export class WebhookService {
    */
   async setEnabled(ctx: WebhookCaller, id: string, enabled: boolean): Promise<WebhookSubscription> {
     return this.ds.transaction(async (m) => {
-      await this.owned(m, ctx, id);
+      await this.owned(m, ctx, id, 'id', true);
       await m.query(
         enabled
           ? `UPDATE webhook SET status = 'ACTIVE', feed_attempts = 0, next_attempt_at = now(), updated_at = now() WHERE id = $1`
@@ -153,10 +153,10 @@ export class WebhookService {
     };
   }
 
-  /** The registration, locked, when the caller's agency owns it: NOT_FOUND for an unknown id, FORBIDDEN for another agency's. */
-  private async owned(m: Pick<DataSource, 'query'>, ctx: WebhookCaller, id: string, field = 'id'): Promise<Record<string, unknown>> {
+  /** The registration (locked for a change) when the caller's agency owns it: NOT_FOUND for an unknown id, FORBIDDEN for another agency's. */
+  private async owned(m: Pick<DataSource, 'query'>, ctx: WebhookCaller, id: string, field = 'id', lock = false): Promise<Record<string, unknown>> {
     if (typeof id !== 'string' || !UUID.test(id)) throw badInput(field, 'must be a webhook id (a UUID)');
-    const [row] = await m.query(`SELECT id, owner_org FROM webhook WHERE id = $1${m === this.ds ? '' : ' FOR UPDATE'}`, [id]);
+    const [row] = await m.query(`SELECT id, owner_org FROM webhook WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     if (!row) throw new HubError(ErrorCode.NOT_FOUND, `no webhook has the id ${id}`, { field });
     const denial = webhookManageDenial(ctx.principal, String(row.owner_org));
     if (denial) throw forbidden(denial.reason, { rule: denial.rule, field });
@@ -164,4 +164,3 @@ export class WebhookService {
   }
 }
 
-export { WebhookStatus };
