@@ -81,6 +81,30 @@ export interface Config {
   auditRetentionMonths: number | null;
   /** Live notifications over WebSocket (HUB_WS_*; src/graphql/subscriptions.ts). */
   subscriptions: SubscriptionSettings;
+  /** Webhook delivery: polling, retries, timeout, batch size, and which URLs are refused (HUB_WEBHOOK_*; docs/webhooks.md). */
+  webhooks: WebhookSettings;
+}
+
+/** How webhooks are delivered and which receiver URLs are accepted; every default fails closed. */
+export interface WebhookSettings {
+  /** Seconds between delivery passes of this instance (0 = this instance delivers nothing). */
+  intervalSeconds: number;
+  /** Attempts of one event (or one credit-feed batch) before it is marked failed. */
+  maxAttempts: number;
+  /** Seconds one POST may take, connection included. */
+  timeoutSeconds: number;
+  /** First retry delay; doubled per attempt up to `backoffMaxSeconds`, with jitter. */
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
+  /** Alert events claimed per pass, and credit-feed entries per batch. */
+  batchSize: number;
+  /** Plain http:// receivers: only in development (NODE_ENV=development). */
+  allowHttp: boolean;
+  /**
+   * Receivers on private, loopback or link-local addresses (HUB_WEBHOOK_ALLOW_PRIVATE, for tests and
+   * a developer's own receiver; http:// is then accepted for those addresses only). Refused in production.
+   */
+  allowPrivate: boolean;
 }
 
 /** The WebSocket transport's caps; each has a default and an out-of-range value stops the hub. */
@@ -212,6 +236,24 @@ function defences(env: Env): Pick<Config, 'limits' | 'introspection' | 'rateLimi
 
 /** The HJ 212 ingest defences (docs/hj212-ingest.md); the defaults match HJ212_DEFAULTS in the ingest module. */
 /** Unset retention keeps raw observations for ever: losing data needs a deliberate setting. */
+function webhookSettings(env: Env, nodeEnv: Config['nodeEnv']): WebhookSettings {
+  const allowPrivate = boolVar(env, 'HUB_WEBHOOK_ALLOW_PRIVATE', false);
+  if (allowPrivate && nodeEnv === 'production') throw new ConfigError('HUB_WEBHOOK_ALLOW_PRIVATE', 'is for tests and development only; a production hub never posts to private addresses');
+  const backoffMaxSeconds = intVar(env, 'HUB_WEBHOOK_BACKOFF_MAX_SECONDS', 3600, 0, 86_400);
+  const backoffBaseSeconds = intVar(env, 'HUB_WEBHOOK_BACKOFF_BASE_SECONDS', 10, 0, 3600);
+  if (backoffBaseSeconds > backoffMaxSeconds) throw new ConfigError('HUB_WEBHOOK_BACKOFF_BASE_SECONDS', `must not exceed HUB_WEBHOOK_BACKOFF_MAX_SECONDS (${backoffMaxSeconds})`);
+  return {
+    intervalSeconds: intVar(env, 'HUB_WEBHOOK_INTERVAL_SECONDS', 5, 0, 3600),
+    maxAttempts: intVar(env, 'HUB_WEBHOOK_MAX_ATTEMPTS', 8, 1, 100),
+    timeoutSeconds: intVar(env, 'HUB_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 120),
+    backoffBaseSeconds,
+    backoffMaxSeconds,
+    batchSize: intVar(env, 'HUB_WEBHOOK_BATCH_SIZE', 100, 1, 1000),
+    allowHttp: nodeEnv === 'development',
+    allowPrivate,
+  };
+}
+
 function observationStorageSettings(env: Env): ObservationStorageSettings {
   const retention = env.HUB_OBSERVATION_RETENTION_MONTHS;
   return {
@@ -340,5 +382,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxSubscriptionsPerConnection: intVar(env, 'HUB_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 1000),
       maxPendingEvents: intVar(env, 'HUB_WS_MAX_PENDING_EVENTS', 1000, 1, 100_000),
     },
+    webhooks: webhookSettings(env, nodeEnv),
   };
 }

@@ -19,6 +19,7 @@ import { maintainAuditStorage } from './modules/audit';
 import { startPartitionJob } from './db/monthly-partitions';
 import { startPositiveListExpiryJob } from './modules/enforcement/positive-list-expiry.job';
 import { registerDemoDevices, startHj212Listener } from './modules/ingest';
+import { startPeriodicJob } from './db/periodic-job';
 
 /** How this machine reaches the listening hub: localhost unless it listens on one other address only. */
 function localName(host: string | undefined): string {
@@ -98,6 +99,12 @@ async function main(): Promise<void> {
   const rules = hub.services.alerts.rules;
   const alertJob = startAlertJob(hub.services.alerts, { intervalSeconds: config.alertIntervalSeconds ?? rules.evaluation.intervalSeconds, lookbackHours: rules.evaluation.lookbackHours, log,
     onSuccess: (at) => hub.ops.metrics.alertJobLastSuccess.set(at.getTime() / 1000) });
+  // Webhook deliveries: every instance takes part; the leases keep two from posting the same event.
+  const webhooks = startPeriodicJob(() => hub.webhookDelivery.runOnce(), {
+    name: 'webhook delivery', intervalSeconds: config.webhooks.intervalSeconds, log,
+    onFailure: 'queued events and feed batches wait in the database',
+    report: (r) => (r.delivered + r.retrying + r.failed > 0 ? `webhooks: ${r.delivered} delivered, ${r.retrying} to retry, ${r.failed} failed` : null),
+  });
   const lines = [
     '',
     `  Eco-hub is up on http://${localName(config.host)}:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
@@ -129,6 +136,7 @@ async function main(): Promise<void> {
       await expiry.stop(); // background writers first: they need the database too
       await listExpiry.stop();
       await alertJob.stop();
+      await webhooks.stop();
       await storage.stop();
       await hj212?.close();
       await hub.stop(); // readiness 503, stop accepting, finish in-flight requests, close the cache store

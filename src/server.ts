@@ -23,6 +23,7 @@ import { creditFeedRouter } from './modules/feed';
 import { hj212Router, IngestHooks } from './modules/ingest';
 import { loadWarningRules } from './modules/warning';
 import type { HubMetrics } from './http/metrics';
+import { WebhookDelivery } from './modules/webhook';
 import { playgroundRouter } from './playground/playground';
 import { portalRouter } from './portal/portal';
 import type { Logger } from './logger';
@@ -41,6 +42,8 @@ export interface Hub {
   events: EventBus;
   /** GraphQL subscriptions over WebSocket at /graphql (src/graphql/subscriptions.ts). */
   subscriptions: SubscriptionServer;
+  /** The webhook delivery worker: one pass per `runOnce()` (main.ts runs it periodically). */
+  webhookDelivery: WebhookDelivery;
   stop(): Promise<void>;
 }
 
@@ -125,6 +128,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   });
   const services = createServices(ds, ops.cache, {
     preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, clock: opts.clock, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
+    webhookReceivers: { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate },
   });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
   // Stations the warning rules name that this database does not hold: said once, so a typo in the rules file shows.
@@ -222,6 +226,11 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     services,
     ingestHooks: ingestHooks(services, ops.metrics),
     subscriptions,
+    // Started by main.ts on HUB_WEBHOOK_INTERVAL_SECONDS; tests run its passes themselves.
+    webhookDelivery: new WebhookDelivery({
+      ds, alerts: services.alerts, audit: services.audit, settings: config.webhooks, observer: { attempt: ops.metrics.webhookAttempt },
+      contextFor: (principal, purpose) => buildContext(services, principal, parsePurpose(purpose ?? undefined), { statements: 0 }),
+    }),
     stop: async () => {
       ops.stopping = true;
       await subscriptions.close(); // subscribers are told (1001 going away) before the server stops

@@ -613,6 +613,40 @@ export function alertActionDenial(p: Principal, owner: string): { rule: string; 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Webhooks (issue 17 item 5, issue 15 item 6): who registers, who manages a registration.
+
+/** Webhook topics about alerts; their deliveries are decided per alert by `alertReadScope`. */
+export const ALERT_WEBHOOK_TOPICS: readonly string[] = ['ALERT_RAISED', 'ALERT_CHANGED'];
+
+/**
+ * Whether the principal may register a webhook for `topics`, for its agency (its token's `org`).
+ * A registration only says where to post: each delivery is decided again for the registering
+ * account (an alert by `alertReadScope`, the credit feed by `feedAccess`), so it never carries
+ * more than that account could read. Refused outright where nothing could ever be delivered: the
+ * public (no agency), CREDIT_FEED without the feed's access, alert topics for the credit platform
+ * (which reads no alert). Returns the refusal, or null.
+ */
+export function webhookRegistrationDenial(p: Principal, topics: readonly string[]): { rule: string; reason: string } | null {
+  if (p.kind === 'system') return null;
+  if (p.kind === 'public' || !p.org || !p.jurisdiction) return { rule: 'webhook.public', reason: 'a webhook is registered by an agency: send a token (its org is the owner)' };
+  if (topics.includes('CREDIT_FEED')) {
+    const d = feedAccess(p);
+    if (!d.allowed) return { rule: d.rule, reason: `the CREDIT_FEED topic is for the Credit Yangtze Delta platform (CREDIT_FEED role) and ZONE; ${p.jurisdiction} may not pull the feed` };
+  }
+  if (topics.some((t) => ALERT_WEBHOOK_TOPICS.includes(t)) && p.jurisdiction === Jurisdiction.CREDIT_YRD) {
+    return { rule: 'webhook.alertsNotReadable', reason: 'the credit platform reads no early-warning alert, so an alert topic would never deliver' };
+  }
+  return null;
+}
+
+/** Whether the principal may see, disable, enable or delete a registration of `ownerOrg`: its own agency's only. */
+export function webhookManageDenial(p: Principal, ownerOrg: string): { rule: string; reason: string } | null {
+  if (p.kind === 'system') return null;
+  if (!p.org || p.org !== ownerOrg) return { rule: 'webhook.ownAgencyOnly', reason: `a webhook is managed by the agency that registered it; ${p.org ?? 'the public'} is not its owner` };
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sharing applications (issue 12): who may apply, decide, coordinate, see and review.
 
 /** A refusal of a sharing action: the rule that refused and what was missing. */

@@ -25,6 +25,8 @@ import { CaseService } from '../modules/enforcement/case.service';
 import { EmergencyService } from '../modules/emergency/emergency.service';
 import { PositiveListService } from '../modules/enforcement/positive-list.service';
 import { SharingService } from '../modules/sharing';
+import { WebhookService } from '../modules/webhook';
+import type { ReceiverPolicy } from '../modules/webhook';
 
 /** Purposes a request may declare in `X-Purpose`; anything else counts as no purpose. */
 export const PURPOSES = ['ENFORCEMENT', 'EMERGENCY', 'CREDIT_ASSESSMENT', 'PERMITTING', 'RESEARCH'] as const;
@@ -65,10 +67,12 @@ export interface Services {
   objections: ObjectionService;
   /** Risk sources and emergency resources: lists and the spatial queries (src/modules/emergency). */
   emergency: EmergencyService;
+  /** Webhook registrations of the agencies and their delivery logs (docs/webhooks.md); the deliveries are WebhookDelivery's. */
+  webhooks: WebhookService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
-export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date } = {}): Services {
+export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date; webhookReceivers?: ReceiverPolicy } = {}): Services {
   const clock = o.clock ?? (() => new Date());
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
@@ -82,7 +86,10 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
     cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds, { now: clock }), clock,
-    objections: new ObjectionService(ds, writer), emergency: new EmergencyService(ds) };
+    objections: new ObjectionService(ds, writer), emergency: new EmergencyService(ds),
+
+    // Without settings, receivers must be https on public addresses (fail closed).
+    webhooks: new WebhookService(ds, o.webhookReceivers ?? { allowHttp: false, allowPrivate: false }) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

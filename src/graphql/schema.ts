@@ -24,7 +24,8 @@ import { AlertResolver } from '../modules/warning';
 import { emergencyResolvers, registerEmergencyEnums } from '../modules/emergency';
 import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
-import { RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
+import { AlertRaisedResolver, RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
+import { WebhookResolver } from '../modules/webhook';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
 import { readComputedOutputsDirectly } from '../modules/dossier/record.resolver';
@@ -58,10 +59,12 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CreditFeedResolver,
   SharingResolver,
   ObjectionResolver,
+  WebhookResolver,
   ...WRITE_RESOLVERS,
   // Subscriptions (served over WebSocket by src/graphql/subscriptions.ts; src/modules/notify/ says how to add one).
   RecordChangedResolver,
   WorkflowChangesResolver,
+  AlertRaisedResolver,
 ];
 
 const NO_TOPICS = {

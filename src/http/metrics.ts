@@ -83,6 +83,12 @@ export class HubMetrics {
     name: 'hub_alert_job_last_success_timestamp_seconds', help: 'When this instance\'s scheduled pass of the warning rules last finished without error (Unix seconds; 0 before the first).', registers: [this.registry],
   });
   readonly alertsRaised = new Counter({ name: 'hub_alerts_raised_total', help: 'Early-warning alerts raised by this instance, by kind and level.', labelNames: ['kind', 'level'] as const, registers: [this.registry] });
+  readonly webhookDeliveries = new Counter({
+    name: 'hub_webhook_deliveries_total', help: 'Webhook delivery attempts by topic and outcome (delivered, retrying, failed = out of attempts).', labelNames: ['topic', 'outcome'] as const, registers: [this.registry],
+  });
+  readonly webhookFailures = new Counter({
+    name: 'hub_webhook_delivery_failures_total', help: 'Failed webhook delivery attempts by topic and reason (status = a non-2xx answer, timeout, network, forbidden_address).', labelNames: ['topic', 'reason'] as const, registers: [this.registry],
+  });
   readonly rateLimitBypass = new Counter({ name: 'hub_rate_limit_bypassed_total', help: 'Requests served unlimited because the rate limit store did not answer.', registers: [this.registry] });
 
   constructor(opts: MetricsOptions = {}) {
@@ -121,6 +127,24 @@ export class HubMetrics {
         },
       });
       new Gauge({
+        name: 'hub_webhook_outbox_pending', help: 'Alert events waiting in the webhook outbox (all instances), by topic; the credit feed\'s waiting entries are in hub_webhook_feed_pending_entries.', labelNames: ['topic'] as const, registers: [this.registry],
+        async collect() {
+          this.reset();
+          const rows: Array<{ topic: string; n: number }> = await ds.query(
+            `SELECT topic, count(*)::int AS n FROM webhook_outbox WHERE state = 'PENDING' GROUP BY topic`).catch(() => []);
+          for (const r of rows) this.set({ topic: r.topic }, r.n);
+        },
+      });
+      new Gauge({
+        name: 'hub_webhook_feed_pending_entries', help: 'Credit changes committed after the acknowledged cursor of the active CREDIT_FEED webhooks, summed (before their filters).', registers: [this.registry],
+        async collect() {
+          const [r] = await ds.query(
+            `SELECT coalesce(sum((SELECT count(*) FROM change_log c WHERE c.record_type = 'CREDIT_RECORD' AND c.seq > w.feed_cursor)), 0)::int AS n
+             FROM webhook w WHERE w.status = 'ACTIVE' AND 'CREDIT_FEED' = ANY(w.topics)`).catch(() => [{ n: null }]);
+          if (r?.n !== null && r?.n !== undefined) this.set(Number(r.n));
+        },
+      });
+      new Gauge({
         name: 'hub_alerts_overdue', help: 'Unresolved alerts past their verification deadline, by kind.', labelNames: ['kind'] as const, registers: [this.registry],
         async collect() {
           this.reset();
@@ -142,6 +166,12 @@ export class HubMetrics {
   /** Counts one alert raised (the warning rules' observer). */
   alertRaised = (kind: string, level: string): void => {
     this.alertsRaised.inc({ kind, level });
+  };
+
+  /** Counts one webhook delivery attempt (the delivery worker's observer). */
+  webhookAttempt = (topic: string, outcome: string, reason: string | null): void => {
+    this.webhookDeliveries.inc({ topic, outcome });
+    if (reason) this.webhookFailures.inc({ topic, reason });
   };
 
   /** The label for an operation name (see the class comment). */

@@ -406,5 +406,54 @@ subscription RecordChanges($filter: RecordChangedFilter = { jurisdiction: WUJIAN
 }
 `,
     },
+    {
+      name: 'AlertRaised',
+      query: `# Live: early-warning alerts addressed to you, as they are raised on any hub instance (GraphQL
+# subscription over WebSocket). A district that is neither the owner nor downstream hears nothing;
+# each alert is re-read with your rights and audited as a read. Add changes: [ESCALATED, RESOLVED]
+# to the filter to hear an alert's later changes as well. Stop with ■.
+
+subscription AlertRaised($filter: AlertRaisedFilter = { levels: [YELLOW, ORANGE, RED] }) {
+  alertRaised(filter: $filter) {
+    id kind level status stationCode ownerJurisdiction reaches parameter message raisedAt dueAt
+    values { parameter periodStart value unit threshold }
+  }
+}
+`,
+    },
+    {
+      name: 'Webhooks',
+      query: `# Webhooks: the hub posts events to your agency's system (docs/webhooks.md). Run in order:
+#  1. RegisterWebhook: keep the secret it returns, the hub never shows it again. Each POST carries
+#     X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of "<X-Hub-Timestamp>.<body>"> and X-Hub-Event-Id.
+#     The URL must be https on a public address (http only in development). The credit platform
+#     registers topics: [CREDIT_FEED] instead, with the pull's feedFilter.
+#  2. MyWebhooks: your agency's registrations.
+#  3. WebhookDeliveries: one line per attempt, with the receiver's status code.
+
+mutation RegisterWebhook($url: String!) {
+  registerWebhook(input: {
+    url: $url
+    topics: [ALERT_RAISED, ALERT_CHANGED]
+    alertFilter: { levels: [ORANGE, RED] }
+    description: "duty desk"
+  }) {
+    secret
+    webhook { id url topics status agency }
+  }
+}
+
+query MyWebhooks {
+  webhooks { id url topics status pendingEvents lastError feedCursor createdAt }
+}
+
+query WebhookDeliveries($id: ID!) {
+  webhookDeliveries(webhookId: $id, first: 20) {
+    edges { node { eventId topic change subject attempt attemptedAt statusCode error durationMs outcome } }
+  }
+}
+`,
+      variables: { url: '<your receiver: an https URL on a public address>', id: '<the id RegisterWebhook returned>' },
+    },
   ];
 }

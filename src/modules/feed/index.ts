@@ -5,3 +5,7 @@ export { creditFeedRouter } from './credit-feed.router';
 export { expireListings, startCreditExpiryJob, CREDIT_EXPIRY_LOCK } from './credit-expiry.job';
 export type { ExpiryJob, ExpiryRun } from './credit-expiry.job';
 export { backfillCreditChanges } from './credit-backfill';
+export { auditChunk, feedChunk } from './credit-feed.service';
+export { parseFeedFilter } from './credit-feed.filter';
+export type { FeedFilter } from './credit-feed.filter';
+export { CreditFeedFilterInput } from './credit-feed.types';

@@ -374,6 +374,22 @@ export class AlertService {
     };
   }
 
+  /**
+   * One alert as the caller may read it, or null when it may not (or the alert is gone): the
+   * `alerts` query's scope on one id, audited like it. The live subscription and the webhooks
+   * re-read each alert they are told of through this, under their own principal.
+   */
+  async readOne(ctx: ReadContext, id: string): Promise<Alert | null> {
+    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    const q = new SqlParams();
+    const idP = q.p(id);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT a.* FROM alert a WHERE a.id = ${idP}::uuid AND ${alertScope(ctx, 'a', q)}`, q.values);
+    if (!rows[0]) return null;
+    const alert = toAlert(rows[0]);
+    ctx.audit?.returned('ALERT', [{ ownerJurisdiction: alert.ownerJurisdiction, key: alert.id }]);
+    return alert;
+  }
+
   /** The owner acknowledges an open alert. */
   acknowledge(ctx: ReadContext & { principal: Principal }, id: string, note: string | undefined): Promise<Alert> {
     return this.act(ctx, id, 'ACKNOWLEDGED', async (m, a) => {
