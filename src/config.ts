@@ -61,6 +61,8 @@ export interface Config {
   alertIntervalSeconds?: number;
   /** A warning-rules JSON file replacing the bundled src/modules/warning/data/warning-rules.json. */
   warningRulesFile?: string;
+  /** The reviewed official-calendar file extending the chinese-days package's years (HUB_CALENDAR_FILE); absent: the package alone. */
+  calendarFile?: string;
   /** Whether repeated read statements run as named prepared statements (off behind a transaction-pooling proxy). */
   preparedStatements: boolean;
   /**
@@ -326,6 +328,7 @@ export function loadConfig(env: Env = process.env): Config {
     hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
     alertIntervalSeconds: env.HUB_ALERT_INTERVAL_SECONDS ? intVar(env, 'HUB_ALERT_INTERVAL_SECONDS', 0, 0, 86_400) : undefined,
     warningRulesFile: env.HUB_WARNING_RULES_FILE || undefined,
+    calendarFile: env.HUB_CALENDAR_FILE || undefined,
     hj212: hj212Settings(env),
     observationStorage: observationStorageSettings(env),
     auditRetentionMonths: env.HUB_AUDIT_RETENTION_MONTHS === undefined || env.HUB_AUDIT_RETENTION_MONTHS === '' ? null : intVar(env, 'HUB_AUDIT_RETENTION_MONTHS', 0, 12, 1200),
