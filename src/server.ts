@@ -17,6 +17,7 @@ import { CATALOG_CHANNEL, catalogDcatHandler } from './modules/catalog';
 import { SHARING_CHANNEL } from './modules/sharing';
 import { CATALOG_CACHE_TAG } from './cache/cache';
 import { createEventBus, EventBus } from './db/events';
+import { createRedisEventBus } from './db/redis-events';
 import { attachSubscriptions, SubscriptionServer } from './graphql/subscriptions';
 import type { PGlite } from '@electric-sql/pglite';
 import { creditFeedRouter } from './modules/feed';
@@ -126,10 +127,12 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   app.get('/metrics', ops.metricsHandler);
   // What other instances tell this one (a catalog load, a record written, an alert raised): on the
   // database the DataSource reads, so a test's clone listens on itself.
-  const events = createEventBus({
-    ds, pglite: opts.pglite, databaseUrl: (ds.options as { url?: string }).url,
-    log: (level, msg, data) => log[level](data ?? {}, msg),
-  });
+  const busLog = (level: 'info' | 'warn', msg: string, data?: object) => log[level](data ?? {}, msg);
+  const pgEvents = createEventBus({ ds, pglite: opts.pglite, databaseUrl: (ds.options as { url?: string }).url, log: busLog });
+  // HUB_EVENT_BUS=redis: Redis pub/sub in front, PostgreSQL behind it (fallback, and the writers that notify in SQL).
+  const events = config.eventBus === 'redis' && config.redisUrl
+    ? createRedisEventBus({ ds, postgres: pgEvents, redisUrl: config.redisUrl, namespace: `${config.cache.namespace}:events`, log: busLog })
+    : pgEvents;
   const services = createServices(ds, ops.cache, {
     preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, clock: opts.clock, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
   });
