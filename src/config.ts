@@ -63,6 +63,10 @@ export interface Config {
   alertIntervalSeconds?: number;
   /** A warning-rules JSON file replacing the bundled src/modules/warning/data/warning-rules.json. */
   warningRulesFile?: string;
+  /** Where events between instances travel: PostgreSQL LISTEN/NOTIFY, or Redis pub/sub with PostgreSQL as fallback (HUB_EVENT_BUS). */
+  eventBus: 'postgres' | 'redis';
+  /** The reviewed official-calendar file extending the chinese-days package's years (HUB_CALENDAR_FILE); absent: the package alone. */
+  calendarFile?: string;
   /** Whether repeated read statements run as named prepared statements (off behind a transaction-pooling proxy). */
   preparedStatements: boolean;
   /**
@@ -322,6 +326,13 @@ function publicUrl(env: Env, nodeEnv: Config['nodeEnv'], port: number): string |
   return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
 }
 
+/** HUB_EVENT_BUS: `redis` needs REDIS_URL (a bus on nothing would silently not cross instances). */
+function eventBusSetting(env: Env): 'postgres' | 'redis' {
+  const bus = oneOf(env, 'HUB_EVENT_BUS', ['postgres', 'redis'] as const, 'postgres');
+  if (bus === 'redis' && !env.REDIS_URL) throw new ConfigError('HUB_EVENT_BUS', 'redis needs REDIS_URL');
+  return bus;
+}
+
 /**
  * Reads and validates every setting. Without NODE_ENV, a hub on PostgreSQL (DATABASE_URL) is a
  * production hub: configured secret, no stack traces, no playground token, every interface. Only
@@ -371,6 +382,8 @@ export function loadConfig(env: Env = process.env): Config {
     hj212Port: env.HJ212_PORT ? intVar(env, 'HJ212_PORT', 0, 1, 65535) : undefined,
     alertIntervalSeconds: env.HUB_ALERT_INTERVAL_SECONDS ? intVar(env, 'HUB_ALERT_INTERVAL_SECONDS', 0, 0, 86_400) : undefined,
     warningRulesFile: env.HUB_WARNING_RULES_FILE || undefined,
+    calendarFile: env.HUB_CALENDAR_FILE || undefined,
+    eventBus: eventBusSetting(env),
     hj212: hj212Settings(env),
     observationStorage: observationStorageSettings(env),
     auditRetentionMonths: env.HUB_AUDIT_RETENTION_MONTHS === undefined || env.HUB_AUDIT_RETENTION_MONTHS === '' ? null : intVar(env, 'HUB_AUDIT_RETENTION_MONTHS', 0, 12, 1200),

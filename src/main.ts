@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config';
+import { CalendarFileError, loadCalendarFile } from './domain/calendar/calendar-file';
+import { calendarFromFile } from './domain/calendar/working-days';
 import { migrate } from './db/datasource';
 import { DataFolderInUseError, HUB_COMMAND } from './db/data-lock';
 import { openConfiguredDb } from './db/open';
@@ -31,6 +33,8 @@ function localName(host: string | undefined): string {
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
+  // The calendar file is checked before the database opens (createHub installs it): fail closed, naming the field.
+  calendarFromFile(config.calendarFile, loadCalendarFile);
   const log = createLogger(config);
   // The embedded folder is locked for as long as this process has it open (see src/db/data-lock.ts).
   const db = await openConfiguredDb(config, (level, msg, data) => log[level](data ?? {}, msg), { command: HUB_COMMAND, hint: 'stop it first, or give this hub another HUB_DATA_DIR' });
@@ -166,6 +170,10 @@ main().catch((err) => {
   }
   if (err instanceof ConfigError) {
     process.stderr.write(`configuration error: ${err.message}\n`);
+    process.exit(2);
+  }
+  if (err instanceof CalendarFileError) {
+    process.stderr.write(`eco-hub will not start: the official calendar file (HUB_CALENDAR_FILE) is refused: ${err.message}\n`);
     process.exit(2);
   }
   process.stderr.write(`eco-hub failed to start: ${err?.stack ?? err}\n`);

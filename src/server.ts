@@ -17,11 +17,15 @@ import { CATALOG_CHANNEL, catalogDcatHandler } from './modules/catalog';
 import { SHARING_CHANNEL } from './modules/sharing';
 import { CATALOG_CACHE_TAG } from './cache/cache';
 import { createEventBus, EventBus } from './db/events';
+import { createRedisEventBus } from './db/redis-events';
 import { attachSubscriptions, SubscriptionServer } from './graphql/subscriptions';
 import type { PGlite } from '@electric-sql/pglite';
 import { creditFeedRouter } from './modules/feed';
 import { hj212Router, IngestHooks } from './modules/ingest';
 import { loadWarningRules } from './modules/warning';
+import { loadCalendarFile } from './domain/calendar/calendar-file';
+import { calendarFromFile, calendarRunway, useCalendar } from './domain/calendar/working-days';
+import { chinaDayOf } from './domain/calendar/days';
 import type { HubMetrics } from './http/metrics';
 import { WebhookDelivery } from './modules/webhook';
 import { playgroundRouter } from './playground/playground';
@@ -110,6 +114,10 @@ function ingestHooks(services: Services, metrics: HubMetrics): IngestHooks {
  * The caller owns the database and closes it after `stop()`.
  */
 export async function createHub(config: Config, ds: DataSource, log: Logger, opts: { pglite?: PGlite; clock?: () => Date } = {}): Promise<Hub> {
+  // The official calendar first: a calendar file with a problem (or one that disagrees with the
+  // package) stops the start with a CalendarFileError naming the field, before anything listens.
+  const calendar = calendarFromFile(config.calendarFile, loadCalendarFile);
+  useCalendar(calendar);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -122,15 +130,27 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   app.get('/metrics', ops.metricsHandler);
   // What other instances tell this one (a catalog load, a record written, an alert raised): on the
   // database the DataSource reads, so a test's clone listens on itself.
-  const events = createEventBus({
-    ds, pglite: opts.pglite, databaseUrl: (ds.options as { url?: string }).url,
-    log: (level, msg, data) => log[level](data ?? {}, msg),
-  });
+  const busLog = (level: 'info' | 'warn', msg: string, data?: object) => log[level](data ?? {}, msg);
+  const pgEvents = createEventBus({ ds, pglite: opts.pglite, databaseUrl: (ds.options as { url?: string }).url, log: busLog });
+  // HUB_EVENT_BUS=redis: Redis pub/sub in front, PostgreSQL behind it (fallback, and the writers that notify in SQL).
+  const events = config.eventBus === 'redis' && config.redisUrl
+    ? createRedisEventBus({ ds, postgres: pgEvents, redisUrl: config.redisUrl, namespace: `${config.cache.namespace}:events`, log: busLog })
+    : pgEvents;
   const services = createServices(ds, ops.cache, {
     preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, clock: opts.clock, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
     webhookReceivers: { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate },
   });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
+  // How long the calendar lasts, on the hub's clock: /readyz and /metrics say it; a warning at start within 30 days of its end.
+  ops.calendar = () => calendarRunway(chinaDayOf(services.clock()));
+  ops.metrics.calendarDaysLeft = () => ops.calendar!().daysLeft;
+  const runway = ops.calendar();
+  const calendarLog = { lastDay: runway.lastDay, daysLeft: runway.daysLeft, source: calendar.coverage.source, fileYears: calendar.fileYears };
+  if (runway.ending) {
+    log.warn({ ...calendarLog, needs: runway.nextYear }, `the official calendar ends on ${runway.lastDay} (${runway.daysLeft} days): working-day deadlines past it are refused (calendar.coverage) until ${runway.nextYear} is added to the calendar file (docs/sharing.md, Calendar)`);
+  } else {
+    log.info(calendarLog, 'official calendar loaded');
+  }
   // Stations the warning rules name that this database does not hold: said once, so a typo in the rules file shows.
   const ruled = [...services.alerts.rules.sections.flatMap((g) => g.stations), ...services.alerts.rules.sources.outlets.flatMap((o) => o.stations)];
   const held: Array<{ code: string }> = await ds.query('SELECT code FROM monitoring_station WHERE code = ANY($1)', [ruled]);

@@ -34,7 +34,8 @@ export type EventChannel = (typeof EVENT_CHANNELS)[number];
 /** PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more. */
 const MAX_PAYLOAD = 7_900;
 
-function encode(payload: Record<string, unknown>): string {
+/** A payload as the bus sends it: JSON under PostgreSQL's NOTIFY limit (so either transport can carry it). */
+export function encodeEvent(payload: Record<string, unknown>): string {
   const text = JSON.stringify(payload);
   if (Buffer.byteLength(text) > MAX_PAYLOAD) throw new Error(`event payload of ${Buffer.byteLength(text)} bytes is over ${MAX_PAYLOAD}: send keys, not records`);
   return text;
@@ -54,7 +55,7 @@ function decode(text: string | undefined): Record<string, unknown> | null {
  * commits. For writers that hold a transaction but not the bus (the objection service).
  */
 export async function publishIn(db: Pick<EntityManager, 'query'>, channel: EventChannel, payload: Record<string, unknown>): Promise<void> {
-  await db.query('SELECT pg_notify($1, $2)', [channel, encode(payload)]);
+  await db.query('SELECT pg_notify($1, $2)', [channel, encodeEvent(payload)]);
 }
 
 export interface EventBusOptions {

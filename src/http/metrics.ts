@@ -91,8 +91,21 @@ export class HubMetrics {
   });
   readonly rateLimitBypass = new Counter({ name: 'hub_rate_limit_bypassed_total', help: 'Requests served unlimited because the rate limit store did not answer.', registers: [this.registry] });
 
+  /** Days left in the official calendar (set by createHub from the hub's clock); the gauge is empty until set. */
+  calendarDaysLeft: (() => number) | undefined;
+
   constructor(opts: MetricsOptions = {}) {
     const { ds, storeUp } = opts;
+    const calendarDaysLeft = () => this.calendarDaysLeft?.();
+    new Gauge({
+      name: 'hub_official_calendar_days_left',
+      help: 'Calendar days from today (China, the hub\'s clock) to the last day of the official holiday calendar; working-day deadlines beyond it are refused. Alert below 30.',
+      registers: [this.registry],
+      collect() {
+        const n = calendarDaysLeft();
+        if (n !== undefined) this.set(n);
+      },
+    });
     new Gauge({
       name: 'hub_db_pool_connections', help: 'Database pool connections: total, idle, and requests waiting for one.', labelNames: ['state'] as const, registers: [this.registry],
       collect() {

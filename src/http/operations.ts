@@ -4,6 +4,7 @@ import type { ValidationRule } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { HubCache } from '../cache/cache';
 import { SharedStore } from '../cache/store';
+import type { CalendarRunway } from '../domain/calendar/working-days';
 import type { Config } from '../config';
 import { migrationsUpToDate } from '../db/datasource';
 import { timeSql } from '../db/sql-stats';
@@ -42,6 +43,8 @@ export interface Operations {
   /** graphql-js parse options for Apollo: the token limit, applied while the document is parsed. */
   parseOptions: { maxTokens: number };
   apolloPlugins: Array<ApolloServerPlugin<HubContext>>;
+  /** How long the official calendar lasts, on the hub's clock (set by createHub): /readyz and /metrics report it. */
+  calendar?: () => CalendarRunway;
   /** Set when shutdown begins: /readyz answers 503 from then on. */
   stopping: boolean;
   close(): Promise<void>;
@@ -77,7 +80,7 @@ export function createOperations(config: Config, ds: DataSource, log: Logger): O
       : (_req, _res, next) => next(),
     requestShape: requestShapeLimits(config.limits, (code) => metrics.errors.inc({ code })),
     metricsHandler: metrics.handler(config.metricsToken),
-    readiness: readinessHandler({ ds, log, migrationsUpToDate, cacheStatus: () => cache.status(), stopping: () => ops.stopping }),
+    readiness: readinessHandler({ ds, log, migrationsUpToDate, cacheStatus: () => cache.status(), stopping: () => ops.stopping, calendar: () => ops.calendar?.() }),
     validationRules: limitRules(config.limits),
     parseOptions: parseOptions(config.limits),
     apolloPlugins: [limitsPlugin<HubContext>(config.limits), scalarArgumentsPlugin<HubContext>(), metrics.plugin()],

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import type { CacheStatus } from '../cache/cache';
+import type { CalendarRunway } from '../domain/calendar/working-days';
 import type { Logger } from '../logger';
 
 /** How long a readiness answer is reused: probes from several load balancers cost one query a second. */
@@ -16,6 +17,8 @@ export interface ReadinessOptions {
   cacheStatus: () => CacheStatus;
   /** True once the hub is shutting down: it then reports not ready, so balancers stop sending. */
   stopping: () => boolean;
+  /** How long the official calendar lasts: reported (`calendar.status: 'ending'` within 30 days), never a reason to be unready. */
+  calendar?: () => CalendarRunway | undefined;
 }
 
 interface Verdict {
@@ -66,7 +69,11 @@ export function readinessHandler(opts: ReadinessOptions) {
 
   return async (_req: Request, res: Response): Promise<void> => {
     const cache = opts.cacheStatus();
-    const details = { cache: cache.store === 'off' ? 'off' : cache.state, cacheStore: cache.store };
+    const runway = opts.calendar?.();
+    const details = {
+      cache: cache.store === 'off' ? 'off' : cache.state, cacheStore: cache.store,
+      ...(runway ? { calendar: { status: runway.ending ? 'ending' : 'ok', lastDay: runway.lastDay, daysLeft: runway.daysLeft, ...(runway.ending ? { needs: runway.nextYear } : {}) } } : {}),
+    };
     if (opts.stopping()) {
       res.status(503).json({ status: 'stopping', ...details });
       return;

@@ -164,7 +164,7 @@ describe('Redis down', () => {
     expect((await post(hub, GET, { code: PUBLIC[1].code })).body.data.catalogResource.code).toBe(PUBLIC[1].code);
     const ready = await request(hub.app).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', database: 'ok', migrations: 'applied', cache: 'degraded', cacheStore: 'redis' });
+    expect(ready.body).toEqual({ status: 'ready', database: 'ok', migrations: 'applied', cache: 'degraded', cacheStore: 'redis', calendar: expect.objectContaining({ lastDay: expect.any(String), daysLeft: expect.any(Number) }) });
     expect(lines.some((l) => /cache read failed: serving without the shared store/.test(l))).toBe(true);
     expect(await hub.ops.cache.invalidate(CATALOG_CACHE_TAG)).toBe(false);
     const metrics = (await request(hub.app).get('/metrics')).text;

@@ -266,6 +266,9 @@ if (!available && process.env.CI) {
     const rows = async () => page.$$eval('[data-access="lines"] tr[data-owner]', (trs) => trs.map((tr) => [tr.getAttribute('data-owner'), tr.getAttribute('data-can-read')]));
     expect(Object.fromEntries(await rows())).toEqual({ QINGPU: 'false', WUJIANG: 'true', JIASHAN: 'false' });
     expect(await page.locator('[data-section="access"]').innerText()).toContain('1/3');
+    // Where the caller cannot read, the page names the resource to apply for (myAccess.applyFor), linked to its page.
+    const applyFor = await page.$$eval('[data-access="lines"] tr[data-owner] [data-apply-for]', (els) => els.map((e) => [e.closest('tr')!.getAttribute('data-owner'), e.getAttribute('data-apply-for'), e.querySelector('a')!.getAttribute('href')]));
+    expect(applyFor).toEqual(['QINGPU', 'JIASHAN'].map((o) => [o, inspections.code, `/catalog/resources/${encodeURIComponent(inspections.code)}`]));
     // Declaring the one purpose that still opens without a grant (EMERGENCY; the token holds its role) opens the other districts.
     await page.click('[data-access="lines"] tr[data-owner="QINGPU"] button[data-purpose="EMERGENCY"]');
     await settled(page);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { addDays, addMonths, addYears, chinaDayOf, daysBetween, todayInChina } from '../../src/domain/calendar/days';
 import {
-  addWorkingDays, CALENDAR_COVERAGE, CalendarCoverageError, dayInfo, isWorkingDay, nextWorkingDayFrom, workingDaysBetween,
+  addWorkingDays, calendarCoverage, CalendarCoverageError, dayInfo, isWorkingDay, nextWorkingDayFrom, workingDaysBetween,
 } from '../../src/domain/calendar/working-days';
 
 /**
@@ -13,7 +13,7 @@ import {
  */
 describe('the official calendar', () => {
   test('covers 2004 to 2026, from the package it names', () => {
-    expect(CALENDAR_COVERAGE).toEqual({ firstYear: 2004, lastYear: 2026, firstDay: '2004-01-01', lastDay: '2026-12-31', source: 'chinese-days 1.5.7 (dist/chinese-days.json)' });
+    expect(calendarCoverage()).toEqual({ firstYear: 2004, lastYear: 2026, firstDay: '2004-01-01', lastDay: '2026-12-31', source: 'chinese-days 1.5.7 (dist/chinese-days.json)' });
   });
 
   test('knows holidays, weekends and adjusted working days (调休)', () => {

@@ -22,7 +22,7 @@ export class AuditFilter {
   @Field(() => DateTimeResolver, { nullable: true }) from?: Date;
   @Field(() => DateTimeResolver, { nullable: true }) to?: Date;
 
-  @Field(() => String, { nullable: true, description: 'Only reads of this resource type (PENALTY, COMPLAINT, MONITORING, OBSERVATION, …).' })
+  @Field(() => String, { nullable: true, description: 'Only reads of this resource type (PENALTY, COMPLAINT, MONITORING, OBSERVATION, WATER_CLASS, AQI, …).' })
   recordType?: string;
 
   @Field(() => String, { nullable: true, description: 'Only reads that released or refused the record with this natural key (a decision number, a ticket number, a station code, a USCC).' })

@@ -22,6 +22,11 @@ export interface RecordSpec<T = any> {
   statusColumn?: string;
   /** The scope as SQL on `alias`, where it is not the record type's owner districts (monitoring stations: by their kind's resource). */
   scope?: (ctx: AccessContext, alias: string, q: SqlParams) => string;
+  /**
+   * The sharing grant a released row was read through, for its audit row (`grant_id`), where the
+   * record type's own decision does not say it (monitoring stations: their kind's resource).
+   */
+  grantOf?: (ctx: AccessContext, row: T) => string | null;
 }
 
 /** The request-side inputs of every read: who asks, for what, and where masks are reported. */
@@ -110,7 +115,9 @@ export class RecordStore {
     const masked = applyMasks(ctx.principal, spec.recordType, rows as object[], ctx.maskReport);
     // Tallied with each record's natural key, so the owner can ask who read it.
     const keyProp = this.meta(spec).findColumnWithDatabaseName(spec.keyColumn)?.propertyName;
-    const read = (rows as Array<T & { ownerJurisdiction: string }>).map((r) => ({ row: r, ownerJurisdiction: r.ownerJurisdiction, key: keyProp ? String((r as Record<string, unknown>)[keyProp]) : undefined }));
+    const read = (rows as Array<T & { ownerJurisdiction: string }>).map((r) => ({
+      row: r, ownerJurisdiction: r.ownerJurisdiction, key: keyProp ? String((r as Record<string, unknown>)[keyProp]) : undefined, grantId: spec.grantOf?.(ctx, r) ?? null,
+    }));
     ctx.audit?.returned(spec.recordType, read, new Set(read.filter((x) => masked.has(x.row as object))));
     return rows;
   }

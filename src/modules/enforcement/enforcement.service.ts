@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { todayInChina } from '../../domain/calendar/days';
-import { CALENDAR_COVERAGE } from '../../domain/calendar/working-days';
+import { calendarCoverage } from '../../domain/calendar/working-days';
 import { computeDeadlines, DeadlineRules, DeadlineTimer as DomainTimer } from '../../domain/enforcement/deadlines';
 import { computeDiscretion, DiscretionEntry, DiscretionTableSet } from '../../domain/enforcement/discretion';
 import { EnforcementInputError } from '../../domain/enforcement/errors';
@@ -90,7 +90,10 @@ function toTimer(t: DomainTimer): DeadlineTimer {
   };
 }
 
-const calendar = (): OfficialCalendarCoverage => ({ firstDay: CALENDAR_COVERAGE.firstDay, lastDay: CALENDAR_COVERAGE.lastDay, source: CALENDAR_COVERAGE.source });
+const calendar = (): OfficialCalendarCoverage => {
+  const c = calendarCoverage();
+  return { firstDay: c.firstDay, lastDay: c.lastDay, source: c.source };
+};
 const deadlineRules = (): DeadlineRules => enforcementData().deadlineRules[0];
 
 /**

@@ -34,7 +34,21 @@ export const STATION_SPEC: RecordSpec<MonitoringStation> = {
   order: { columns: ['code'], dir: 'ASC' },
   // A station's record is read under the registry resource of its kind (the catalog's `serves`).
   scope: (ctx, alias, q) => monitoringScope(ctx, 'STATIONS', alias, q),
+  // A station read through a sharing grant on its registry names the grant in its audit row.
+  grantOf: (ctx, s) => monitoringGrant(ctx, stationRule(ctx, s.kind), s.ownerJurisdiction),
 };
+
+/**
+ * The grant a monitoring read of `owner`'s data under `rule` goes through: the id when the single
+ * decision allows it by `sharing.grant`, else null (an unconditional resource, the caller's own
+ * district, an emergency read). Audit rows carry it, so the owner's auditor can ask
+ * `auditEvents(filter: { grantId })` for every read a grant opened.
+ */
+export function monitoringGrant(ctx: AccessContext, rule: SharingRule | undefined, owner: string): string | null {
+  if (!isDistrict(owner)) return null;
+  const d = decideRule(ctx, rule, owner, 'MONITORING');
+  return d.allowed && d.grantId ? d.grantId : null;
+}
 
 /** Where the water and air assessments read: the aggregate tables, or the raw observations. */
 export type AssessmentSource = 'aggregates' | 'raw';
@@ -167,12 +181,19 @@ export class MonitoringService {
     });
   }
 
-  /** The assessment of a visible station is read under its own resource: FORBIDDEN (explained) where that resource is closed. */
-  private assertAssessment(ctx: HubContext, station: MonitoringStation, assessment: MonitoringAssessment): void {
+  /**
+   * The assessment of a visible station is read under its own resource: FORBIDDEN (explained) where
+   * that resource is closed; where it is open, `tally` records the read for the audit log once the
+   * assessment is computed: as the assessment (`WATER_CLASS`, `AQI`) of the station, with the grant
+   * that opened it, if one did.
+   */
+  private assertAssessment(ctx: HubContext, station: MonitoringStation, assessment: MonitoringAssessment): { tally: () => void } {
     const rule = assessmentRule(ctx, assessment, station.kind, station.drinkingWaterSource);
     if (!decideRule(ctx, rule, station.ownerJurisdiction as District, 'MONITORING').allowed) {
       throw this.forbiddenMonitoring(ctx, `station ${station.code}`, rule, station.ownerJurisdiction, assessment);
     }
+    const grantId = monitoringGrant(ctx, rule, station.ownerJurisdiction);
+    return { tally: () => ctx.audit?.returned(assessment, [{ ownerJurisdiction: station.ownerJurisdiction, key: station.code, grantId }]) };
   }
 
   /** A station's observations, newest first; siblings in a station list share one statement. */
@@ -209,16 +230,22 @@ export class MonitoringService {
   async waterQualityOf(ctx: HubContext, code: string, from: Date, to: Date, period: AssessmentPeriod): Promise<WaterQualityPeriod[] | null> {
     checkWaterRange(isoDay(from), isoDay(to), period);
     const station = await this.getStation(ctx, code);
-    if (station?.kind === StationKind.SURFACE_WATER) this.assertAssessment(ctx, station, 'WATER_CLASS');
-    return station && this.waterQuality(ctx, station, from, to, period);
+    if (!station) return null;
+    const read = station.kind === StationKind.SURFACE_WATER ? this.assertAssessment(ctx, station, 'WATER_CLASS') : null;
+    const out = await this.waterQuality(ctx, station, from, to, period);
+    read?.tally();
+    return out;
   }
 
   /** `airQuality` of an air station by code, in the same steps as `waterQualityOf`. */
   async airQualityOf(ctx: HubContext, code: string, from: Date, to: Date, report: AqiReportKind): Promise<AirQualityPeriod[] | null> {
     checkAirRange(isoDay(from), isoDay(to), report);
     const station = await this.getStation(ctx, code);
-    if (station?.kind === StationKind.AIR) this.assertAssessment(ctx, station, 'AQI');
-    return station && this.airQuality(ctx, station, from, to, report);
+    if (!station) return null;
+    const read = station.kind === StationKind.AIR ? this.assertAssessment(ctx, station, 'AQI') : null;
+    const out = await this.airQuality(ctx, station, from, to, report);
+    read?.tally();
+    return out;
   }
 
   /** Stations by code, hidden ones marked, for the per-request loader. */
@@ -299,7 +326,7 @@ export class MonitoringService {
     // Observations handed out are shared data read: tallied by the station's owner for the audit log.
     const released = raw.filter((r) => Number(r.rn) <= page.first);
     // A read through a sharing grant names it: the decision of the station's resource for its owner.
-    const grantOf = (code: unknown, owner: unknown) => (isDistrict(String(owner)) ? decideRule(ctx, observationRule(ctx, String(code)), String(owner) as District, 'MONITORING').grantId ?? null : null);
+    const grantOf = (code: unknown, owner: unknown) => monitoringGrant(ctx, observationRule(ctx, String(code)), String(owner));
     (ctx as ReadContext).audit?.returned('OBSERVATION', released.map((r) => ({ ownerJurisdiction: String(r.owner_jurisdiction), key: String(r.station_code), grantId: grantOf(r.resource_code, r.owner_jurisdiction) })));
     for (const r of raw) {
       const id = String(r.station_id);

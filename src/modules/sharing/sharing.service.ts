@@ -181,7 +181,13 @@ export class SharingService {
     try {
       dueOn = sharingDueOn(now, provider, this.rules);
     } catch (err) {
-      if (err instanceof CalendarCoverageError) throw new HubError(ErrorCode.CONFLICT, `dueAt: ${err.message}`, { field: 'dueAt', rule: 'calendar.coverage' });
+      // Not the applicant's fault and not a guess: the hub does not know that year's holidays yet. The
+      // error names the year so the applicant can tell the operator which notice to load.
+      if (err instanceof CalendarCoverageError) {
+        throw new HubError(ErrorCode.CONFLICT, `dueAt: the answer deadline falls on or after ${err.day}, in ${err.year}, and ${err.message}. Applications open again once ${err.year} is added to the hub's official calendar.`, {
+          field: 'dueAt', rule: 'calendar.coverage', year: err.year, calendarEnds: err.coverage.lastDay,
+        });
+      }
       throw err;
     }
     const id = await this.ds.transaction(async (em) => {

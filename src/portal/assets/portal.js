@@ -335,14 +335,17 @@ const RESOURCE = `query PortalResource($code: String!) {
     format { class { code name nameEn } type { code name nameEn } }
     dataItems { name field type length scale }
   }
-  myAccess { recordType catalogCode ownerJurisdiction canRead rule purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields }
+  myAccess { recordType catalogCode ownerJurisdiction canRead rule applyFor grantId purposesThatWouldAllow { purpose roles } rolesNeeded maskedFields }
   jurisdictions { code name nameZh divisionCode }
 }`;
 
 const RULE_WORDS = {
   owner: ['本辖区（或上级、示范区）的数据，可完整读取', 'your own jurisdiction'],
   'sharing.unconditional': ['无条件共享，可以读取', 'shared unconditionally'],
-  'sharing.conditional': ['有条件共享：须声明允许的用途', 'shared on conditions: declare a purpose'],
+  'sharing.conditional': ['有条件共享：须申请共享并获提供方批准', 'shared on conditions: apply for a grant'],
+  'sharing.grant': ['有条件共享：经批准的共享申请', 'through your agency\'s sharing grant'],
+  'sharing.grant.role': ['本机构持有共享授权，但您缺少其用途所需的角色', 'your agency holds a grant; its purpose needs a role you lack'],
+  'sharing.emergency': ['已声明应急用途（事后报数据所属方审查）', 'declared emergency, reviewed by the owner afterwards'],
   'sharing.conditional.role': ['有条件共享：所声明的用途需要相应角色', 'the purpose needs a role you lack'],
   'sharing.notShared': ['不予共享', 'not shared'],
   'role.required': ['缺少读取所需的角色', 'a role is missing'],
@@ -366,6 +369,11 @@ function accessRows(lines, names) {
       const [zh, en] = RULE_WORDS[l.rule] || [l.rule, ''];
       const allow = [];
       if (!l.canRead) {
+        // The resource to apply for (applyForSharing), as the policy names it.
+        if (l.applyFor) {
+          allow.push(h('div', { 'data-apply-for': l.applyFor }, '申请共享资源 ', h('a', { href: resourceHref(l.applyFor), 'data-nav': '' }, h('code', {}, l.applyFor)),
+            h('span', { class: 'en' }, ` apply for resource ${l.applyFor} (applyForSharing)`)));
+        }
         if (l.rule === 'public.notOpen') allow.push(h('div', {}, '使用示范区机构的令牌登录', h('span', { class: 'en' }, ' sign in with a token of a zone agency')));
         for (const p of l.purposesThatWouldAllow) {
           allow.push(h('div', {}, '声明用途 ', h('button', { type: 'button', class: 'btn secondary', 'data-purpose': p.purpose, onclick: () => setPurpose(p.purpose) }, purposeLabel(p.purpose)),
@@ -389,8 +397,8 @@ function sharingWords(r) {
   if (r.sharingType === 'UNCONDITIONAL') {
     out.push(h('p', {}, '无条件共享：示范区各机构凭有效令牌即可读取。', h('span', { class: 'en' }, ' Any agency of the zone reads it with a valid token.')));
   } else if (r.sharingType === 'CONDITIONAL') {
-    out.push(h('p', {}, '有条件共享：本辖区以外的机构读取时须在请求中声明用途（X-Purpose），并只为该用途使用。',
-      h('span', { class: 'en' }, ' Agencies outside the owner district declare a purpose and use the data for it alone.')));
+    out.push(h('p', {}, '有条件共享：本辖区以外的机构须提出共享申请（applyForSharing），经提供方批准后在批准的范围、信息项和期限内读取，并只为所申请的用途使用。',
+      h('span', { class: 'en' }, ' Agencies outside the owner district apply for it; an approved grant opens its scope, items and period, for the stated purpose alone.')));
     const purposes = (r.sharingConditions && r.sharingConditions.purposes) || [];
     out.push(h('p', {}, '允许的用途：', purposes.map((p, i) => [i ? '、' : '', h('code', {}, purposeLabel(p))])));
   } else {
