@@ -14,6 +14,7 @@ import { createHub } from './server';
 import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
 import { AlertService, evaluateStoredData, loadWarningRules, startAlertJob } from './modules/warning';
 import { maintainObservationStorage } from './modules/monitoring';
+import { startReminderJob } from './modules/reminders';
 import { maintainAuditStorage } from './modules/audit';
 import { startPartitionJob } from './db/monthly-partitions';
 import { registerDemoDevices, startHj212Listener } from './modules/ingest';
@@ -94,6 +95,9 @@ async function main(): Promise<void> {
   const rules = hub.services.alerts.rules;
   const alertJob = startAlertJob(hub.services.alerts, { intervalSeconds: config.alertIntervalSeconds ?? rules.evaluation.intervalSeconds, lookbackHours: rules.evaluation.lookbackHours, log,
     onSuccess: (at) => hub.ops.metrics.alertJobLastSuccess.set(at.getTime() / 1000) });
+  // Compliance reminders on the hub clock's day: filed idempotently, then delivered on eco_hub_reminders (docs/reminders.md).
+  const reminderJob = startReminderJob(hub.services.reminders, { intervalSeconds: config.reminderIntervalSeconds ?? hub.services.reminders.rules.evaluation.intervalSeconds, log,
+    onSuccess: (at) => hub.ops.metrics.reminderJobLastSuccess.set(at.getTime() / 1000) });
   const lines = [
     '',
     `  Eco-hub is up on http://${localName(config.host)}:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
@@ -124,6 +128,7 @@ async function main(): Promise<void> {
     try {
       await expiry.stop(); // background writers first: they need the database too
       await alertJob.stop();
+      await reminderJob.stop();
       await storage.stop();
       await hj212?.close();
       await hub.stop(); // readiness 503, stop accepting, finish in-flight requests, close the cache store

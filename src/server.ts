@@ -21,6 +21,7 @@ import { attachSubscriptions, SubscriptionServer } from './graphql/subscriptions
 import type { PGlite } from '@electric-sql/pglite';
 import { creditFeedRouter } from './modules/feed';
 import { hj212Router, IngestHooks } from './modules/ingest';
+import { loadReminderRules } from './modules/reminders';
 import { loadWarningRules } from './modules/warning';
 import type { HubMetrics } from './http/metrics';
 import { playgroundRouter } from './playground/playground';
@@ -125,6 +126,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   });
   const services = createServices(ds, ops.cache, {
     preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, clock: opts.clock, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
+    reminderObserver: { created: ops.metrics.reminderCreated }, reminderRules: loadReminderRules(config.reminderRulesFile),
   });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
   // Stations the warning rules name that this database does not hold: said once, so a typo in the rules file shows.

@@ -18,6 +18,7 @@ import { CreditRepair1799000000000 } from '../../migrations/1799000000000-Credit
 import { CreditFeedEntry1799100000000 } from '../../migrations/1799100000000-CreditFeedEntry';
 import { Alerts1800000000000 } from '../../migrations/1800000000000-Alerts';
 import { DataObjections1802000000000 } from '../../migrations/1802000000000-DataObjections';
+import { ComplianceReminders1804000000000 } from '../../migrations/1804000000000-ComplianceReminders';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   CreditFeedEntry1799100000000,
   Alerts1800000000000,
   DataObjections1802000000000,
+  ComplianceReminders1804000000000,
 ];

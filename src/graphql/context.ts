@@ -5,6 +5,7 @@ import { MaskReport } from '../auth/masking';
 import { Principal } from '../auth/principal';
 import type { EventBus } from '../db/events';
 import { AlertObserver, AlertService, loadWarningRules, WarningRules } from '../modules/warning';
+import { loadReminderRules, ReminderObserver, ReminderRules, ReminderService } from '../modules/reminders';
 import { SqlStats } from '../db/sql-stats';
 import { DossierService } from '../modules/dossier/dossier.service';
 import { ReadContext, RecordStore } from '../modules/dossier/record-store';
@@ -61,10 +62,12 @@ export interface Services {
   clock: () => Date;
   /** Data objections: raise, accept, verify, resolve, list (docs/objections.md). */
   objections: ObjectionService;
+  /** Compliance reminders: the rules, generation on the hub clock's day, delivery, the addressee's read and acknowledgement (docs/reminders.md). */
+  reminders: ReminderService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
-export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date } = {}): Services {
+export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date; reminderRules?: ReminderRules; reminderObserver?: ReminderObserver } = {}): Services {
   const clock = o.clock ?? (() => new Date());
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
@@ -77,7 +80,8 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
     monitoring: new MonitoringService(store, ds), feed: new CreditFeedService(ds), repair: new CreditRepairService(ds),
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
     cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds, { now: clock }), clock,
-    objections: new ObjectionService(ds, writer) };
+    objections: new ObjectionService(ds, writer),
+    reminders: new ReminderService(ds, o.reminderRules ?? loadReminderRules(), o.events, o.reminderObserver, clock) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

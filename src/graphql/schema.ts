@@ -19,6 +19,7 @@ import { SharingResolver } from '../modules/sharing';
 import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { AlertResolver } from '../modules/warning';
+import { ReminderResolver } from '../modules/reminders';
 import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
@@ -47,6 +48,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MonitoringResolver,
   StandardsResolver,
   AlertResolver,
+  ReminderResolver,
   EnforcementResolver,
   ...caseResolvers,
   CatalogResolver,
