@@ -219,6 +219,10 @@ describe('who reads a reminder', () => {
     expect([...dues].sort()).toEqual(dues);
     const bad = await t.gql(LIST, { f: { jurisdiction: 'NOWHERE' } }, { token });
     expect(bad.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.jurisdiction' }));
+    const badDay = await t.gql(LIST, { f: { dueFrom: '2026-02-30' } }, { token });
+    expect(badDay.body.errors[0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.dueFrom' }));
+    const badUscc = await t.gql(LIST, { f: { uscc: '91320509MA1MN0000X' } }, { token });
+    expect(badUscc.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 });
 

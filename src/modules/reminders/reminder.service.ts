@@ -62,6 +62,10 @@ export function chinaDay(at: Date): string {
   return new Date(at.getTime() + 8 * HOUR_MS).toISOString().slice(0, 10);
 }
 
+function isCalendarDay(v: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
+}
+
 function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
@@ -351,8 +355,10 @@ export class ReminderService {
   async list(ctx: ReadContext, filter: ReminderFilter, args: PageArgs): Promise<Page<ComplianceReminder>> {
     const page = pageRequest(args, REMINDER_TAG, ['date', 'uuid']);
     if (filter.jurisdiction !== undefined && filter.jurisdiction !== null && !isDistrict(filter.jurisdiction)) throw badInput('filter.jurisdiction', `must be QINGPU, WUJIANG or JIASHAN, got "${filter.jurisdiction}"`);
-    if (filter.dueFrom && !/^\d{4}-\d{2}-\d{2}$/.test(filter.dueFrom)) throw badInput('filter.dueFrom', `must be a date YYYY-MM-DD, got "${filter.dueFrom}"`);
-    if (filter.dueTo && !/^\d{4}-\d{2}-\d{2}$/.test(filter.dueTo)) throw badInput('filter.dueTo', `must be a date YYYY-MM-DD, got "${filter.dueTo}"`);
+    for (const k of ['dueFrom', 'dueTo'] as const) {
+      const v = filter[k];
+      if (v !== undefined && v !== null && !isCalendarDay(v)) throw badInput(`filter.${k}`, `must be a calendar date YYYY-MM-DD, got "${v}"`);
+    }
     if (filter.dueFrom && filter.dueTo && filter.dueTo < filter.dueFrom) throw badInput('filter.dueTo', 'must not be before filter.dueFrom');
     const q = new SqlParams();
     const conds = [reminderScope(ctx, 'r', q)];

@@ -1,6 +1,7 @@
 import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../../graphql/pagination';
+import { UsccScalar } from '../../graphql/scalars';
 import { ReminderEvent, ReminderKind, ReminderStatus, ReminderSubject } from './reminder.codes';
 
 registerEnumType(ReminderKind, { name: 'ReminderKind', description: 'What a compliance reminder is about: permit renewal or expiry, execution reports due or overdue, the hazardous-waste plan and declaration, missing self-monitoring data, a positive-list entry lapsing or at risk.' });
@@ -50,7 +51,7 @@ export class ReminderFilter {
   @Field(() => [ReminderKind], { nullable: true }) kinds?: ReminderKind[];
   @Field(() => [ReminderStatus], { nullable: true }) statuses?: ReminderStatus[];
   @Field(() => String, { nullable: true, description: 'Addressed district (owner).' }) jurisdiction?: string;
-  @Field(() => String, { nullable: true }) uscc?: string;
+  @Field(() => UsccScalar, { nullable: true }) uscc?: string;
   @Field(() => String, { nullable: true, description: 'A permit number (with :FREQUENCY), USCC, station code or entry number.' }) subjectKey?: string;
   @Field(() => String, { nullable: true, description: 'Due on or after (YYYY-MM-DD).' }) dueFrom?: string;
   @Field(() => String, { nullable: true, description: 'Due on or before (YYYY-MM-DD).' }) dueTo?: string;
