@@ -128,7 +128,7 @@ describe('generation on the demo dossier', () => {
 
 describe('execution-report deadlines come from the permit', () => {
   test('the permit\'s schedule sets the due date; changing it files the reminder of the new deadline', async () => {
-    const e = await newEnterprise(t.db.ds, { jurisdiction: 'WUJIANG' });
+    const e = await newEnterprise(t.db.ds, { jurisdiction: Jurisdiction.WUJIANG });
     const permit = await newPermit(t.db.ds, e, {
       validTo: '2026-12-20',
       executionReports: [{ frequency: 'QUARTERLY', dueDaysAfterPeriodEnd: 20, reportedThrough: '2026-06-30' }, { frequency: 'ANNUAL', dueDaysAfterPeriodEnd: 31, reportedThrough: '2025-12-31' }],
@@ -158,7 +158,7 @@ describe('execution-report deadlines come from the permit', () => {
   });
 
   test('a permit schedule that lists a frequency twice, or a deadline out of range, is refused by the writer', async () => {
-    const e = await newEnterprise(t.db.ds, { jurisdiction: 'QINGPU' });
+    const e = await newEnterprise(t.db.ds, { jurisdiction: Jurisdiction.QINGPU });
     await expect(newPermit(t.db.ds, e, { executionReports: [{ frequency: 'ANNUAL', dueDaysAfterPeriodEnd: 31 }, { frequency: 'ANNUAL', dueDaysAfterPeriodEnd: 20 }] }))
       .rejects.toThrow(/executionReports\.1\.frequency/);
     await expect(newPermit(t.db.ds, e, { executionReports: [{ frequency: 'ANNUAL', dueDaysAfterPeriodEnd: -5 }] })).rejects.toThrow(/dueDaysAfterPeriodEnd/);
@@ -176,7 +176,7 @@ describe('positive-list entries at risk', () => {
       entryNo, uscc, basis: 'test', creditScheme: CreditScheme.JIANGSU_5, creditLevel: 'GREEN', onlineMonitoring: 'CONNECTED', complianceRate: '99.00', category: 'C1713',
       rulesVersion: 'TEST', proposedOn: '2023-01-01', includedOn: '2023-12-20', validUntil, status: 'ACTIVE', sourceSystem: 'TEST', sourceRecordId: entryNo, asOf: '2026-06-01T00:00:00Z',
     } });
-    const other = await newEnterprise(t.db.ds, { jurisdiction: 'JIASHAN' });
+    const other = await newEnterprise(t.db.ds, { jurisdiction: Jurisdiction.JIASHAN });
     await new RecordWriter(t.db.ds).load(SYSTEM_PRINCIPAL, POSITIVE_LIST_ENTRY.write, [entry('PL-TEST-1', firm.uscc, '2029-01-01'), entry('PL-TEST-2', other.uscc, '2026-12-19')]);
     const r = await t.hub.services.reminders.generate();
     expect(r.byKind).toEqual({ POSITIVE_LIST_EXPIRING: 1, POSITIVE_LIST_AT_RISK: expect.any(Number) });
