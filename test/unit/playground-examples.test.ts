@@ -14,7 +14,7 @@ describe('playground examples', () => {
   const examples = playgroundExamples(null);
 
   test('one tab per module, in a fixed order', () => {
-    expect(examples.map((e) => e.name)).toEqual(['Enterprises', 'Dossier', 'WujiangPenalties', 'CatalogSearch', 'AssessWater', 'ComputeAqi', 'ComputeDiscretion', 'EvaluateMinorViolation', 'StatutoryDeadlines', 'EnforcementCases', 'PositiveList', 'MonitoringStations', 'Alerts', 'Objections', 'SharingApplication', 'Me', 'RecordChanges']);
+    expect(examples.map((e) => e.name)).toEqual(['Enterprises', 'Dossier', 'WujiangPenalties', 'CatalogSearch', 'AssessWater', 'ComputeAqi', 'ComputeDiscretion', 'EvaluateMinorViolation', 'StatutoryDeadlines', 'EnforcementCases', 'PositiveList', 'MonitoringStations', 'Alerts', 'ComplianceReminders', 'Objections', 'SharingApplication', 'Me', 'RecordChanges']);
   });
 
   test.each(examples.map((e) => [e.name, e] as const))('%s validates against the hub schema', async (name, example) => {

@@ -297,7 +297,7 @@ export class ReminderService {
     const unique = [...new Map(candidates.map((c) => [`${c.ruleId}|${c.subjectType}|${c.subjectKey}|${c.dueOn}`, c])).values()];
     if (!unique.length) return [];
     const col = <K extends keyof Candidate>(k: K) => unique.map((c) => c[k]);
-    return this.ds.transaction(async (m) => {
+    const filed = await this.ds.transaction(async (m) => {
       const rows: Array<{ id: string; kind: ReminderKind }> = await m.query(
         `INSERT INTO compliance_reminder (kind, rule_id, subject_type, subject_key, enterprise_id, uscc, enterprise_name, owner_jurisdiction, catalog_resource_code,
            due_on, message, details, rules_version, created_at)
@@ -313,9 +313,11 @@ export class ReminderService {
           `INSERT INTO compliance_reminder_log (reminder_id, event, at, actor, note) SELECT id, 'CREATED', $2::timestamptz, $3, NULL FROM unnest($1::uuid[]) AS id`,
           [rows.map((r) => r.id), at.toISOString(), `system (reminder rules ${this.rules.version})`]);
       }
-      for (const r of rows) this.observer?.created(r.kind);
       return rows;
     });
+    // Counted once committed: a rolled-back pass filed nothing.
+    for (const r of filed) this.observer?.created(r.kind);
+    return filed;
   }
 
   /**
