@@ -134,6 +134,11 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   const held: Array<{ code: string }> = await ds.query('SELECT code FROM monitoring_station WHERE code = ANY($1)', [ruled]);
   const unknown = ruled.filter((c) => !held.some((h) => h.code === c));
   if (unknown.length && held.length) log.warn({ stations: unknown, rulesVersion: services.alerts.rules.version }, 'warning rules name stations this database does not hold');
+  // Reminders filed under a resource no served catalog resource governs are read by nobody (fail closed): say so once.
+  const reminderResource = services.reminders.rules.catalogResource;
+  if (!(services.catalog.terms().monitoring?.reminders ?? []).some((r) => r.catalogCode === reminderResource)) {
+    log.warn({ catalogResource: reminderResource, rulesVersion: services.reminders.rules.version }, 'reminder rules file reminders under a resource the catalog does not serve (serves: REMINDERS): nobody can read them');
+  }
   // A catalog load anywhere: the new terms decide the next request here, and cached catalog answers retire.
   const reloadCatalog = async () => {
     try {
