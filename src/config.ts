@@ -67,6 +67,10 @@ export interface Config {
   eventBus: 'postgres' | 'redis';
   /** The reviewed official-calendar file extending the chinese-days package's years (HUB_CALENDAR_FILE); absent: the package alone. */
   calendarFile?: string;
+  /** Seconds between scheduled passes of the compliance-reminder rules (0 = off); absent: the rules file's `evaluation.intervalSeconds`. */
+  reminderIntervalSeconds?: number;
+  /** A reminder-rules JSON file replacing the bundled src/modules/reminders/data/reminder-rules.json. */
+  reminderRulesFile?: string;
   /** Whether repeated read statements run as named prepared statements (off behind a transaction-pooling proxy). */
   preparedStatements: boolean;
   /**
@@ -384,6 +388,8 @@ export function loadConfig(env: Env = process.env): Config {
     warningRulesFile: env.HUB_WARNING_RULES_FILE || undefined,
     calendarFile: env.HUB_CALENDAR_FILE || undefined,
     eventBus: eventBusSetting(env),
+    reminderIntervalSeconds: env.HUB_REMINDER_INTERVAL_SECONDS ? intVar(env, 'HUB_REMINDER_INTERVAL_SECONDS', 0, 0, 86_400) : undefined,
+    reminderRulesFile: env.HUB_REMINDER_RULES_FILE || undefined,
     hj212: hj212Settings(env),
     observationStorage: observationStorageSettings(env),
     auditRetentionMonths: env.HUB_AUDIT_RETENTION_MONTHS === undefined || env.HUB_AUDIT_RETENTION_MONTHS === '' ? null : intVar(env, 'HUB_AUDIT_RETENTION_MONTHS', 0, 12, 1200),

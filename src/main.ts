@@ -17,6 +17,7 @@ import { createHub } from './server';
 import { backfillCreditChanges, startCreditExpiryJob } from './modules/feed';
 import { AlertService, evaluateStoredData, loadWarningRules, startAlertJob } from './modules/warning';
 import { maintainObservationStorage } from './modules/monitoring';
+import { startReminderJob } from './modules/reminders';
 import { maintainAuditStorage } from './modules/audit';
 import { startPartitionJob } from './db/monthly-partitions';
 import { startPositiveListExpiryJob } from './modules/enforcement/positive-list-expiry.job';
@@ -109,6 +110,9 @@ async function main(): Promise<void> {
     onFailure: 'queued events and feed batches wait in the database',
     report: (r) => (r.delivered + r.retrying + r.failed > 0 ? `webhooks: ${r.delivered} delivered, ${r.retrying} to retry, ${r.failed} failed` : null),
   });
+  // Compliance reminders on the hub clock's day: filed idempotently, then delivered on eco_hub_reminders (docs/reminders.md).
+  const reminderJob = startReminderJob(hub.services.reminders, { intervalSeconds: config.reminderIntervalSeconds ?? hub.services.reminders.rules.evaluation.intervalSeconds, log,
+    onSuccess: (at) => hub.ops.metrics.reminderJobLastSuccess.set(at.getTime() / 1000) });
   const lines = [
     '',
     `  Eco-hub is up on http://${localName(config.host)}:${port}/graphql  (${db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
       await listExpiry.stop();
       await alertJob.stop();
       await webhooks.stop();
+      await reminderJob.stop();
       await storage.stop();
       await hj212?.close();
       await hub.stop(); // readiness 503, stop accepting, finish in-flight requests, close the cache store

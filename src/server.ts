@@ -22,6 +22,7 @@ import { attachSubscriptions, SubscriptionServer } from './graphql/subscriptions
 import type { PGlite } from '@electric-sql/pglite';
 import { creditFeedRouter } from './modules/feed';
 import { hj212Router, IngestHooks } from './modules/ingest';
+import { loadReminderRules } from './modules/reminders';
 import { loadWarningRules } from './modules/warning';
 import { loadCalendarFile } from './domain/calendar/calendar-file';
 import { calendarFromFile, calendarRunway, useCalendar } from './domain/calendar/working-days';
@@ -139,6 +140,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   const services = createServices(ds, ops.cache, {
     preparedStatements: config.preparedStatements, auditCommit: config.auditCommit, clock: opts.clock, events, alertObserver: { raised: ops.metrics.alertRaised }, warningRules: loadWarningRules(config.warningRulesFile),
     webhookReceivers: { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate },
+    reminderObserver: { created: ops.metrics.reminderCreated }, reminderRules: loadReminderRules(config.reminderRulesFile),
   });
   await services.catalog.refresh(); // the policy reads the catalog's sharing rules from memory
   // How long the calendar lasts, on the hub's clock: /readyz and /metrics say it; a warning at start within 30 days of its end.
@@ -156,6 +158,11 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
   const held: Array<{ code: string }> = await ds.query('SELECT code FROM monitoring_station WHERE code = ANY($1)', [ruled]);
   const unknown = ruled.filter((c) => !held.some((h) => h.code === c));
   if (unknown.length && held.length) log.warn({ stations: unknown, rulesVersion: services.alerts.rules.version }, 'warning rules name stations this database does not hold');
+  // Reminders filed under a resource no served catalog resource governs are read by nobody (fail closed): say so once.
+  const reminderResource = services.reminders.rules.catalogResource;
+  if (!(services.catalog.terms().monitoring?.reminders ?? []).some((r) => r.catalogCode === reminderResource)) {
+    log.warn({ catalogResource: reminderResource, rulesVersion: services.reminders.rules.version }, 'reminder rules file reminders under a resource the catalog does not serve (serves: REMINDERS): nobody can read them');
+  }
   // A catalog load anywhere: the new terms decide the next request here, and cached catalog answers retire.
   const reloadCatalog = async () => {
     try {

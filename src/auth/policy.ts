@@ -96,6 +96,8 @@ export interface MonitoringTerms {
   assessments: ReadonlyArray<{ rule: SharingRule; assessment: MonitoringAssessment; stationKinds: readonly string[]; drinkingWaterSource?: boolean }>;
   /** Early-warning alerts, by the resource each alert names (its `catalog_resource_code`, set by the warning rules). */
   alerts: readonly SharingRule[];
+  /** Compliance reminders, by the resource each reminder names (its `catalog_resource_code`, set by the reminder rules). */
+  reminders?: readonly SharingRule[];
 }
 
 export type MonitoringAssessment = 'WATER_CLASS' | 'AQI';
@@ -109,7 +111,7 @@ export interface SharingTerms {
   monitoring?: MonitoringTerms;
 }
 
-export const NO_MONITORING: MonitoringTerms = { stations: [], observations: [], assessments: [], alerts: [] };
+export const NO_MONITORING: MonitoringTerms = { stations: [], observations: [], assessments: [], alerts: [], reminders: [] };
 export const NO_TERMS: SharingTerms = { rules: new Map(), purposeRoles: new Map(), monitoring: NO_MONITORING };
 
 /** What the policy needs to know of a request. */
@@ -609,6 +611,38 @@ export function alertActionDenial(p: Principal, owner: string): { rule: string; 
   if (p.kind === 'system') return null;
   if (!hasRole(p, ...ALERT_ACTION_ROLES)) return { rule: 'role.required', reason: `acting on an alert needs one of the roles ${ALERT_ACTION_ROLES.join(', ')}` };
   if (!covers(p, owner)) return { rule: 'alert.ownerOnly', reason: `an alert of ${owner} is acknowledged and resolved by ${owner}, its province or ZONE, not by ${p.jurisdiction ?? 'the public'}` };
+  return null;
+}
+
+/**
+ * Who reads a compliance reminder (issue 17, item 3), per catalog resource the reminders are filed
+ * under: a reminder is addressed to the regulator of the enterprise (its owner district); by rule 1
+ * that district, its province and ZONE read it; another district reads it only as the resource's
+ * terms let the owner's data cross (`decideRule`, as for monitoring data: no dossier role needed,
+ * a conditional resource needs a grant or a listed purpose with its role). Without the catalog's
+ * terms nothing is readable (fail closed).
+ */
+export interface ReminderScopePart {
+  catalogCode: string;
+  ownerDistricts: District[];
+}
+
+export function reminderReadScope(access: AccessContext): ReminderScopePart[] {
+  return (monitoringTerms(access).reminders ?? []).map((rule) => ({ catalogCode: rule.catalogCode, ownerDistricts: allowedDistricts(access, rule, 'MONITORING') }));
+}
+
+/** Roles that act on a reminder addressed to their district (mark it read, acknowledge it). */
+export const REMINDER_ACTION_ROLES: readonly Role[] = [Role.ENFORCEMENT, Role.DATA_STEWARD, Role.ADMIN];
+
+/**
+ * Whether the principal may mark read or acknowledge a reminder owned by `owner`: only its
+ * addressee, the owner district's regulator (ENFORCEMENT, DATA_STEWARD or ADMIN of that district).
+ * The province and ZONE read it but do not answer for the district; another district never acts.
+ */
+export function reminderActionDenial(p: Principal, owner: string): { rule: string; reason: string } | null {
+  if (p.kind === 'system') return null;
+  if (!hasRole(p, ...REMINDER_ACTION_ROLES)) return { rule: 'role.required', reason: `acting on a compliance reminder needs one of the roles ${REMINDER_ACTION_ROLES.join(', ')}` };
+  if (p.jurisdiction !== owner) return { rule: 'reminder.addresseeOnly', reason: `a reminder addressed to ${owner} is read and acknowledged by ${owner}'s regulator, not by ${p.jurisdiction ?? 'the public'}` };
   return null;
 }
 

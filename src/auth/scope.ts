@@ -1,5 +1,5 @@
 import { SqlParams } from '../db/sql';
-import { AccessContext, alertReadScope, allowedDistricts, MonitoringAssessment, monitoringTerms, ReadScope, RecordType, SharingRule } from './policy';
+import { AccessContext, alertReadScope, reminderReadScope, allowedDistricts, MonitoringAssessment, monitoringTerms, ReadScope, RecordType, SharingRule } from './policy';
 
 /**
  * The SQL of the transfer rule (policy.ts, `transferReader`) per enforcement record type, on a row
@@ -73,6 +73,18 @@ export function alertScope(access: AccessContext, alias: string, q: SqlParams): 
       reach.push(`(${alias}.audience && ${q.p(s.audienceDistricts)}::varchar[] AND ${alias}.owner_jurisdiction = ANY(${q.p(s.audienceOwners)}::varchar[]))`);
     }
     if (reach.length) parts.push(`(${alias}.catalog_resource_code = ${q.p(s.catalogCode)} AND (${reach.join(' OR ')}))`);
+  }
+  return parts.length ? `(${parts.join(' OR ')})` : 'false';
+}
+
+/**
+ * The SQL form of `reminderReadScope` on a compliance reminder row (`alias`): per resource, the
+ * owner districts the caller reads. Nothing readable is `false`.
+ */
+export function reminderScope(access: AccessContext, alias: string, q: SqlParams): string {
+  const parts: string[] = [];
+  for (const s of reminderReadScope(access)) {
+    if (s.ownerDistricts.length) parts.push(`(${alias}.catalog_resource_code = ${q.p(s.catalogCode)} AND ${alias}.owner_jurisdiction = ANY(${q.p(s.ownerDistricts)}::varchar[]))`);
   }
   return parts.length ? `(${parts.join(' OR ')})` : 'false';
 }

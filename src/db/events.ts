@@ -28,7 +28,7 @@ export interface EventBus {
 }
 
 /** The channels the hub uses; one name per concern. */
-export const EVENT_CHANNELS = ['eco_hub_catalog', 'eco_hub_records', 'eco_hub_sharing', 'eco_hub_alerts', 'eco_hub_objections'] as const;
+export const EVENT_CHANNELS = ['eco_hub_catalog', 'eco_hub_records', 'eco_hub_sharing', 'eco_hub_alerts', 'eco_hub_objections', 'eco_hub_reminders'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 /** PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more. */

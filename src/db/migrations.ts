@@ -19,6 +19,7 @@ import { CreditFeedEntry1799100000000 } from '../../migrations/1799100000000-Cre
 import { Alerts1800000000000 } from '../../migrations/1800000000000-Alerts';
 import { DataObjections1802000000000 } from '../../migrations/1802000000000-DataObjections';
 import { Webhooks1803000000000 } from '../../migrations/1803000000000-Webhooks';
+import { ComplianceReminders1804000000000 } from '../../migrations/1804000000000-ComplianceReminders';
 import { RiskSources1805000000000 } from '../../migrations/1805000000000-RiskSources';
 import { InspectionOrigin1806000000000 } from '../../migrations/1806000000000-InspectionOrigin';
 import { CaseMinorAndListCause1806000000001 } from '../../migrations/1806000000001-CaseMinorAndListCause';
@@ -46,6 +47,7 @@ export const MIGRATIONS: Function[] = [
   Alerts1800000000000,
   DataObjections1802000000000,
   Webhooks1803000000000,
+  ComplianceReminders1804000000000,
   RiskSources1805000000000,
   InspectionOrigin1806000000000,
   CaseMinorAndListCause1806000000001,

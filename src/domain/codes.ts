@@ -29,6 +29,13 @@ export enum PermitClass {
   REGISTRATION = 'REGISTRATION', // 登记管理
 }
 
+/** How often a permit requires an execution report (排污许可证执行报告), as the permit states it (HJ 944-2018). */
+export enum ExecutionReportFrequency {
+  ANNUAL = 'ANNUAL', // 年度
+  QUARTERLY = 'QUARTERLY', // 季度
+  MONTHLY = 'MONTHLY', // 月度
+}
+
 export enum PermitStatus {
   VALID = 'VALID',
   EXPIRED = 'EXPIRED',

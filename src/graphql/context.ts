@@ -5,6 +5,7 @@ import { MaskReport } from '../auth/masking';
 import { Principal } from '../auth/principal';
 import type { EventBus } from '../db/events';
 import { AlertObserver, AlertService, loadWarningRules, WarningRules } from '../modules/warning';
+import { loadReminderRules, ReminderObserver, ReminderRules, ReminderService } from '../modules/reminders';
 import { SqlStats } from '../db/sql-stats';
 import { DossierService } from '../modules/dossier/dossier.service';
 import { ReadContext, RecordStore } from '../modules/dossier/record-store';
@@ -69,10 +70,12 @@ export interface Services {
   emergency: EmergencyService;
   /** Webhook registrations of the agencies and their delivery logs (docs/webhooks.md); the deliveries are WebhookDelivery's. */
   webhooks: WebhookService;
+  /** Compliance reminders: the rules, generation on the hub clock's day, delivery, the addressee's read and acknowledgement (docs/reminders.md). */
+  reminders: ReminderService;
 }
 
 /** With a cache, the catalog's public reads are served through it (CachedCatalogService). */
-export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date; webhookReceivers?: ReceiverPolicy } = {}): Services {
+export function createServices(ds: DataSource, cache?: HubCache, o: { preparedStatements?: boolean; auditCommit?: 'durable' | 'deferred'; events?: EventBus; alertObserver?: AlertObserver; warningRules?: WarningRules; clock?: () => Date; webhookReceivers?: ReceiverPolicy; reminderRules?: ReminderRules; reminderObserver?: ReminderObserver } = {}): Services {
   const clock = o.clock ?? (() => new Date());
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
@@ -87,9 +90,9 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
     alerts: new AlertService(ds, o.warningRules ?? loadWarningRules(), o.events, o.alertObserver),
     cases: new CaseService(ds, writer), positiveList: new PositiveListService(ds, writer), sharing: new SharingService(ds, { now: clock }), clock,
     objections: new ObjectionService(ds, writer), emergency: new EmergencyService(ds),
-
     // Without settings, receivers must be https on public addresses (fail closed).
-    webhooks: new WebhookService(ds, o.webhookReceivers ?? { allowHttp: false, allowPrivate: false }) };
+    webhooks: new WebhookService(ds, o.webhookReceivers ?? { allowHttp: false, allowPrivate: false }),
+    reminders: new ReminderService(ds, o.reminderRules ?? loadReminderRules(), o.events, o.reminderObserver, clock) };
 }
 
 /** Everything one request carries: built once per request, passed to every service call. */

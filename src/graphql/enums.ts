@@ -2,6 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import {
   ComplaintChannel, ComplaintStatus, CreditScheme, EiaDecision, EiaDocumentType, EnvironmentalElement, InspectionOrigin, InspectionOutcome,
   InspectionSite, InspectionStatus, InspectionStep, InspectionTrigger, InspectionType, PenaltyCategory, PenaltyStatus, PermitClass, PermitStatus, RegistrationStatus,
+  ExecutionReportFrequency,
 } from '../domain/codes';
 import { Jurisdiction } from '../domain/jurisdictions';
 import { CreditRecordKind, CreditRemovalReason } from '../modules/credit/credit.record';
@@ -25,6 +26,7 @@ export function registerEnums(): void {
     [EiaDocumentType, 'EiaDocumentType', 'EIA document type: report, report form or registration form.'],
     [PermitClass, 'PermitClass', 'Discharge permit management class.'],
     [PermitStatus, 'PermitStatus', 'Discharge permit status.'],
+    [ExecutionReportFrequency, 'ExecutionReportFrequency', 'How often a permit requires an execution report (执行报告): ANNUAL, QUARTERLY or MONTHLY.'],
     [InspectionType, 'InspectionType', 'Kind of enforcement inspection.'],
     [InspectionOutcome, 'InspectionOutcome', 'Outcome of an inspection.'],
     [InspectionOrigin, 'InspectionOrigin', 'Why an inspection took place: PLANNED, or TRIGGERED by a complaint, alert, transfer, lead or other.'],

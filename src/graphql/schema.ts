@@ -22,6 +22,7 @@ import { JurisdictionResolver } from '../modules/jurisdiction';
 import { MonitoringResolver, StandardsResolver } from '../modules/monitoring';
 import { AlertResolver } from '../modules/warning';
 import { emergencyResolvers, registerEmergencyEnums } from '../modules/emergency';
+import { ReminderResolver } from '../modules/reminders';
 import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { AlertRaisedResolver, RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
@@ -52,6 +53,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MonitoringResolver,
   StandardsResolver,
   AlertResolver,
+  ReminderResolver,
   EnforcementResolver,
   ...caseResolvers,
   ...emergencyResolvers,

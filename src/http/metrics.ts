@@ -82,6 +82,10 @@ export class HubMetrics {
   readonly alertJobLastSuccess = new Gauge({
     name: 'hub_alert_job_last_success_timestamp_seconds', help: 'When this instance\'s scheduled pass of the warning rules last finished without error (Unix seconds; 0 before the first).', registers: [this.registry],
   });
+  readonly reminderJobLastSuccess = new Gauge({
+    name: 'hub_reminder_job_last_success_timestamp_seconds', help: 'When this instance\'s scheduled pass of the compliance-reminder rules last finished without error (Unix seconds; 0 before the first).', registers: [this.registry],
+  });
+  readonly remindersCreated = new Counter({ name: 'hub_reminders_created_total', help: 'Compliance reminders filed by this instance, by kind.', labelNames: ['kind'] as const, registers: [this.registry] });
   readonly alertsRaised = new Counter({ name: 'hub_alerts_raised_total', help: 'Early-warning alerts raised by this instance, by kind and level.', labelNames: ['kind', 'level'] as const, registers: [this.registry] });
   readonly webhookDeliveries = new Counter({
     name: 'hub_webhook_deliveries_total', help: 'Webhook delivery attempts by topic and outcome (delivered, retrying, failed = out of attempts).', labelNames: ['topic', 'outcome'] as const, registers: [this.registry],
@@ -185,6 +189,11 @@ export class HubMetrics {
   webhookAttempt = (topic: string, outcome: string, reason: string | null): void => {
     this.webhookDeliveries.inc({ topic, outcome });
     if (reason) this.webhookFailures.inc({ topic, reason });
+  };
+
+  /** Counts one compliance reminder filed (the reminder rules' observer). */
+  reminderCreated = (kind: string): void => {
+    this.remindersCreated.inc({ kind });
   };
 
   /** The label for an operation name (see the class comment). */

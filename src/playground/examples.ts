@@ -306,6 +306,27 @@ query Alerts {
 `,
     },
     {
+      name: 'ComplianceReminders',
+      query: `# Compliance reminders (合规提醒) addressed to your district's regulator: permits to renew or expired,
+# execution reports due or late (deadlines from each permit), the hazardous-waste plan and declaration,
+# outlets silent too long, positive-list entries at risk. Most urgent first; each with its history.
+# The addressee (ENFORCEMENT, DATA_STEWARD or ADMIN of the owner district) marks one read or acknowledges it:
+#   mutation { acknowledgeComplianceReminder(id: "<id>", note: "firm told") { status history { event at actor } } }
+
+query ComplianceReminders($first: Int = 10) {
+  complianceReminders(filter: { statuses: [OPEN] }, first: $first) {
+    totalCount
+    edges {
+      node {
+        id kind ruleId subjectType subjectKey enterpriseName ownerJurisdiction dueOn message
+        deliveredAt readAt history { event at actor channel }
+      }
+    }
+  }
+}
+`,
+    },
+    {
       name: 'Objections',
       query: `# Data objections (数据异议) the caller may see: disputed records of the zone, newest first.
 # Raise one on a record you can read:

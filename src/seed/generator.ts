@@ -293,6 +293,48 @@ const EIA_DOC_TYPES: Record<0 | 1 | 2, Weighted<EiaDocumentType>> = {
 const EIA_DECISIONS: Weighted<EiaDecision> = [
   [EiaDecision.APPROVED, 86], [EiaDecision.APPROVED_WITH_CONDITIONS, 9], [EiaDecision.REJECTED, 5],
 ];
+/**
+ * Demo execution-report schedules by management class, as permits state them ([M] HJ 944-2018:
+ * key units report yearly and quarterly, simplified units yearly, registered units not at all; a
+ * yearly report by the end of January, a quarterly one 15 days after the quarter). Demo data only:
+ * the reminder rules read each permit's own schedule.
+ */
+const DEMO_EXECUTION_REPORTS: Record<PermitClass, Array<{ frequency: string; dueDaysAfterPeriodEnd: number }>> = {
+  [PermitClass.KEY]: [{ frequency: 'ANNUAL', dueDaysAfterPeriodEnd: 31 }, { frequency: 'QUARTERLY', dueDaysAfterPeriodEnd: 15 }],
+  [PermitClass.SIMPLIFIED]: [{ frequency: 'ANNUAL', dueDaysAfterPeriodEnd: 31 }],
+  [PermitClass.REGISTRATION]: [],
+};
+
+/**
+ * How far a demo permit's reports were submitted, per frequency: most up to the last period due
+ * before the reference date, some one period behind, a few never. Drawn from a hash of the permit
+ * number, not from the generator's random stream, so every other demo record stays as it was.
+ */
+function demoExecutionReports(permitNo: string, cls: PermitClass, lastDay: number): Array<{ frequency: string; dueDaysAfterPeriodEnd: number; reportedThrough?: string }> {
+  let h = 0;
+  for (const ch of permitNo) h = mix32(h ^ ch.charCodeAt(0));
+  const behind = h % 10 >= 8 ? null : h % 10 >= 6 ? 1 : 0;
+  return DEMO_EXECUTION_REPORTS[cls].map((r) => {
+    const d = new Date(lastDay * DAY_MS);
+    const y = d.getUTCFullYear();
+    // The end of the latest period whose report was due on or before lastDay, then `behind` periods earlier.
+    const ends: number[] = [];
+    for (let k = 0; k < 12; k++) {
+      if (r.frequency === 'ANNUAL') {
+        ends.push(dayOf(y - k, 12, 31));
+      } else {
+        const q = Math.floor(d.getUTCMonth() / 3) - k; // quarters back from this one
+        const yy = y + Math.floor(q / 4);
+        const qq = ((q % 4) + 4) % 4;
+        ends.push(dayOf(yy, qq * 3 + 4, 1) - 1);
+      }
+    }
+    const due = ends.filter((e) => e + r.dueDaysAfterPeriodEnd <= lastDay).sort((a, b) => b - a);
+    if (behind === null || due.length <= behind) return r;
+    return { ...r, reportedThrough: dateStr(due[behind]) };
+  });
+}
+
 const PERMIT_CLASSES: Record<0 | 1 | 2, Weighted<PermitClass>> = {
   0: [[PermitClass.KEY, 3], [PermitClass.SIMPLIFIED, 27], [PermitClass.REGISTRATION, 70]],
   1: [[PermitClass.KEY, 15], [PermitClass.SIMPLIFIED, 55], [PermitClass.REGISTRATION, 30]],
@@ -478,6 +520,7 @@ function generateEnterprise(ctx: Ctx, index: number): void {
       input: {
         ...source, uscc, permitNo: `${uscc}${String(site).padStart(3, '0')}${PERMIT_LETTER[cls]}`, managementClass: cls, issuedOn: dateStr(issued),
         validFrom: dateStr(validFrom), validTo: dateStr(validTo), status, permittedPollutants: pollutants, issuingAuthority: p.bureau,
+        executionReports: demoExecutionReports(`${uscc}${String(site).padStart(3, '0')}${PERMIT_LETTER[cls]}`, cls, LAST_DAY),
       },
     });
   }

@@ -63,6 +63,7 @@ function expectedDistricts(c: PrincipalClass, r: CatalogResourceEntry): string[]
 }
 
 let t: TestHub;
+let remindersGenerated = false;
 const tokens = new Map<string, string | undefined>();
 beforeAll(async () => {
   t = await startTestHub('demo');
@@ -151,6 +152,19 @@ test.each(cases)('%s as %s', async (_code, _cls, r, c) => {
         [r.code, expected, mine]);
       const got = (res.body.data?.alerts?.edges ?? []).filter((e: { node: { catalogResourceCode: string } }) => e.node.catalogResourceCode === r.code).length;
       check(`alerts filed under ${r.code}`, got, n);
+    } else if (b.data === 'REMINDERS') {
+      // Compliance reminders filed under the resource: the addressed (owner) district, its province and
+      // ZONE read them; other districts as the resource's terms let the owner's data cross. The template
+      // holds none (they depend on the day), so a pass of the rules on a fixed day files some first.
+      if (!remindersGenerated) {
+        await t.hub.services.reminders.generate(new Date('2026-11-02T02:00:00Z'));
+        remindersGenerated = true;
+      }
+      const res = await ask(c, r, `{ complianceReminders(first: 500) { totalCount edges { node { catalogResourceCode ownerJurisdiction } } } }`);
+      const [{ n }] = await t.db.ds.query('SELECT count(*)::int AS n FROM compliance_reminder WHERE catalog_resource_code = $1 AND owner_jurisdiction = ANY($2)', [r.code, expected]);
+      const got = (res.body.data?.complianceReminders?.edges ?? []).filter((e: { node: { catalogResourceCode: string } }) => e.node.catalogResourceCode === r.code).length;
+      check(`reminders filed under ${r.code}`, got, n);
+      check(`reminders filed under ${r.code} exist`, (await t.db.ds.query('SELECT count(*)::int AS n FROM compliance_reminder WHERE catalog_resource_code = $1', [r.code]))[0].n > 0, true);
     } else {
       const field = b.assessment === 'WATER_CLASS' ? 'waterQuality' : 'airQuality';
       const stations: Array<{ code: string; owner: string }> = await t.db.ds.query(

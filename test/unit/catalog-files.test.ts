@@ -12,7 +12,7 @@ const CATALOG = CATALOG_DIR;
 const ROOT_FIELDS = new Set([
   'catalogResources', 'enterprises', 'eiaApprovals', 'permits', 'inspections', 'penalties', 'complaints',
   'creditRecords', 'monitoringStations', 'monitoringStation', 'waterQuality', 'airQuality', 'alerts',
-  'enforcementCases', 'caseTransfers', 'evidenceItems', 'evidenceRecognitions', 'positiveList', 'riskSources', 'emergencyResources',
+  'enforcementCases', 'caseTransfers', 'evidenceItems', 'evidenceRecognitions', 'positiveList', 'riskSources', 'emergencyResources', 'complianceReminders',
 ]);
 
 afterAll(() => {

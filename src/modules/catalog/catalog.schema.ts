@@ -197,12 +197,15 @@ export type AssessmentCode = (typeof ASSESSMENTS)[number];
  * `ALERTS` — the early-warning alerts whose `catalogResourceCode` is this resource (the warning rules
  * file names it per group of stations, src/modules/warning/data/warning-rules.json);
  * `ASSESSMENT` — the assessment computed for stations of the given kinds (and, for water, whether
- * drinking-water sources). Each datum is governed by exactly one resource.
+ * drinking-water sources); `REMINDERS` — the compliance reminders whose `catalogResourceCode` is this
+ * resource (src/modules/reminders/data/reminder-rules.json names it). Each datum is governed by
+ * exactly one resource.
  */
 export type ServedData =
   | { data: 'STATIONS'; stationKinds: StationKindCode[] }
   | { data: 'OBSERVATIONS' }
   | { data: 'ALERTS' }
+  | { data: 'REMINDERS' }
   | { data: 'ASSESSMENT'; assessment: AssessmentCode; stationKinds: StationKindCode[]; drinkingWaterSource?: boolean };
 
 const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
@@ -402,6 +405,7 @@ export const RESOURCE_SCHEMA: SchemaObject = {
           { type: 'object', required: ['data', 'stationKinds'], additionalProperties: false, properties: { data: { const: 'STATIONS' }, stationKinds: codeList({ enum: [...STATION_KINDS] }) } },
           { type: 'object', required: ['data'], additionalProperties: false, properties: { data: { const: 'OBSERVATIONS' } } },
           { type: 'object', required: ['data'], additionalProperties: false, properties: { data: { const: 'ALERTS' } } },
+          { type: 'object', required: ['data'], additionalProperties: false, properties: { data: { const: 'REMINDERS' } } },
           {
             type: 'object', required: ['data', 'assessment', 'stationKinds'], additionalProperties: false,
             properties: { data: { const: 'ASSESSMENT' }, assessment: { enum: [...ASSESSMENTS] }, stationKinds: codeList({ enum: [...STATION_KINDS] }), drinkingWaterSource: { type: 'boolean' } },

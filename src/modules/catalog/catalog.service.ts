@@ -283,7 +283,7 @@ async function readSnapshot(em: EntityManager): Promise<Omit<SharingSnapshot, 'v
      FROM catalog_resource WHERE status = 'SERVED' AND (record_type IS NOT NULL OR serves IS NOT NULL) ORDER BY code`,
   );
   const rules = new Map<DossierRecordType, CatalogSharingRule>();
-  const monitoring = { stations: [], observations: [], assessments: [], alerts: [] } as { -readonly [K in keyof MonitoringTerms]: Array<MonitoringTerms[K][number]> };
+  const monitoring = { stations: [], observations: [], assessments: [], alerts: [], reminders: [] } as { -readonly [K in keyof MonitoringTerms]-?: Array<NonNullable<MonitoringTerms[K]>[number]> };
   for (const r of rows) {
     const conditions = r.sharing_conditions as { purposes?: string[]; legalBasis?: string | null } | null;
     const recordType = (r.record_type as DossierRecordType | null) ?? undefined;
@@ -301,6 +301,7 @@ async function readSnapshot(em: EntityManager): Promise<Omit<SharingSnapshot, 'v
       if (b.data === 'STATIONS') monitoring.stations.push({ rule, stationKinds: b.stationKinds });
       else if (b.data === 'OBSERVATIONS') monitoring.observations.push(rule);
       else if (b.data === 'ALERTS') monitoring.alerts.push(rule);
+      else if (b.data === 'REMINDERS') monitoring.reminders.push(rule);
       else monitoring.assessments.push({ rule, assessment: b.assessment, stationKinds: b.stationKinds, drinkingWaterSource: b.drinkingWaterSource });
     }
   }
