@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { EntityManager } from 'typeorm';
 
 /** A job the hub runs in-process: once at start, then every `intervalSeconds` (0 = never). */
 export interface PeriodicJob<T> {
@@ -75,4 +76,37 @@ export function startPeriodicJob<T>(run: () => Promise<T>, opts: PeriodicJobOpti
       if (current) await current.catch(() => undefined);
     },
   };
+}
+
+/** What a run of locked batches did. */
+export interface BatchRun {
+  /** False when another instance held the job's lock, so this run did nothing. */
+  ran: boolean;
+  /** Rows the batches changed. */
+  expired: number;
+  batches: number;
+}
+
+/**
+ * Work done in batches, one transaction each, by one instance at a time: each transaction first
+ * takes the transaction-level advisory lock `lock` (`pg_try_advisory_xact_lock`, which works on
+ * PGlite's single connection too); when another instance holds it, the run stops and leaves the
+ * work to that one. `batch` changes at most `batchSize` rows in the transaction and says how many;
+ * the run goes on until a batch changes fewer.
+ */
+export async function runLockedBatches(
+  ds: { transaction<T>(run: (m: EntityManager) => Promise<T>): Promise<T> }, lock: number, batchSize: number, batch: (m: EntityManager) => Promise<number>,
+): Promise<BatchRun> {
+  const run: BatchRun = { ran: false, expired: 0, batches: 0 };
+  for (;;) {
+    const n = await ds.transaction(async (m) => {
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [lock]);
+      return locked ? batch(m) : null;
+    });
+    if (n === null) return run;
+    run.ran = true;
+    run.batches++;
+    run.expired += n;
+    if (n < batchSize) return run;
+  }
 }

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SYSTEM_PRINCIPAL } from '../../auth/principal';
 import { addDays, todayInChina } from '../../domain/calendar/days';
-import { startPeriodicJob, type PeriodicJob } from '../../db/periodic-job';
+import { runLockedBatches, startPeriodicJob, type BatchRun, type PeriodicJob } from '../../db/periodic-job';
 import type { Logger } from '../../logger';
 import { RecordWriter } from '../dossier/record-writer';
 import { POSITIVE_LIST_ENTRY, PositiveListStatus, RemovalCause } from './positive-list.record';
@@ -15,13 +15,8 @@ export const POSITIVE_LIST_EXPIRY_BATCH = 500;
 /** Who the change log names as the writer of expiries. */
 export const POSITIVE_LIST_EXPIRY_ACTOR = `${SYSTEM_PRINCIPAL.sub}:positive-list-expiry`;
 
-export interface PositiveListExpiryRun {
-  /** False when another instance held the job's lock, so this run did nothing. */
-  ran: boolean;
-  /** Entries set EXPIRED (each with an EXPIRED change-log entry). */
-  expired: number;
-  batches: number;
-}
+/** A run: whether this instance held the lock, the batches and the rows expired (each with its change-log entry). */
+export type PositiveListExpiryRun = BatchRun;
 
 /**
  * A positive-list entry is valid to its `valid_until` (the day before the third anniversary of
@@ -36,32 +31,22 @@ export interface PositiveListExpiryRun {
 export async function expirePositiveList(ds: DataSource, opts: { today?: string; batchSize?: number } = {}): Promise<PositiveListExpiryRun> {
   const today = opts.today ?? todayInChina();
   const batchSize = opts.batchSize ?? POSITIVE_LIST_EXPIRY_BATCH;
-  const run: PositiveListExpiryRun = { ran: false, expired: 0, batches: 0 };
   const writer = new RecordWriter(ds);
-  for (;;) {
-    const n = await ds.transaction(async (m) => {
-      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [POSITIVE_LIST_EXPIRY_LOCK]);
-      if (!locked) return null;
-      const expired = await writer.amendIn(m, SYSTEM_PRINCIPAL, POSITIVE_LIST_ENTRY.write, {
-        where: `t.status = 'ACTIVE' AND t.withdrawn_at IS NULL AND t.valid_until < $1::date`,
-        params: [today],
-        orderBy: 't.valid_until, t.entry_no',
-        limit: batchSize,
-      }, (s) => {
-        const until = s.values.validUntil as string;
-        return {
-          status: PositiveListStatus.EXPIRED, removedOn: addDays(until, 1), removalCause: RemovalCause.EXPIRED, removalTrigger: null,
-          removalReason: `validity ended on ${until}: the listing expired`,
-        };
-      }, { actor: POSITIVE_LIST_EXPIRY_ACTOR, note: { removal: 'EXPIRED' } });
-      return expired.length;
-    });
-    if (n === null) return run;
-    run.ran = true;
-    run.batches++;
-    run.expired += n;
-    if (n < batchSize) return run;
-  }
+  return runLockedBatches(ds, POSITIVE_LIST_EXPIRY_LOCK, batchSize, async (m) => {
+    const expired = await writer.amendIn(m, SYSTEM_PRINCIPAL, POSITIVE_LIST_ENTRY.write, {
+      where: `t.status = 'ACTIVE' AND t.withdrawn_at IS NULL AND t.valid_until < $1::date`,
+      params: [today],
+      orderBy: 't.valid_until, t.entry_no',
+      limit: batchSize,
+    }, (s) => {
+      const until = s.values.validUntil as string;
+      return {
+        status: PositiveListStatus.EXPIRED, removedOn: addDays(until, 1), removalCause: RemovalCause.EXPIRED, removalTrigger: null,
+        removalReason: `validity ended on ${until}: the listing expired`,
+      };
+    }, { actor: POSITIVE_LIST_EXPIRY_ACTOR, note: { removal: 'EXPIRED' } });
+    return expired.length;
+  });
 }
 
 export type PositiveListExpiryJob = PeriodicJob<PositiveListExpiryRun>;

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SYSTEM_PRINCIPAL } from '../../auth/principal';
 import type { Logger } from '../../logger';
-import { startPeriodicJob, type PeriodicJob } from '../../db/periodic-job';
+import { runLockedBatches, startPeriodicJob, type BatchRun, type PeriodicJob } from '../../db/periodic-job';
 import { CREDIT } from '../credit/credit.record';
 import { RecordWriter } from '../dossier/record-writer';
 
@@ -14,13 +14,8 @@ export const EXPIRY_BATCH = 500;
 /** Who the change log names as the writer of expiries. */
 export const EXPIRY_ACTOR = `${SYSTEM_PRINCIPAL.sub}:credit-expiry`;
 
-export interface ExpiryRun {
-  /** False when another instance held the job's lock, so this run did nothing. */
-  ran: boolean;
-  /** Listings marked removed (and REMOVED changes appended). */
-  expired: number;
-  batches: number;
-}
+/** A run: whether this instance held the lock, the batches and the rows expired (each with its change-log entry). */
+export type ExpiryRun = BatchRun;
 
 /** Today in the zone (China Standard Time, no DST): the day a listing's validity is judged on. */
 export function zoneToday(now: Date = new Date()): string {
@@ -52,26 +47,16 @@ function dayAfter(day: string): string {
 export async function expireListings(ds: DataSource, opts: { today?: string; batchSize?: number } = {}): Promise<ExpiryRun> {
   const today = opts.today ?? zoneToday();
   const batchSize = opts.batchSize ?? EXPIRY_BATCH;
-  const run: ExpiryRun = { ran: false, expired: 0, batches: 0 };
   const writer = new RecordWriter(ds);
-  for (;;) {
-    const n = await ds.transaction(async (m) => {
-      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [CREDIT_EXPIRY_LOCK]);
-      if (!locked) return null;
-      const expired = await writer.amendIn(m, SYSTEM_PRINCIPAL, CREDIT.write, {
-        where: `t.kind = 'LISTING' AND t.removed_on IS NULL AND t.withdrawn_at IS NULL AND t.valid_until < $1::date`,
-        params: [today],
-        orderBy: 't.valid_until, t.record_no',
-        limit: batchSize,
-      }, (s) => ({ removedOn: dayAfter(s.values.validUntil as string), removalReason: 'EXPIRED' }), { actor: EXPIRY_ACTOR, note: { removal: 'EXPIRED' } });
-      return expired.length;
-    });
-    if (n === null) return run;
-    run.ran = true;
-    run.batches++;
-    run.expired += n;
-    if (n < batchSize) return run;
-  }
+  return runLockedBatches(ds, CREDIT_EXPIRY_LOCK, batchSize, async (m) => {
+    const expired = await writer.amendIn(m, SYSTEM_PRINCIPAL, CREDIT.write, {
+      where: `t.kind = 'LISTING' AND t.removed_on IS NULL AND t.withdrawn_at IS NULL AND t.valid_until < $1::date`,
+      params: [today],
+      orderBy: 't.valid_until, t.record_no',
+      limit: batchSize,
+    }, (s) => ({ removedOn: dayAfter(s.values.validUntil as string), removalReason: 'EXPIRED' }), { actor: EXPIRY_ACTOR, note: { removal: 'EXPIRED' } });
+    return expired.length;
+  });
 }
 
 export type ExpiryJob = PeriodicJob<ExpiryRun>;
