@@ -53,6 +53,23 @@ export async function preShapedAnswer<C>(
   }
 }
 
+/**
+ * A list whose items are JSON texts, parsed one at a time as a projector maps them, each parsed
+ * item garbage as soon as it is projected: a page of a thousand entries never holds the parsed and
+ * the projected copies of all of them at once. Each mapping parses again (two aliases of a list).
+ */
+export class JsonLines {
+  constructor(private readonly lines: readonly string[]) {}
+
+  map(f: (item: unknown) => unknown): unknown[] {
+    const out = new Array<unknown>(this.lines.length);
+    for (let i = 0; i < this.lines.length; i++) {
+      out[i] = f(JSON.parse(this.lines[i]));
+    }
+    return out;
+  }
+}
+
 /** A value's shaped answer for a selection, or NOT_SHAPED where execution would have to report an error. */
 export type Projector = (value: unknown) => unknown;
 
@@ -111,6 +128,7 @@ function wrapped(t: GraphQLOutputType, inner: Projector): Projector {
     const item = wrapped(t.ofType, inner);
     return (v) => {
       if (v === null || v === undefined) return null;
+      if (v instanceof JsonLines) return v.map(item);
       if (!Array.isArray(v)) throw new NotShaped();
       return v.map(item);
     };

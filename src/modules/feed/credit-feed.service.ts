@@ -8,7 +8,7 @@ import { AuditTrail } from '../audit';
 import { zoneToday } from './credit-expiry.job';
 import { FeedFilter, feedFilterSql, parseFeedFilter } from './credit-feed.filter';
 import { feedEntrySql, FEED_FROM, FEED_KIND_SQL, FEED_OP_SQL, idMaskedSql } from './credit-feed.sql';
-import { objectProjector, ShapeRequest } from '../../graphql/preshaped';
+import { JsonLines, objectProjector, ShapeRequest } from '../../graphql/preshaped';
 import { getNamedType, isObjectType } from 'graphql';
 import {
   CreditFeedArgs, CreditFeedEntry, CreditFeedPage, CreditListingsInForce, CreditListingsInForceArgs, FEED_DEFAULT_PAGE, FEED_MAX_PAGE,
@@ -238,8 +238,8 @@ export class CreditFeedService {
 
   /**
    * The same page as `page`, already shaped for the selection `req` (the pre-shaped path,
-   * src/graphql/preshaped.ts): each entry's stored text parsed on its own and projected onto the
-   * selection, instead of one parse of the joined page and a walk of every field by the executor.
+   * src/graphql/preshaped.ts): each entry's stored text parsed on its own as it is projected onto
+   * the selection, instead of one parse of the joined page and a walk of every field by the executor.
    * Undefined when the selection asks for something a projection cannot answer (`page` answers).
    */
   async pageShaped(reader: FeedReader, args: CreditFeedArgs, req: ShapeRequest): Promise<unknown> {
@@ -253,15 +253,17 @@ export class CreditFeedService {
     const rows = await feedLines(this.ds, reader.principal, after, first + 1, filter);
     const hasMore = rows.length > first;
     const n = hasMore ? first : rows.length;
-    const entries = new Array<unknown>(n);
+    const lines = new Array<string>(n);
     const owners = new Array<string>(n);
     const masked = new Array<boolean>(n);
     for (let i = 0; i < n; i++) {
-      entries[i] = JSON.parse(rows[i].line);
+      lines[i] = rows[i].line;
       owners[i] = rows[i].owner;
       masked[i] = rows[i].masked;
     }
-    const shaped = project({ entries, endCursor: feedCursor(n > 0 ? rows[n - 1].key : after), hasMore });
+    const endCursor = feedCursor(n > 0 ? rows[n - 1].key : after);
+    rows.length = 0;
+    const shaped = project({ entries: new JsonLines(lines), endCursor, hasMore });
     auditChunk(reader.audit, { owners, masked });
     return shaped;
   }
