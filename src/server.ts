@@ -255,7 +255,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     subscriptions,
     // Started by main.ts on HUB_WEBHOOK_INTERVAL_SECONDS; tests run its passes themselves.
     webhookDelivery: new WebhookDelivery({
-      ds, alerts: services.alerts, audit: services.audit, settings: config.webhooks, observer: { attempt: ops.metrics.webhookAttempt },
+      ds, alerts: services.alerts, reminders: services.reminders, audit: services.audit, settings: config.webhooks, observer: { attempt: ops.metrics.webhookAttempt },
       contextFor: (principal, purpose) => buildContext(services, principal, parsePurpose(purpose ?? undefined), { statements: 0 }),
     }),
     stop: async () => {

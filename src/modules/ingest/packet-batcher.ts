@@ -1,0 +1,78 @@
+import type { BatchItem, Hj212Ingest, PacketOutcome } from './hj212-ingest.service';
+
+interface Waiting {
+  item: BatchItem;
+  resolve: (o: PacketOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Gathers the TCP listener's packets into batches (group commit): packets that arrive while a
+ * batch is being written — from one logger's burst or from many connections at once — wait and
+ * form the next batch, written by one statement. A packet arriving when the hub is idle waits for
+ * nothing but the end of its I/O turn (so the other lines of its chunk join it); under load the
+ * batches grow by themselves, up to `maxBatch`.
+ *
+ * Writes are strictly one after another, in arrival order, so a connection's packets are stored in
+ * the order it sent them (a later re-sent value still replaces an earlier one). The warning rules
+ * of a written batch run while the next batch is written; a packet's outcome is given once the
+ * rules have heard of its batch, so its reply follows its evaluation as over HTTP. A batch that
+ * cannot be written fails all its packets (nothing of it is stored); their loggers get no reply and
+ * send again.
+ */
+export class PacketBatcher {
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+  private running: Promise<void> = Promise.resolve();
+  private readonly evaluating = new Set<Promise<void>>();
+  /** Batches written and the packets in them, for the tests and the log. */
+  readonly stats = { batches: 0, packets: 0, largest: 0 };
+
+  constructor(private readonly ingest: Hj212Ingest, private readonly maxBatch = 1000) {}
+
+  /** The packet's outcome, once its batch is written and the rules have heard of it. */
+  submit(item: BatchItem): Promise<PacketOutcome> {
+    return new Promise<PacketOutcome>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // The rest of this I/O turn's lines join the batch; then it goes after the batch being written.
+        setImmediate(() => {
+          this.running = this.running.then(() => this.drain());
+        });
+      }
+    });
+  }
+
+  /** Resolves once everything submitted so far is written and evaluated. */
+  async idle(): Promise<void> {
+    do {
+      await new Promise((r) => setImmediate(r));
+      await this.running;
+    } while (this.scheduled || this.waiting.length);
+    await Promise.all([...this.evaluating]);
+  }
+
+  private async drain(): Promise<void> {
+    this.scheduled = false;
+    while (this.waiting.length) {
+      const batch = this.waiting.splice(0, this.maxBatch);
+      let result: Awaited<ReturnType<Hj212Ingest['storeBatch']>>;
+      try {
+        result = await this.ingest.storeBatch(batch.map((w) => w.item));
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+        continue;
+      }
+      this.stats.batches++;
+      this.stats.packets += batch.length;
+      this.stats.largest = Math.max(this.stats.largest, batch.length);
+      const { outcomes, stored } = result;
+      const told: Promise<void> = this.ingest.evaluate(stored).then(() => {
+        for (const [i, w] of batch.entries()) w.resolve(outcomes[i]);
+      });
+      this.evaluating.add(told);
+      void told.finally(() => this.evaluating.delete(told));
+    }
+  }
+}
