@@ -59,8 +59,9 @@ describe('a batch of packets is one INSERT', () => {
     expect(await rowsOn('2026-11-05')).toBe(N * 2);
     expect(inserts(log)).toHaveLength(1);
     expect(log.filter((sql) => /FROM monitoring_station/.test(sql))).toHaveLength(1);
-    // Every statement of the batch, whatever N: the device lookup and the write.
-    expect(log).toHaveLength(2);
+    // Every statement of the batch, whatever N: the device lookup and the write, in a transaction.
+    expect(log.filter((sql) => !/^(START TRANSACTION|BEGIN|COMMIT)/i.test(sql.trim()))).toHaveLength(2);
+    expect(log.filter((sql) => /^UPDATE/i.test(sql.trim()))).toHaveLength(0);
     // The aggregates saw the whole batch: 25 minutes of 08:00–08:24 in one hour, N-flag values.
     const [agg] = await t.db.ds.query(
       `SELECT sum(h.n_total)::int AS n FROM observation_hourly h JOIN monitoring_station s ON s.id = h.station_id
