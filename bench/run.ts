@@ -434,7 +434,8 @@ async function main(): Promise<void> {
   if (!results) throw new Error('the run produced no results');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const day = startedAt.slice(0, 10);
-  const file = path.join(RESULTS_DIR, results.complete ? `${day}.json` : `${day}-partial.json`);
+  // A partial run names its operations, so that runs of different parts on one day do not overwrite each other.
+  const file = path.join(RESULTS_DIR, results.complete ? `${day}.json` : `${day}-partial${o.only ? `-${o.only.join('+')}` : ''}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   const rel = path.relative(ROOT, file);
   log(`results: ${rel}`);

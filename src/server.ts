@@ -103,6 +103,24 @@ function ingestHooks(services: Services, metrics: HubMetrics): IngestHooks {
     stored: async (stationId, from, to) => {
       await services.alerts.evaluateStored(stationId, from, to);
     },
+    // A batch's stations in one evaluation per window of China Standard Time days (what evaluateStored
+    // evaluates for one station): one body or TCP batch is usually one window.
+    storedMany: async (spans) => {
+      const DAY = 86_400_000;
+      const cstDay = (d: Date) => {
+        const t = d.getTime() + 8 * 3_600_000;
+        return t - (t % DAY) - 8 * 3_600_000;
+      };
+      const windows = new Map<string, { from: number; to: number; ids: string[] }>();
+      for (const s of spans) {
+        const from = cstDay(s.from);
+        const to = cstDay(s.to) + DAY;
+        const w = windows.get(`${from}|${to}`) ?? { from, to, ids: [] };
+        w.ids.push(s.stationId);
+        windows.set(`${from}|${to}`, w);
+      }
+      for (const w of windows.values()) await services.alerts.evaluate(w.ids, new Date(w.from), new Date(w.to));
+    },
     extraUnits: services.alerts.rules.parameterUnits,
   };
 }

@@ -54,6 +54,11 @@ export interface IngestHooks {
    * logged, never a refusal of what was stored.
    */
   stored?(stationId: string, from: Date, to: Date): Promise<void>;
+  /**
+   * Called instead of `stored`, when given, once per batch with every station it stored and the
+   * DataTimes each covers: the rules can then evaluate the batch's stations together.
+   */
+  storedMany?(spans: ReadonlyArray<{ stationId: string; from: Date; to: Date }>): Promise<void>;
   extraUnits?: Readonly<Record<string, string>>;
 }
 
@@ -234,6 +239,15 @@ export class Hj212Ingest {
 
   /** Tells the `stored` hook (the warning rules) what a batch stored, once per station; a failure is logged, never thrown. */
   async evaluate(stored: StoredSpans): Promise<void> {
+    if (stored.size === 0) return;
+    if (this.hooks.storedMany) {
+      try {
+        await this.hooks.storedMany([...stored].map(([stationId, { from, to }]) => ({ stationId, from, to })));
+      } catch (err) {
+        this.log.error({ err, event: 'hj212_rules_failed', stations: stored.size }, 'warning rules could not evaluate stored packets; the scheduled pass will');
+      }
+      return;
+    }
     if (!this.hooks.stored) return;
     for (const [stationId, { from, to }] of stored) {
       try {
