@@ -37,9 +37,9 @@ const REGISTER = `mutation($i: RegisterWebhookInput!) { registerWebhook(input: $
 const RAISED = `subscription ReminderWatch($f: ComplianceReminderRaisedFilter) {
   complianceReminderRaised(filter: $f) { id kind subjectKey ownerJurisdiction dueOn status deliveredAt history { event channel } } }`;
 
-async function sub(token: string, variables: Record<string, unknown> = {}): Promise<Live> {
+async function sub(token: string, variables: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<Live> {
   const before = t.hub.subscriptions.listening();
-  const live = await subscribe(url, token, RAISED, variables);
+  const live = await subscribe(url, token, RAISED, variables, extra);
   open.push(live);
   await eventually(() => t.hub.subscriptions.listening() > before, 'the subscription listening');
   await t.hub.events.ready();
@@ -89,9 +89,11 @@ describe('compliance reminders reach the subscribers and webhooks that may read 
     expect(live.events[0].errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.jurisdiction' });
   });
 
-  test('a pass files and delivers; Wujiang hears its reminders, Qingpu (no grant) hears only its own', async () => {
+  test('a pass files and delivers; Wujiang hears its reminders, Qingpu (no grant) hears only its own, Qingpu in an emergency Wujiang\'s too', async () => {
     wjLive = await sub(await t.token(Jurisdiction.WUJIANG, ['CATALOG_READER', 'ENFORCEMENT'], { sub: 'wj-live' }));
     qpLive = await sub(await t.token(Jurisdiction.QINGPU, ['CATALOG_READER', 'ENFORCEMENT'], { sub: 'qp-live' }));
+    // The catalog's terms let another district's enforcement read reminders in a declared emergency.
+    const qpEmergency = await sub(await t.token(Jurisdiction.QINGPU, ['CATALOG_READER', 'ENFORCEMENT'], { sub: 'qp-emergency' }), { f: { jurisdiction: 'WUJIANG' } }, { purpose: 'EMERGENCY' });
     const first = await t.hub.services.reminders.generate();
     expect(first.created).toBeGreaterThan(0);
     // Then one more reminder, addressed to Qingpu and delivered last: a permit of a Qingpu firm expiring within 60 days.
@@ -115,6 +117,8 @@ describe('compliance reminders reach the subscribers and webhooks that may read 
     expect(qpHeard[qpHeard.length - 1].id).toBe(sentinel);
     expect(qpHeard.map((r) => r.id).sort()).toEqual(qp);
     expect(qpHeard.some((r) => r.ownerJurisdiction !== 'QINGPU')).toBe(false);
+    const emergencyHeard = (await qpEmergency.until(wj.length)).map((e) => e.data.complianceReminderRaised);
+    expect(emergencyHeard.map((r) => r.id).sort()).toEqual(wj);
 
     // Audited as reads, with the reminders' ids, for those that heard them only.
     const audited = async (subj: string) => (await t.db.ds.query(
@@ -122,6 +126,7 @@ describe('compliance reminders reach the subscribers and webhooks that may read 
        WHERE sub = $1 AND resource_type = 'COMPLIANCE_REMINDER' AND operation_name = 'ReminderWatch'`, [subj]))[0];
     expect(await audited('wj-live')).toEqual({ n: wj.length, owners: ['WUJIANG'] });
     expect(await audited('qp-live')).toEqual({ n: qp.length, owners: ['QINGPU'] });
+    expect(await audited('qp-emergency')).toEqual({ n: wj.length, owners: ['WUJIANG'] });
   });
 
   test('webhooks: the trigger queued every filed reminder for both; each gets its own, signed; the others are dropped unsent', async () => {
