@@ -5,6 +5,7 @@ import { SqlStats, withSqlStats } from '../../src/db/sql-stats';
 import { buildPacket, parsePacket, splitPackets } from '../../src/domain/standards/hj212';
 import { demoMnFor, DEMO_DEVICE_PW, Hj212Ingest, registerDemoDevices, startHj212Listener } from '../../src/modules/ingest';
 import { startTestHub, TestHub } from '../support/hub';
+import { eventually } from '../support/live';
 
 /**
  * HJ 212 packets are written in batches (issue 17 item 6): the values of a whole HTTP body, or of a
@@ -144,6 +145,35 @@ describe('a batch of packets is one INSERT', () => {
 });
 
 describe('a burst of TCP packets is batched', () => {
+  test('a burst the database refuses: nothing stored, no reply (the logger sends again); the connection stays and the resend is stored', async () => {
+    const l = await startHj212Listener({ port: 0, host: '127.0.0.1', ds: t.db.ds, log: silent });
+    const s = net.connect(l.port, '127.0.0.1');
+    let got = '';
+    s.on('data', (d) => (got += d.toString('latin1')));
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    await t.db.ds.query(`CREATE FUNCTION test_refuse_tcp() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.value = 666.6 THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await t.db.ds.query(`CREATE TRIGGER test_refuse_tcp BEFORE INSERT ON observation FOR EACH ROW EXECUTE FUNCTION test_refuse_tcp()`);
+    try {
+      s.write([0, 1, 2].map((i) => minutePacket('2026-11-11', i, { cod: i === 1 ? '666.6' : undefined })).join(''));
+      await eventually(() => l.batches.failed > 0, 'the batch refused');
+    } finally {
+      await t.db.ds.query('DROP TRIGGER test_refuse_tcp ON observation');
+      await t.db.ds.query('DROP FUNCTION test_refuse_tcp()');
+    }
+    expect(l.batches.packets).toBe(0);
+    expect(got).toBe('');
+    expect(s.readyState).toBe('open');
+    expect(await rowsOn('2026-11-11')).toBe(0);
+    s.write([0, 1, 2].map((i) => minutePacket('2026-11-11', i)).join(''));
+    await eventually(() => splitPackets(got).length === 3, 'three replies');
+    // Three replies, all to the resend: the refused burst was never answered.
+    expect(splitPackets(got).map((r) => parsePacket(r).cn)).toEqual(['9014', '9014', '9014']);
+    expect(await rowsOn('2026-11-11')).toBe(6);
+    s.destroy();
+    await l.close();
+  });
+
   test('packets sent at once on two connections are stored in fewer batches than packets, each answered in order', async () => {
     const l = await startHj212Listener({ port: 0, host: '127.0.0.1', ds: t.db.ds, log: silent });
     const sockets: net.Socket[] = [];

@@ -25,8 +25,8 @@ export class PacketBatcher {
   private scheduled = false;
   private running: Promise<void> = Promise.resolve();
   private readonly evaluating = new Set<Promise<void>>();
-  /** Batches written and the packets in them, for the tests and the log. */
-  readonly stats = { batches: 0, packets: 0, largest: 0 };
+  /** Batches written and the packets in them, and batches the database refused (nothing of them stored), for the tests and the bench. */
+  readonly stats = { batches: 0, packets: 0, largest: 0, failed: 0 };
 
   constructor(private readonly ingest: Hj212Ingest, private readonly maxBatch = 1000) {}
 
@@ -61,6 +61,7 @@ export class PacketBatcher {
       try {
         result = await this.ingest.storeBatch(batch.map((w) => w.item));
       } catch (err) {
+        this.stats.failed++;
         for (const w of batch) w.reject(err);
         continue;
       }
