@@ -69,6 +69,13 @@ export interface BatchItem {
   index: number;
 }
 
+/** Packets checked by `prepare` and not yet written: their outcomes so far and the values to write. */
+export interface PreparedPackets {
+  items: readonly BatchItem[];
+  outcomes: PacketOutcome[];
+  values: BatchValue[];
+}
+
 /** What a batch stored, per station: the earliest and latest DataTime written. */
 export type StoredSpans = Map<string, { from: Date; to: Date }>;
 
@@ -193,31 +200,57 @@ export class Hj212Ingest {
   }
 
   /**
-   * Checks every packet of a batch in order — parsed, its device found (one lookup for the batch),
-   * its PW checked, its values validated — then writes the values of all accepted packets with one
-   * multi-row statement (`writeObservations`), so the aggregate triggers run once for the batch.
-   * The statement is atomic: if it fails, nothing of the batch is stored, no outcome is counted,
-   * and the error is thrown (no reply goes out, so loggers send again). Then the `packet` hook
-   * hears every outcome, in order. Returns the outcomes and the DataTimes stored per station.
+   * A batch: every packet checked in order (`prepare`), then the values of all accepted packets
+   * written with one statement (`commit`). Returns the outcomes and the DataTimes stored per station.
    */
   async storeBatch(items: readonly BatchItem[]): Promise<{ outcomes: PacketOutcome[]; stored: StoredSpans }> {
-    const parsed = items.map((item) => {
+    return this.commit([await this.prepare(items)]);
+  }
+
+  /**
+   * Checks packets in order — parsed, their devices found (one lookup for all of them), each PW
+   * checked (one after another, so the wrong-PW counts grow as they did per packet), each CP
+   * validated — and returns their outcomes and the values to write; writes nothing. Refusals are
+   * final here (QnRtn, reply, `hj212_rejects` line); accepted packets await `commit`.
+   */
+  async prepare(items: readonly BatchItem[]): Promise<PreparedPackets> {
+    const mns = new Set<string>();
+    for (const item of items) {
       try {
-        return parsePacket(item.raw);
+        mns.add(parsePacket(item.raw).mn);
       } catch {
-        return null; // refused with its reason below, in its turn
+        // refused with its reason below, in its turn
       }
-    });
-    const mns = [...new Set(parsed.filter((p): p is Hj212Packet => p !== null).map((p) => p.mn))];
+    }
     const devices = new Map<string, Device>();
-    if (mns.length) {
-      const rows: Array<Device & { mn: string }> = await this.ds.query('SELECT id, code, kind, pw_hash, mn FROM monitoring_station WHERE mn = ANY($1::varchar[])', [mns]);
+    if (mns.size) {
+      const rows: Array<Device & { mn: string }> = await this.ds.query('SELECT id, code, kind, pw_hash, mn FROM monitoring_station WHERE mn = ANY($1::varchar[])', [[...mns]]);
       for (const r of rows) devices.set(r.mn, r);
     }
     const outcomes: PacketOutcome[] = [];
     const values: BatchValue[] = [];
     for (const [position, item] of items.entries()) {
       outcomes.push(await this.check(item, position, devices, (v) => values.push(...v)));
+    }
+    return { items, outcomes, values };
+  }
+
+  /**
+   * Writes the values of prepared packets (one or several `prepare` calls: a body, or packets of
+   * many TCP connections) with one INSERT (`writeObservations`), so the aggregate triggers run once
+   * for all of them, in one transaction: if it fails, nothing is stored, no outcome is counted and
+   * the error is thrown (no reply goes out, so loggers send again). Then each outcome gets its
+   * stored and superseded counts and the `packet` hook hears it, in order.
+   */
+  async commit(batch: readonly PreparedPackets[]): Promise<{ outcomes: PacketOutcome[]; stored: StoredSpans }> {
+    const outcomes: PacketOutcome[] = [];
+    const sources: Array<IngestSource['transport']> = [];
+    const values: BatchValue[] = [];
+    for (const p of batch) {
+      const offset = outcomes.length;
+      outcomes.push(...p.outcomes);
+      sources.push(...p.items.map((i) => i.source.transport));
+      values.push(...p.values.map((v) => ({ ...v, packet: v.packet + offset })));
     }
     const stored: StoredSpans = new Map();
     if (values.length) {
@@ -233,7 +266,7 @@ export class Hj212Ingest {
         }
       }
     }
-    for (const [position, o] of outcomes.entries()) this.hooks.packet?.(o, items[position].source.transport);
+    for (const [i, o] of outcomes.entries()) this.hooks.packet?.(o, sources[i]);
     return { outcomes, stored };
   }
 

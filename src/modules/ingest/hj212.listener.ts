@@ -37,12 +37,13 @@ const MAX_QUEUED_LINES = 64;
 /**
  * The TCP side of HJ 212 ingest, as data loggers connect: a stream of packets split on `\r\n`
  * (a packet may arrive in pieces, several may share a chunk), handled in order and answered
- * on the same socket. Packets are stored in batches across connections (PacketBatcher): those
- * that arrive while a batch is written form the next, one statement each. A line longer than
- * `maxLineBytes`, a run of refused packets, or a packet whose rest does not follow its first
- * bytes within the packet timeout ends that connection (lines already received are still
- * handled); one sender address holds at most `maxConnectionsPerAddress` connections, so it cannot
- * take the listener's `maxConnections` from the other loggers. Nothing a logger sends stops the listener.
+ * on the same socket. Each connection's packets are checked one after another (device, PW, CP),
+ * then stored in batches across connections (PacketBatcher): those checked while a batch is
+ * written form the next, one INSERT each. A line longer than `maxLineBytes`, a run of refused
+ * packets, or a packet whose rest does not follow its first bytes within the packet timeout ends
+ * that connection (its lines not yet checked are ignored); one sender address holds at most
+ * `maxConnectionsPerAddress` connections, so it cannot take the listener's `maxConnections` from
+ * the other loggers. Nothing a logger sends stops the listener, nor holds up the others' batches.
  */
 export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212Listener> {
   const settings: Hj212Settings = { ...HJ212_DEFAULTS, ...o.settings };
@@ -70,6 +71,7 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
     perSender.set(sender, open + 1);
     let buffered: Buffer = Buffer.alloc(0);
     let queue: Promise<void> = Promise.resolve();
+    let checking: Promise<void> = Promise.resolve();
     let queued = 0;
     let rejectsInRow = 0;
     sockets.set(socket, () => queue);
@@ -92,9 +94,14 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
       }
     };
 
-    // A line goes to the batcher at once (so a burst is one batch); its reply is written in line order.
+    // A line is checked in its turn on this connection (its PW check holds up this connection only),
+    // then joins the listener's next batch; its reply is written in line order.
     const handle = (line: string): (() => Promise<void>) => {
-      const outcome = batcher.submit({ raw: line, source: { transport: 'tcp', remote, address: socket.remoteAddress }, index: packets++ });
+      const item = { raw: line, source: { transport: 'tcp' as const, remote, address: socket.remoteAddress }, index: packets++ };
+      // A connection already dropped (too many refusals, an overlong line) has the rest of its lines ignored.
+      const checked = checking.then(() => (socket.destroyed ? Promise.reject(new Error('connection closed')) : ingest.prepare([item])));
+      checking = checked.then(() => undefined, () => undefined);
+      const outcome = checked.then((p) => batcher.submit(p)).then((o) => o[0]);
       outcome.catch(() => undefined); // awaited below, in its turn
       return async () => {
         try {
@@ -104,6 +111,7 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
           if (r.reply) socket.write(r.reply);
           if (rejectsInRow >= maxRejects) drop(`${rejectsInRow} refused packets in a row`);
         } catch (err) {
+          if (socket.destroyed) return;
           // The database, not the packet: no reply, so the logger sends it again later.
           o.log.error({ err, remote }, 'hj212 packet could not be handled');
         }

@@ -1,17 +1,18 @@
-import type { BatchItem, Hj212Ingest, PacketOutcome } from './hj212-ingest.service';
+import type { Hj212Ingest, PacketOutcome, PreparedPackets } from './hj212-ingest.service';
 
 interface Waiting {
-  item: BatchItem;
-  resolve: (o: PacketOutcome) => void;
+  prepared: PreparedPackets;
+  resolve: (o: PacketOutcome[]) => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * Gathers the TCP listener's packets into batches (group commit): packets that arrive while a
- * batch is being written — from one logger's burst or from many connections at once — wait and
- * form the next batch, written by one statement. A packet arriving when the hub is idle waits for
- * nothing but the end of its I/O turn (so the other lines of its chunk join it); under load the
- * batches grow by themselves, up to `maxBatch`.
+ * Gathers the TCP listener's packets into batches (group commit): packets checked (`prepare`, per
+ * connection, so one sender's slow password checks hold up only its own connection) that arrive
+ * while a batch is being written — from one logger's burst or from many connections at once — wait
+ * and form the next batch, written by one INSERT (`commit`). A packet arriving when the hub is idle
+ * waits for nothing but the end of its I/O turn; under load the batches grow by themselves, up to
+ * `maxBatch` packets.
  *
  * Writes are strictly one after another, in arrival order, so a connection's packets are stored in
  * the order it sent them (a later re-sent value still replaces an earlier one). The warning rules
@@ -30,10 +31,10 @@ export class PacketBatcher {
 
   constructor(private readonly ingest: Hj212Ingest, private readonly maxBatch = 1000) {}
 
-  /** The packet's outcome, once its batch is written and the rules have heard of it. */
-  submit(item: BatchItem): Promise<PacketOutcome> {
-    return new Promise<PacketOutcome>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+  /** The packets' outcomes, once their batch is written and the rules have heard of it. */
+  submit(prepared: PreparedPackets): Promise<PacketOutcome[]> {
+    return new Promise<PacketOutcome[]>((resolve, reject) => {
+      this.waiting.push({ prepared, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // The rest of this I/O turn's lines join the batch; then it goes after the batch being written.
@@ -56,21 +57,28 @@ export class PacketBatcher {
   private async drain(): Promise<void> {
     this.scheduled = false;
     while (this.waiting.length) {
-      const batch = this.waiting.splice(0, this.maxBatch);
-      let result: Awaited<ReturnType<Hj212Ingest['storeBatch']>>;
+      let n = 0;
+      let take = 0;
+      while (take < this.waiting.length && (take === 0 || n + this.waiting[take].prepared.items.length <= this.maxBatch)) n += this.waiting[take++].prepared.items.length;
+      const batch = this.waiting.splice(0, take);
+      let result: Awaited<ReturnType<Hj212Ingest['commit']>>;
       try {
-        result = await this.ingest.storeBatch(batch.map((w) => w.item));
+        result = await this.ingest.commit(batch.map((w) => w.prepared));
       } catch (err) {
         this.stats.failed++;
         for (const w of batch) w.reject(err);
         continue;
       }
       this.stats.batches++;
-      this.stats.packets += batch.length;
-      this.stats.largest = Math.max(this.stats.largest, batch.length);
+      this.stats.packets += n;
+      this.stats.largest = Math.max(this.stats.largest, n);
       const { outcomes, stored } = result;
       const told: Promise<void> = this.ingest.evaluate(stored).then(() => {
-        for (const [i, w] of batch.entries()) w.resolve(outcomes[i]);
+        let at = 0;
+        for (const w of batch) {
+          w.resolve(outcomes.slice(at, at + w.prepared.items.length));
+          at += w.prepared.items.length;
+        }
       });
       this.evaluating.add(told);
       void told.finally(() => this.evaluating.delete(told));
