@@ -174,6 +174,36 @@ describe('a burst of TCP packets is batched', () => {
     await l.close();
   });
 
+  test('a sender whose wrong PWs are checked in the slow lane holds up its own connection, not another logger\'s batch', async () => {
+    const l = await startHj212Listener({ port: 0, host: '127.0.0.1', ds: t.db.ds, log: silent });
+    const order: string[] = [];
+    const open = (name: string, lines: string[]) => new Promise<net.Socket>((resolve) => {
+      const s = net.connect(l.port, '127.0.0.1', () => resolve(s));
+      let buf = '';
+      s.on('data', (d) => {
+        buf += d.toString('latin1');
+        const n = splitPackets(buf).length;
+        while (order.filter((o) => o === name).length < n) order.push(name);
+      });
+      s.once('connect', () => s.write(lines.join('')));
+    });
+    try {
+      // Eight wrong PWs for one device: past the limit they wait their turn for a scrypt each.
+      const guesser = await open('guesser', Array.from({ length: 8 }, (_, i) => minutePacket('2026-11-12', i, { pw: `bad${String(i).padStart(3, '0')}` })));
+      await eventually(() => order.length >= 1, 'the first refusal answered');
+      const logger = await open('logger', [minutePacket('2026-11-12', 30, { mn: OTHER_MN })]);
+      await eventually(() => order.length === 9, 'every packet answered');
+      expect(order.filter((o) => o === 'logger')).toHaveLength(1);
+      // The logger's packet was stored and answered while the guesser's checks were still running.
+      expect(order[order.length - 1]).toBe('guesser');
+      expect(await rowsOn('2026-11-12')).toBe(2);
+      guesser.destroy();
+      logger.destroy();
+    } finally {
+      await l.close();
+    }
+  });
+
   test('packets sent at once on two connections are stored in fewer batches than packets, each answered in order', async () => {
     const l = await startHj212Listener({ port: 0, host: '127.0.0.1', ds: t.db.ds, log: silent });
     const sockets: net.Socket[] = [];
