@@ -145,33 +145,37 @@ describe('a batch of packets is one INSERT', () => {
 });
 
 describe('a burst of TCP packets is batched', () => {
-  test('a burst the database refuses: nothing stored, no reply (the logger sends again); the connection stays and the resend is stored', async () => {
+  test('packets the database refuses: nothing stored, no reply (the logger sends again); the connection stays and the resend is stored', async () => {
     const l = await startHj212Listener({ port: 0, host: '127.0.0.1', ds: t.db.ds, log: silent });
     const s = net.connect(l.port, '127.0.0.1');
-    let got = '';
-    s.on('data', (d) => (got += d.toString('latin1')));
-    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
-    await t.db.ds.query(`CREATE FUNCTION test_refuse_tcp() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.value = 666.6 THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
-    await t.db.ds.query(`CREATE TRIGGER test_refuse_tcp BEFORE INSERT ON observation FOR EACH ROW EXECUTE FUNCTION test_refuse_tcp()`);
     try {
-      s.write([0, 1, 2].map((i) => minutePacket('2026-11-11', i, { cod: i === 1 ? '666.6' : undefined })).join(''));
-      await eventually(() => l.batches.failed > 0, 'the batch refused');
+      let got = '';
+      s.on('data', (d) => (got += d.toString('latin1')));
+      await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+      await t.db.ds.query(`CREATE FUNCTION test_refuse_tcp() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.value = 666.6 THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+      await t.db.ds.query(`CREATE TRIGGER test_refuse_tcp BEFORE INSERT ON observation FOR EACH ROW EXECUTE FUNCTION test_refuse_tcp()`);
+      try {
+        s.write([0, 1, 2].map((i) => minutePacket('2026-11-11', i, { cod: '666.6' })).join(''));
+        // However the three were batched, every batch holding them was refused.
+        await eventually(() => l.batches.failedPackets === 3, 'the batches refused');
+        expect(l.batches.packets).toBe(0);
+      } finally {
+        await t.db.ds.query('DROP TRIGGER test_refuse_tcp ON observation');
+        await t.db.ds.query('DROP FUNCTION test_refuse_tcp()');
+      }
+      expect(got).toBe('');
+      expect(s.readyState).toBe('open');
+      expect(await rowsOn('2026-11-11')).toBe(0);
+      s.write([0, 1, 2].map((i) => minutePacket('2026-11-11', i)).join(''));
+      await eventually(() => splitPackets(got).length === 3, 'three replies');
+      // Three replies, all to the resend: the refused packets were never answered.
+      expect(splitPackets(got).map((r) => parsePacket(r).cn)).toEqual(['9014', '9014', '9014']);
+      expect(await rowsOn('2026-11-11')).toBe(6);
     } finally {
-      await t.db.ds.query('DROP TRIGGER test_refuse_tcp ON observation');
-      await t.db.ds.query('DROP FUNCTION test_refuse_tcp()');
+      s.destroy();
+      await l.close();
     }
-    expect(l.batches.packets).toBe(0);
-    expect(got).toBe('');
-    expect(s.readyState).toBe('open');
-    expect(await rowsOn('2026-11-11')).toBe(0);
-    s.write([0, 1, 2].map((i) => minutePacket('2026-11-11', i)).join(''));
-    await eventually(() => splitPackets(got).length === 3, 'three replies');
-    // Three replies, all to the resend: the refused burst was never answered.
-    expect(splitPackets(got).map((r) => parsePacket(r).cn)).toEqual(['9014', '9014', '9014']);
-    expect(await rowsOn('2026-11-11')).toBe(6);
-    s.destroy();
-    await l.close();
   });
 
   test('a sender whose wrong PWs are checked in the slow lane holds up its own connection, not another logger\'s batch', async () => {

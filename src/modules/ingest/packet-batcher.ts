@@ -27,7 +27,7 @@ export class PacketBatcher {
   private running: Promise<void> = Promise.resolve();
   private readonly evaluating = new Set<Promise<void>>();
   /** Batches written and the packets in them, and batches the database refused (nothing of them stored), for the tests and the bench. */
-  readonly stats = { batches: 0, packets: 0, largest: 0, failed: 0 };
+  readonly stats = { batches: 0, packets: 0, largest: 0, failed: 0, failedPackets: 0 };
 
   constructor(private readonly ingest: Hj212Ingest, private readonly maxBatch = 1000) {}
 
@@ -66,6 +66,7 @@ export class PacketBatcher {
         result = await this.ingest.commit(batch.map((w) => w.prepared));
       } catch (err) {
         this.stats.failed++;
+        this.stats.failedPackets += n;
         for (const w of batch) w.reject(err);
         continue;
       }
