@@ -39,6 +39,8 @@ export interface StorageBenchResult {
 
 export interface IngestRate {
   transport: 'http' | 'tcp';
+  /** Packets per request (HTTP) or sent at once per connection before waiting for the replies (TCP); absent in older results (100 over HTTP, a minute's share over TCP). */
+  packetsPerSend?: number;
   connections: number;
   seconds: number;
   packets: number;
@@ -65,6 +67,12 @@ const codeOf = (i: number) => `BENCH-OUT-${String(i).padStart(3, '0')}`;
 /** The bench outlets (registered loggers, PW 123456) and their month of minute data, made once per database. */
 export async function prepareStorageData(pool: Pool, scale: number, log: Log, days = 31): Promise<{ ids: string[]; parameters: number; rows: number; loadSeconds: number | null }> {
   const parameters = Math.max(1, Math.min(PARAMETERS.length, Math.round(10 * scale)));
+  const ids = await prepareOutlets(pool);
+  return monthOfData(pool, ids, parameters, log, days);
+}
+
+/** The bench outlets (`BENCH-OUT-001`…, registered loggers with PW 123456, pollution sources of Wujiang), made once per database; their ids in code order. */
+export async function prepareOutlets(pool: Pool): Promise<string[]> {
   const pwHash = await hashDevicePassword(DEMO_DEVICE_PW);
   const codes = Array.from({ length: OUTLETS }, (_, i) => codeOf(i + 1));
   await pool.query(
@@ -76,7 +84,11 @@ export async function prepareStorageData(pool: Pool, scale: number, log: Log, da
     [codes, codes.map((_, i) => mnOf(i + 1)), pwHash],
   );
   const { rows: st } = await pool.query<{ id: string }>('SELECT id FROM monitoring_station WHERE code = ANY($1) ORDER BY code', [codes]);
-  const ids = st.map((r) => r.id);
+  return st.map((r) => r.id);
+}
+
+/** The month of query data, written once per database. */
+async function monthOfData(pool: Pool, ids: string[], parameters: number, log: Log, days: number): Promise<{ ids: string[]; parameters: number; rows: number; loadSeconds: number | null }> {
   const expected = OUTLETS * parameters * days * 1440;
   const monthCount = async (table: string) => Number((await pool.query<{ n: string }>(
     `SELECT count(*)::text AS n FROM ${table} WHERE station_id = ANY($1) AND observed_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
@@ -172,17 +184,40 @@ async function ingestMonthRows(pool: Pool, ids: string[]): Promise<number> {
   return Number(rows[0].n);
 }
 
-/** `connections` clients each POST one minute's 100 packets at a time, for `seconds`. */
-export async function measureHttpIngest(url: string, pool: Pool, ids: string[], connections: number, seconds: number, log: Log): Promise<IngestRate> {
+/**
+ * `connections` clients each POST `perRequest` packets at a time (100: one minute of every outlet;
+ * 1: one packet per request), for `seconds`.
+ */
+export async function measureHttpIngest(url: string, pool: Pool, ids: string[], connections: number, seconds: number, log: Log, perRequest = OUTLETS): Promise<IngestRate> {
   await resetIngestMonth(pool, ids);
   let minute = 0;
+  // Sends are numbered; send k carries packets k·perRequest … of the stream minute by minute, outlet by outlet.
+  const cache = new Map<number, string[]>();
+  const linesOf = (m: number) => {
+    let lines = cache.get(m);
+    if (!lines) {
+      lines = packetsFor(m, false);
+      cache.set(m, lines);
+      for (const k of cache.keys()) if (k < m - 4) cache.delete(k);
+    }
+    return lines;
+  };
+  const slice = (k: number) => {
+    if (perRequest >= OUTLETS) return linesOf(k).join('');
+    const per = Math.floor(OUTLETS / perRequest);
+    const m = Math.floor(k / per);
+    const from = (k % per) * perRequest;
+    return linesOf(m).slice(from, from + perRequest).join('');
+  };
   const post = async (m: number) => {
-    const res = await fetch(`${url}/ingest/hj212`, { method: 'POST', headers: { 'content-type': 'text/plain', accept: 'application/json' }, body: packetsFor(m, false).join('') });
+    const res = await fetch(`${url}/ingest/hj212`, { method: 'POST', headers: { 'content-type': 'text/plain', accept: 'application/json' }, body: slice(m) });
     const body = (await res.json()) as { stored: number; observations: number; rejected: number; results: Array<{ error?: string }> };
     if (res.status !== 200 || body.rejected > 0) throw new Error(`HJ 212 ingest over HTTP refused packets (${res.status}): ${JSON.stringify(body.results.find((r) => r.error) ?? body).slice(0, 300)}`);
     return body;
   };
-  await post(minute++); // warm-up: each device's first PW check is a slow scrypt
+  // Warm-up: each device's first PW check is a slow scrypt; the sends of the first minute cover every outlet.
+  const firstMinute = perRequest >= OUTLETS ? 1 : Math.floor(OUTLETS / perRequest);
+  for (let k = 0; k < firstMinute; k++) await post(minute++);
   let packets = 0;
   let rows = 0;
   const latencies: number[] = [];
@@ -203,18 +238,19 @@ export async function measureHttpIngest(url: string, pool: Pool, ids: string[], 
   const stored = await ingestMonthRows(pool, ids);
   if (stored !== rows) throw new Error(`HTTP ingest: the hub reported ${rows} rows stored, the table holds ${stored}`);
   const out: IngestRate = {
-    transport: 'http', connections, seconds: round(elapsed, 1), packets, rows, packetsPerSecond: Math.round(packets / elapsed), rowsPerSecond: Math.round(rows / elapsed),
+    transport: 'http', packetsPerSend: perRequest, connections, seconds: round(elapsed, 1), packets, rows, packetsPerSecond: Math.round(packets / elapsed), rowsPerSecond: Math.round(rows / elapsed),
     p50Ms: round(percentile(latencies, 50)), p95Ms: round(percentile(latencies, 95)),
   };
-  log(`    HTTP, ${connections} clients × 100 packets a request: ${out.packetsPerSecond} packets/s, ${out.rowsPerSecond} rows/s (p50 ${out.p50Ms} ms a request)`);
+  log(`    HTTP, ${connections} clients × ${perRequest} packet(s) a request: ${out.packetsPerSecond} packets/s, ${out.rowsPerSecond} rows/s (p50 ${out.p50Ms} ms a request)`);
   return out;
 }
 
 /**
  * `connections` loggers' connections to the TCP listener, each carrying the packets of its share of
- * the outlets: it sends one minute's packets (Flag=5: reply wanted) and waits for all their replies.
+ * the outlets: it sends one minute's packets (Flag=5: reply wanted) at once and waits for all their
+ * replies (`burst`), or sends them one at a time, each after the previous reply.
  */
-export async function measureTcpIngest(port: number, pool: Pool, ids: string[], connections: number, seconds: number, log: Log): Promise<IngestRate> {
+export async function measureTcpIngest(port: number, pool: Pool, ids: string[], connections: number, seconds: number, log: Log, burst = true): Promise<IngestRate> {
   await resetIngestMonth(pool, ids);
   const sockets = await Promise.all(Array.from({ length: connections }, () => new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1', () => resolve(s));
@@ -256,21 +292,30 @@ export async function measureTcpIngest(port: number, pool: Pool, ids: string[], 
       const lines = packetsFor(minute++, true);
       await Promise.all(sockets.map(async (s, c) => {
         const mine = share(c, lines);
-        const st = performance.now();
-        await exchange(s, mine);
-        latencies.push((performance.now() - st) / mine.length);
-        packets += mine.length;
+        if (burst) {
+          const st = performance.now();
+          await exchange(s, mine);
+          latencies.push((performance.now() - st) / mine.length);
+          packets += mine.length;
+          return;
+        }
+        for (const line of mine) {
+          const st = performance.now();
+          await exchange(s, [line]);
+          latencies.push(performance.now() - st);
+          packets++;
+        }
       }));
     }
     const elapsed = (performance.now() - t0) / 1000;
     latencies.sort((a, b) => a - b);
     const rows = await ingestMonthRows(pool, ids);
     const out: IngestRate = {
-      transport: 'tcp', connections, seconds: round(elapsed, 1), packets, rows,
+      transport: 'tcp', packetsPerSend: burst ? Math.ceil(OUTLETS / connections) : 1, connections, seconds: round(elapsed, 1), packets, rows,
       packetsPerSecond: Math.round(packets / elapsed), rowsPerSecond: Math.round(rows / elapsed),
       p50Ms: round(percentile(latencies, 50)), p95Ms: round(percentile(latencies, 95)),
     };
-    log(`    TCP, ${connections} connections: ${out.packetsPerSecond} packets/s, ${out.rowsPerSecond} rows/s (p50 ${out.p50Ms} ms a packet)`);
+    log(`    TCP, ${connections} connections, ${burst ? 'a minute\'s packets sent at once' : 'one packet at a time'}: ${out.packetsPerSecond} packets/s, ${out.rowsPerSecond} rows/s (p50 ${out.p50Ms} ms a packet)`);
     return out;
   } finally {
     for (const s of sockets) s.destroy();

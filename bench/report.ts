@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { HubRunStats, RunStats } from './load';
-import type { StorageBenchResult } from './observation-storage';
+import type { IngestRate, StorageBenchResult } from './observation-storage';
 
 /** Everything one bench run found, as written to bench/results/<date>.json. */
 export interface BenchResults {
@@ -41,6 +41,8 @@ export interface BenchResults {
   } | null;
   /** Observation storage: HJ 212 ingest rate and month reads, aggregates vs partitioned raw vs plain table (absent in older results). */
   storage?: StorageBenchResult | null;
+  /** HJ 212 ingest with the alert rules on: single packets and batches over HTTP and TCP (absent in older results). */
+  ingest?: { outlets: number; parametersPerPacket: number; runs: IngestRate[] } | null;
   pageSizeStatements: Array<{ first: number; statements: number | null }>;
   policyOverhead: Array<{ connections: number; districtP50: number; zoneP50: number; p50Ratio: number; rpsRatio: number }>;
   rss: { idleMb: number | null; peakMb: number | null; afterMb: number | null };
@@ -97,6 +99,19 @@ export function renderResults(r: BenchResults, jsonPath: string): string {
     lines.push('|---|--:|--:|--:|--:|--:|--:|');
     for (const q of st.queries) {
       lines.push(`| ${q.title} | ${int(q.rows)} | ${ms(q.aggregates.p50)} / ${ms(q.aggregates.p95)} | ${ms(q.partitionedRaw.p50)} / ${ms(q.partitionedRaw.p95)} | ${ms(q.plain.p50)} / ${ms(q.plain.p95)} | ${fmt(q.plainOverAggregates, 1)}× | ${fmt(q.plainOverPartitionedRaw, 2)}× |`);
+    }
+    lines.push('');
+  }
+
+  if (r.ingest) {
+    const g = r.ingest;
+    lines.push(`**(g) HJ 212 ingest**, alert rules on (every stored batch evaluated at once): minute packets of ${g.parametersPerPacket} parameters from ${g.outlets} registered outlets, every packet a new minute; `
+      + 'a body (HTTP) or the packets that arrive while a batch is written (TCP) are stored by one INSERT.', '');
+    lines.push('| transport | packets a send | clients | s | packets | rows | packets/s | rows/s | p50 ms | p95 ms |');
+    lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const x of g.runs) {
+      const how = x.transport === 'http' ? '`POST /ingest/hj212` (latency per request)' : `TCP listener, Flag=5, ${x.packetsPerSend === 1 ? 'each packet after the previous reply' : 'a minute\'s share sent at once'} (latency per packet)`;
+      lines.push(`| ${how} | ${x.packetsPerSend ?? '–'} | ${x.connections} | ${fmt(x.seconds, 1)} | ${int(x.packets)} | ${int(x.rows)} | ${int(x.packetsPerSecond)} | ${int(x.rowsPerSecond)} | ${ms(x.p50Ms)} | ${ms(x.p95Ms)} |`);
     }
     lines.push('');
   }

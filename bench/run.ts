@@ -12,7 +12,7 @@ import {
   BenchPrincipal, CREDIT_PLATFORM, describePrincipal, FEED_QUERY, FLOOR_FEED, LIST_QUERY, loadSampleKeys, Operation, operations, ZONE_READER,
 } from './operations';
 import { BenchResults, FeedPull, renderResults, updatePerformanceDoc } from './report';
-import { measureHttpIngest, measureStorageQueries, measureTcpIngest, OUTLETS, prepareStorageData, QUERY_MONTH, StorageBenchResult } from './observation-storage';
+import { IngestRate, measureHttpIngest, measureStorageQueries, measureTcpIngest, OUTLETS, prepareOutlets, prepareStorageData, QUERY_MONTH, StorageBenchResult } from './observation-storage';
 import net from 'node:net';
 
 /**
@@ -28,7 +28,7 @@ const DOC = path.join(ROOT, 'docs/performance.md');
 const DEFAULT_SEED = 20201019;
 const ENTERPRISES_PER_SCALE = 100_000;
 const DEFAULT_LEVELS = [1, 8, 32];
-const OPERATION_IDS = ['dossier', 'dossier-partner', 'list', 'list-zone', 'catalog', 'water', 'feed', 'storage'];
+const OPERATION_IDS = ['dossier', 'dossier-partner', 'list', 'list-zone', 'catalog', 'water', 'feed', 'storage', 'ingest'];
 
 const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --fresh              drop and recreate the bench database, then seed it
@@ -37,7 +37,7 @@ const USAGE = `usage: DATABASE_URL=postgres://… npm run bench -- [options]
   --duration S         seconds per concurrency level (default 10)
   --quick              3 s per level, 1 s warm-up
   --levels 1,8,32      concurrency levels
-  --only a,b           only these operations (dossier, dossier-partner, list, list-zone, catalog, water, feed, storage)
+  --only a,b           only these operations (dossier, dossier-partner, list, list-zone, catalog, water, feed, storage, ingest)
   --database NAME      bench database on the DATABASE_URL server (default eco_hub_bench)
   --no-build           use the dist/ already built (default: npm run -s build first)
   --no-wait            measure at once, even while other processes keep the machine busy
@@ -243,10 +243,13 @@ async function main(): Promise<void> {
   }
   // Observation storage: the outlets and their month of minutes, before the hub starts (its writes are not measured).
   let storageData: Awaited<ReturnType<typeof prepareStorageData>> | null = null;
-  if (wanted('storage')) {
+  // HJ 212 ingest: the same bench outlets (registered loggers), without the month of data.
+  let ingestOutlets: string[] | null = null;
+  if (wanted('storage') || wanted('ingest')) {
     const setup = new Pool({ connectionString: dataset.url, max: 2, application_name: 'eco-hub-bench-storage' });
     try {
-      storageData = await prepareStorageData(setup, o.scale, log);
+      if (wanted('storage')) storageData = await prepareStorageData(setup, o.scale, log);
+      if (wanted('ingest')) ingestOutlets = storageData?.ids ?? await prepareOutlets(setup);
     } finally {
       await setup.end();
     }
@@ -352,6 +355,20 @@ async function main(): Promise<void> {
       };
     }
 
+    let ingest: BenchResults['ingest'] = null;
+    if (ingestOutlets) {
+      log('(g) HJ 212 ingest with the alert rules on: single packets and batches, over HTTP and TCP…');
+      const seconds = Math.max(5, o.duration * 2);
+      const runs: IngestRate[] = [
+        await measureHttpIngest(hub.url, pool, ingestOutlets, 8, seconds, log, 1),
+        await measureHttpIngest(hub.url, pool, ingestOutlets, 4, seconds, log, OUTLETS),
+        await measureTcpIngest(hj212Port, pool, ingestOutlets, 8, seconds, log, false),
+        await measureTcpIngest(hj212Port, pool, ingestOutlets, 8, seconds, log, true),
+      ];
+      assertAlive('the HJ 212 ingest runs');
+      ingest = { outlets: OUTLETS, parametersPerPacket: 10, runs };
+    }
+
     const auditAfter = await auditSize();
     const measured = opResults.reduce((n, op) => n + op.levels.reduce((m, l) => m + l.hub.requests, 0), 0);
     const audit: BenchResults['audit'] = measured > 0 ? {
@@ -399,6 +416,7 @@ async function main(): Promise<void> {
       operations: opResults,
       feed,
       storage,
+      ingest,
       pageSizeStatements,
       policyOverhead,
       rss: { idleMb, peakMb: rss.peak || null, afterMb },
@@ -416,7 +434,8 @@ async function main(): Promise<void> {
   if (!results) throw new Error('the run produced no results');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const day = startedAt.slice(0, 10);
-  const file = path.join(RESULTS_DIR, results.complete ? `${day}.json` : `${day}-partial.json`);
+  // A partial run names its operations, so that runs of different parts on one day do not overwrite each other.
+  const file = path.join(RESULTS_DIR, results.complete ? `${day}.json` : `${day}-partial${o.only ? `-${o.only.join('+')}` : ''}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   const rel = path.relative(ROOT, file);
   log(`results: ${rel}`);

@@ -103,6 +103,24 @@ function ingestHooks(services: Services, metrics: HubMetrics): IngestHooks {
     stored: async (stationId, from, to) => {
       await services.alerts.evaluateStored(stationId, from, to);
     },
+    // A batch's stations in one evaluation per window of China Standard Time days (what evaluateStored
+    // evaluates for one station): one body or TCP batch is usually one window.
+    storedMany: async (spans) => {
+      const DAY = 86_400_000;
+      const cstDay = (d: Date) => {
+        const t = d.getTime() + 8 * 3_600_000;
+        return t - (t % DAY) - 8 * 3_600_000;
+      };
+      const windows = new Map<string, { from: number; to: number; ids: string[] }>();
+      for (const s of spans) {
+        const from = cstDay(s.from);
+        const to = cstDay(s.to) + DAY;
+        const w = windows.get(`${from}|${to}`) ?? { from, to, ids: [] };
+        w.ids.push(s.stationId);
+        windows.set(`${from}|${to}`, w);
+      }
+      for (const w of windows.values()) await services.alerts.evaluate(w.ids, new Date(w.from), new Date(w.to));
+    },
     extraUnits: services.alerts.rules.parameterUnits,
   };
 }
@@ -255,7 +273,7 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     subscriptions,
     // Started by main.ts on HUB_WEBHOOK_INTERVAL_SECONDS; tests run its passes themselves.
     webhookDelivery: new WebhookDelivery({
-      ds, alerts: services.alerts, audit: services.audit, settings: config.webhooks, observer: { attempt: ops.metrics.webhookAttempt },
+      ds, alerts: services.alerts, reminders: services.reminders, audit: services.audit, settings: config.webhooks, observer: { attempt: ops.metrics.webhookAttempt },
       contextFor: (principal, purpose) => buildContext(services, principal, parsePurpose(purpose ?? undefined), { statements: 0 }),
     }),
     stop: async () => {

@@ -651,14 +651,16 @@ export function reminderActionDenial(p: Principal, owner: string): { rule: strin
 
 /** Webhook topics about alerts; their deliveries are decided per alert by `alertReadScope`. */
 export const ALERT_WEBHOOK_TOPICS: readonly string[] = ['ALERT_RAISED', 'ALERT_CHANGED'];
+/** The webhook topic of compliance reminders; each delivery is decided per reminder by `reminderReadScope`. */
+export const REMINDER_WEBHOOK_TOPIC = 'COMPLIANCE_REMINDER';
 
 /**
  * Whether the principal may register a webhook for `topics`, for its agency (its token's `org`).
  * A registration only says where to post: each delivery is decided again for the registering
- * account (an alert by `alertReadScope`, the credit feed by `feedAccess`), so it never carries
- * more than that account could read. Refused outright where nothing could ever be delivered: the
- * public (no agency), CREDIT_FEED without the feed's access, alert topics for the credit platform
- * (which reads no alert). Returns the refusal, or null.
+ * account (an alert by `alertReadScope`, a reminder by `reminderReadScope`, the credit feed by
+ * `feedAccess`), so it never carries more than that account could read. Refused outright where
+ * nothing could ever be delivered: the public (no agency), CREDIT_FEED without the feed's access,
+ * alert and reminder topics for the credit platform (which reads neither). Returns the refusal, or null.
  */
 export function webhookRegistrationDenial(p: Principal, topics: readonly string[]): { rule: string; reason: string } | null {
   if (p.kind === 'system') return null;
@@ -669,6 +671,9 @@ export function webhookRegistrationDenial(p: Principal, topics: readonly string[
   }
   if (topics.some((t) => ALERT_WEBHOOK_TOPICS.includes(t)) && p.jurisdiction === Jurisdiction.CREDIT_YRD) {
     return { rule: 'webhook.alertsNotReadable', reason: 'the credit platform reads no early-warning alert, so an alert topic would never deliver' };
+  }
+  if (topics.includes(REMINDER_WEBHOOK_TOPIC) && p.jurisdiction === Jurisdiction.CREDIT_YRD) {
+    return { rule: 'webhook.remindersNotReadable', reason: 'the credit platform reads no compliance reminder, so the COMPLIANCE_REMINDER topic would never deliver' };
   }
   return null;
 }

@@ -23,6 +23,7 @@ import { ComplianceReminders1804000000000 } from '../../migrations/1804000000000
 import { RiskSources1805000000000 } from '../../migrations/1805000000000-RiskSources';
 import { InspectionOrigin1806000000000 } from '../../migrations/1806000000000-InspectionOrigin';
 import { CaseMinorAndListCause1806000000001 } from '../../migrations/1806000000001-CaseMinorAndListCause';
+import { ReminderWebhooks1808000000000 } from '../../migrations/1808000000000-ReminderWebhooks';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -51,4 +52,5 @@ export const MIGRATIONS: Function[] = [
   RiskSources1805000000000,
   InspectionOrigin1806000000000,
   CaseMinorAndListCause1806000000001,
+  ReminderWebhooks1808000000000,
 ];

@@ -25,7 +25,7 @@ import { emergencyResolvers, registerEmergencyEnums } from '../modules/emergency
 import { ReminderResolver } from '../modules/reminders';
 import { ObjectionResolver } from '../modules/objection';
 import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
-import { AlertRaisedResolver, RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
+import { AlertRaisedResolver, ComplianceReminderRaisedResolver, RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
 import { WebhookResolver } from '../modules/webhook';
 import { registerEnums } from './enums';
 import { toSubgraphSchema } from './federation';
@@ -67,6 +67,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   RecordChangedResolver,
   WorkflowChangesResolver,
   AlertRaisedResolver,
+  ComplianceReminderRaisedResolver,
 ];
 
 const NO_TOPICS = {

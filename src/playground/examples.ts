@@ -443,12 +443,26 @@ subscription AlertRaised($filter: AlertRaisedFilter = { levels: [YELLOW, ORANGE,
 `,
     },
     {
+      name: 'ReminderRaised',
+      query: `# Live: compliance reminders you may read (the addressed district, its province, ZONE; another
+# district as the catalog's terms allow), as the reminder job delivers them on any hub instance.
+# Each reminder is re-read with your rights and audited as a read. Stop with ■.
+
+subscription ReminderRaised($filter: ComplianceReminderRaisedFilter) {
+  complianceReminderRaised(filter: $filter) {
+    id kind subjectType subjectKey enterpriseName ownerJurisdiction dueOn message status deliveredAt
+  }
+}
+`,
+    },
+    {
       name: 'Webhooks',
       query: `# Webhooks: the hub posts events to your agency's system (docs/webhooks.md). Run in order:
 #  1. RegisterWebhook: keep the secret it returns, the hub never shows it again. Each POST carries
 #     X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of "<X-Hub-Timestamp>.<body>"> and X-Hub-Event-Id.
 #     The URL must be https on a public address (http only in development). The credit platform
-#     registers topics: [CREDIT_FEED] instead, with the pull's feedFilter.
+#     registers topics: [CREDIT_FEED] instead, with the pull's feedFilter. Add COMPLIANCE_REMINDER
+#     to the topics to be posted the reminders your account may read.
 #  2. MyWebhooks: your agency's registrations.
 #  3. WebhookDeliveries: one line per attempt, with the receiver's status code.
 

@@ -237,7 +237,7 @@ describe('an antimony alert on the Taipu River reaches subscribers and webhooks 
     expect(metrics).toContain(`hub_webhook_outbox_pending{topic="ALERT_CHANGED"} ${n}`);
     const services = t.hub.services;
     const second = new WebhookDelivery({
-      ds: t.db.ds, alerts: services.alerts, audit: services.audit, settings: t.config.webhooks,
+      ds: t.db.ds, alerts: services.alerts, reminders: services.reminders, audit: services.audit, settings: t.config.webhooks,
       contextFor: (p, purpose) => buildContext(services, p, parsePurpose(purpose ?? undefined), { statements: 0 }),
     });
     for (let i = 0; i < 5; i++) await Promise.all([t.hub.webhookDelivery.runOnce(), second.runOnce()]);

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger';
 import { DataFlag, ObservationInterval, StationKind } from '../monitoring';
 import { PasswordGuard, senderOf } from './device-password';
 import { CODE_2017, CODES_2005, unitOf } from './hj212-parameters';
+import { BatchValue, writeObservations } from './observation-batch';
 
 /** Where packets came from: for the log, and the sender wrong PWs are counted against. */
 export interface IngestSource {
@@ -53,8 +54,30 @@ export interface IngestHooks {
    * logged, never a refusal of what was stored.
    */
   stored?(stationId: string, from: Date, to: Date): Promise<void>;
+  /**
+   * Called instead of `stored`, when given, once per batch with every station it stored and the
+   * DataTimes each covers: the rules can then evaluate the batch's stations together.
+   */
+  storedMany?(spans: ReadonlyArray<{ stationId: string; from: Date; to: Date }>): Promise<void>;
   extraUnits?: Readonly<Record<string, string>>;
 }
+
+/** One packet of a batch: its text, where it came from, and its position in its body or connection. */
+export interface BatchItem {
+  raw: string;
+  source: IngestSource;
+  index: number;
+}
+
+/** Packets checked by `prepare` and not yet written: their outcomes so far and the values to write. */
+export interface PreparedPackets {
+  items: readonly BatchItem[];
+  outcomes: PacketOutcome[];
+  values: BatchValue[];
+}
+
+/** What a batch stored, per station: the earliest and latest DataTime written. */
+export type StoredSpans = Map<string, { from: Date; to: Date }>;
 
 /** Wrong-PW counts and the slow lane, shared by the HTTP route and the TCP listener of this process. */
 const SHARED_GUARD = new PasswordGuard();
@@ -155,43 +178,137 @@ export class Hj212Ingest {
     this.settings = { ...HJ212_DEFAULTS, ...settings };
   }
 
-  /** Handles one packet (one line, `\r\n` optional), then tells the hooks. */
+  /** Handles one packet (one line, `\r\n` optional), then tells the hooks: a batch of one. */
   async ingest(raw: string, source: IngestSource, index = 0): Promise<PacketOutcome> {
-    const stored = new Map<string, { from: Date; to: Date }>();
-    const out = await this.handle(raw, source, index, stored);
-    this.hooks.packet?.(out, source.transport);
-    await this.tellStored(stored, out.mn, out.qn);
-    return out;
+    return (await this.ingestBatch([{ raw, source, index }]))[0];
   }
 
-  /** Tells the `stored` hook what a packet or a body stored, once per station. */
-  private async tellStored(stored: Map<string, { from: Date; to: Date }>, mn?: string, qn?: string): Promise<void> {
+  /**
+   * Handles a body of packets, one per line, in order (a later packet may replace an earlier value):
+   * one batch, so its values are written by one statement and the warning rules hear of it once
+   * per station, after the write.
+   */
+  async ingestBody(body: string, source: IngestSource): Promise<PacketOutcome[]> {
+    return this.ingestBatch(splitPackets(body).map((raw, index) => ({ raw, source, index })));
+  }
+
+  /** A batch: stored (`storeBatch`), then the warning rules told (`evaluate`). */
+  async ingestBatch(items: readonly BatchItem[]): Promise<PacketOutcome[]> {
+    const { outcomes, stored } = await this.storeBatch(items);
+    await this.evaluate(stored);
+    return outcomes;
+  }
+
+  /**
+   * A batch: every packet checked in order (`prepare`), then the values of all accepted packets
+   * written with one statement (`commit`). Returns the outcomes and the DataTimes stored per station.
+   */
+  async storeBatch(items: readonly BatchItem[]): Promise<{ outcomes: PacketOutcome[]; stored: StoredSpans }> {
+    return this.commit([await this.prepare(items)]);
+  }
+
+  /**
+   * Checks packets in order — parsed, their devices found (one lookup for all of them), each PW
+   * checked (one after another, so the wrong-PW counts grow as they did per packet), each CP
+   * validated — and returns their outcomes and the values to write; writes nothing. Refusals are
+   * final here (QnRtn, reply, `hj212_rejects` line); accepted packets await `commit`.
+   */
+  async prepare(items: readonly BatchItem[]): Promise<PreparedPackets> {
+    const mns = new Set<string>();
+    for (const item of items) {
+      try {
+        mns.add(parsePacket(item.raw).mn);
+      } catch {
+        // refused with its reason below, in its turn
+      }
+    }
+    const devices = new Map<string, Device>();
+    if (mns.size) {
+      const rows: Array<Device & { mn: string }> = await this.ds.query('SELECT id, code, kind, pw_hash, mn FROM monitoring_station WHERE mn = ANY($1::varchar[])', [[...mns]]);
+      for (const r of rows) devices.set(r.mn, r);
+    }
+    const outcomes: PacketOutcome[] = [];
+    const values: BatchValue[] = [];
+    for (const [position, item] of items.entries()) {
+      outcomes.push(await this.check(item, position, devices, (v) => values.push(...v)));
+    }
+    return { items, outcomes, values };
+  }
+
+  /**
+   * Writes the values of prepared packets (one or several `prepare` calls: a body, or packets of
+   * many TCP connections) with one INSERT (`writeObservations`), so the aggregate triggers run once
+   * for all of them, in one transaction: if it fails, nothing is stored, no outcome is counted and
+   * the error is thrown (no reply goes out, so loggers send again). Then each outcome gets its
+   * stored and superseded counts and the `packet` hook hears it, in order.
+   */
+  async commit(batch: readonly PreparedPackets[]): Promise<{ outcomes: PacketOutcome[]; stored: StoredSpans }> {
+    const outcomes: PacketOutcome[] = [];
+    const sources: Array<IngestSource['transport']> = [];
+    const values: BatchValue[] = [];
+    for (const p of batch) {
+      const offset = outcomes.length;
+      outcomes.push(...p.outcomes);
+      sources.push(...p.items.map((i) => i.source.transport));
+      values.push(...p.values.map((v) => ({ ...v, packet: v.packet + offset })));
+    }
+    const stored: StoredSpans = new Map();
+    if (values.length) {
+      const written = await writeObservations(this.ds, values, PRECEDENCE);
+      for (const [k, v] of values.entries()) {
+        const out = outcomes[v.packet];
+        if (written[k]) {
+          out.stored++;
+          const seen = stored.get(v.stationId);
+          stored.set(v.stationId, seen ? { from: v.observedAt < seen.from ? v.observedAt : seen.from, to: v.observedAt > seen.to ? v.observedAt : seen.to } : { from: v.observedAt, to: v.observedAt });
+        } else {
+          out.superseded++;
+        }
+      }
+    }
+    for (const [i, o] of outcomes.entries()) this.hooks.packet?.(o, sources[i]);
+    return { outcomes, stored };
+  }
+
+  /** Tells the `stored` hook (the warning rules) what a batch stored, once per station; a failure is logged, never thrown. */
+  async evaluate(stored: StoredSpans): Promise<void> {
+    if (stored.size === 0) return;
+    if (this.hooks.storedMany) {
+      try {
+        await this.hooks.storedMany([...stored].map(([stationId, { from, to }]) => ({ stationId, from, to })));
+      } catch (err) {
+        this.log.error({ err, event: 'hj212_rules_failed', stations: stored.size }, 'warning rules could not evaluate stored packets; the scheduled pass will');
+      }
+      return;
+    }
     if (!this.hooks.stored) return;
     for (const [stationId, { from, to }] of stored) {
       try {
         await this.hooks.stored(stationId, from, to);
       } catch (err) {
-        this.log.error({ err, event: 'hj212_rules_failed', mn, qn }, 'warning rules could not evaluate stored packets; the scheduled pass will');
+        this.log.error({ err, event: 'hj212_rules_failed', stationId }, 'warning rules could not evaluate stored packets; the scheduled pass will');
       }
     }
   }
 
-  private async handle(raw: string, source: IngestSource, index: number, stored: Map<string, { from: Date; to: Date }>): Promise<PacketOutcome> {
+  /**
+   * One packet of a batch, in its turn: parsed, authenticated, its CP validated. A data command's
+   * values go to `accept` (written with the batch); a refusal is the outcome, with its QnRtn and
+   * the `hj212_rejects` log line. Nothing here throws for a bad packet.
+   */
+  private async check(item: BatchItem, position: number, devices: Map<string, Device>, accept: (values: BatchValue[]) => void): Promise<PacketOutcome> {
+    const { raw, source, index } = item;
     const out: PacketOutcome = { index, status: 'rejected', stored: 0, superseded: 0, unknownParameters: [] };
     let packet: Hj212Packet | undefined;
     try {
       packet = parsePacket(raw);
       Object.assign(out, { qn: packet.qn, mn: packet.mn, cn: packet.cn });
-      const device = await this.device(packet.mn);
+      const device = devices.get(packet.mn);
       if (!device) throw new Rejection(QN_RTN.MN_ERROR, `MN ${packet.mn} is not a registered device`);
       await this.authenticate(device, packet, senderOf(source.address ?? source.remote));
       const command = DATA_COMMANDS[packet.cn];
       if (command) {
-        const at = await this.store(device, packet, command, out);
-        if (at && out.stored > 0) {
-          const seen = stored.get(device.id);
-          stored.set(device.id, seen ? { from: at < seen.from ? at : seen.from, to: at > seen.to ? at : seen.to } : { from: at, to: at });
-        }
+        accept(this.valuesOf(device, packet, command, out, position));
         out.status = 'stored';
       } else if (packet.cn.startsWith('20') || packet.cn.startsWith('9')) {
         // Other uploads (equipment state, run time, power-on time) and the logger's own replies:
@@ -218,25 +335,10 @@ export class Hj212Ingest {
   }
 
   /**
-   * Handles a body of packets, one per line, in order (a later packet may replace an earlier value);
-   * the warning rules hear of it once per station, after the last packet.
-   */
-  async ingestBody(body: string, source: IngestSource): Promise<PacketOutcome[]> {
-    const out: PacketOutcome[] = [];
-    const stored = new Map<string, { from: Date; to: Date }>();
-    for (const [i, raw] of splitPackets(body).entries()) {
-      const o = await this.handle(raw, source, i, stored);
-      this.hooks.packet?.(o, source.transport);
-      out.push(o);
-    }
-    await this.tellStored(stored);
-    return out;
-  }
-
-  /**
    * Checks the PW against the device's hash. Every PW is checked, and a correct one always passes:
    * wrong ones are counted per (MN, sender), and past the limit that sender's checks only wait
    * their turn in the guard's slow lane (PasswordGuard), so a stranger cannot lock a logger out.
+   * The packets of a batch are checked one after another, so the counts grow as they did per packet.
    */
   private async authenticate(device: Device, packet: Hj212Packet, sender: string): Promise<void> {
     const r = await this.guard.check(device.pw_hash, packet.mn, sender, packet.pw);
@@ -244,13 +346,8 @@ export class Hj212Ingest {
     throw new Rejection(QN_RTN.PW_ERROR, `PW does not match device ${packet.mn} (${r.failures} wrong from this sender in the last minute${r.slowLane ? '; checked in the slow lane' : ''})`);
   }
 
-  private async device(mn: string): Promise<Device | null> {
-    const rows: Device[] = await this.ds.query('SELECT id, code, kind, pw_hash FROM monitoring_station WHERE mn = $1', [mn]);
-    return rows[0] ?? null;
-  }
-
-  /** Validates the CP of a data command and writes its values in one statement. */
-  private async store(device: Device, packet: Hj212Packet, command: (typeof DATA_COMMANDS)[string], out: PacketOutcome): Promise<Date | null> {
+  /** Validates the CP of a data command: its values, to be written with the batch (refused whole if one is bad). */
+  private valuesOf(device: Device, packet: Hj212Packet, command: (typeof DATA_COMMANDS)[string], out: PacketOutcome, position: number): BatchValue[] {
     const { cp } = packet;
     if (!cp.dataTime) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP of CN ${packet.cn} has no DataTime`);
     const observedAt = dataTimeToDate(cp.dataTime);
@@ -260,6 +357,7 @@ export class Hj212Ingest {
       throw new Rejection(QN_RTN.REJECTED, `CP DataTime ${cp.dataTime} is more than ${this.settings.futureSkewSeconds} s ahead of the hub's clock (China Standard Time); check the logger's clock`);
     }
     const rows = new Map<string, { value: string; unit: string; flag: string }>();
+    const unknown = out.unknownParameters;
     for (const [given, fields] of Object.entries(cp.items)) {
       const code = packet.flag.version === '2005' ? CODES_2005[given] ?? given : given;
       const value = fields[command.field];
@@ -270,29 +368,16 @@ export class Hj212Ingest {
       if (rows.has(code)) throw new Rejection(QN_RTN.UNKNOWN_ERROR, `CP carries ${code} twice`);
       const unit = CODE_2017.test(code) ? unitOf(device.kind, code) ?? this.hooks.extraUnits?.[code] ?? null : null;
       if (unit === null) {
-        out.unknownParameters.push(given);
+        unknown.push(given);
         continue;
       }
       rows.set(code, { value, unit, flag });
     }
-    if (out.unknownParameters.length > 0) {
-      this.log.warn({ event: 'hj212_unknown_parameters', mn: packet.mn, qn: packet.qn, codes: out.unknownParameters }, 'hj212 values of unknown parameters not stored');
+    if (unknown.length > 0) {
+      this.log.warn({ event: 'hj212_unknown_parameters', mn: packet.mn, qn: packet.qn, codes: unknown }, 'hj212 values of unknown parameters not stored');
     }
-    if (rows.size === 0) return null;
-    const codes = [...rows.keys()];
-    const written: unknown[] = await this.ds.query(
-      `INSERT INTO observation (station_id, parameter, observed_at, interval, value, unit, flag)
-       SELECT $1::uuid, x.parameter, $2::timestamptz, $3, x.value::numeric, x.unit, x.flag
-       FROM unnest($4::varchar[], $5::text[], $6::varchar[], $7::text[]) AS x(parameter, value, unit, flag)
-       ON CONFLICT (station_id, parameter, observed_at) DO UPDATE
-         SET interval = EXCLUDED.interval, value = EXCLUDED.value, unit = EXCLUDED.unit, flag = EXCLUDED.flag
-         WHERE array_position($8::varchar[], observation.interval::varchar) <= array_position($8::varchar[], EXCLUDED.interval::varchar)
-       RETURNING 1`,
-      [device.id, observedAt.toISOString(), command.interval, codes, codes.map((c) => rows.get(c)!.value),
-        codes.map((c) => rows.get(c)!.unit), codes.map((c) => rows.get(c)!.flag), PRECEDENCE],
-    );
-    out.stored = written.length;
-    out.superseded = rows.size - written.length;
-    return observedAt;
+    return [...rows].map(([parameter, r]) => ({
+      packet: position, stationId: device.id, parameter, observedAt, interval: command.interval, value: r.value, unit: r.unit, flag: r.flag,
+    }));
   }
 }

@@ -2,7 +2,8 @@ import net from 'node:net';
 import { DataSource } from 'typeorm';
 import type { Logger } from '../../logger';
 import { senderOf } from './device-password';
-import { HJ212_DEFAULTS, Hj212Ingest, Hj212Settings, IngestHooks } from './hj212-ingest.service';
+import { HJ212_DEFAULTS, Hj212Ingest, Hj212Settings, IngestHooks, MAX_PACKETS_PER_BODY } from './hj212-ingest.service';
+import { PacketBatcher } from './packet-batcher';
 
 export interface Hj212ListenerOptions {
   port: number;
@@ -24,6 +25,8 @@ export interface Hj212ListenerOptions {
 export interface Hj212Listener {
   server: net.Server;
   port: number;
+  /** Batches written so far (tests and the bench read it). */
+  batches: PacketBatcher['stats'];
   close(): Promise<void>;
 }
 
@@ -33,15 +36,20 @@ const MAX_QUEUED_LINES = 64;
 
 /**
  * The TCP side of HJ 212 ingest, as data loggers connect: a stream of packets split on `\r\n`
- * (a packet may arrive in pieces, several may share a chunk), each handled in order and answered
- * on the same socket. A line longer than `maxLineBytes`, a run of refused packets, or a packet
- * whose rest does not follow its first bytes within the packet timeout ends that connection; one
- * sender address holds at most `maxConnectionsPerAddress` connections, so it cannot take the
- * listener's `maxConnections` from the other loggers. Nothing a logger sends stops the listener.
+ * (a packet may arrive in pieces, several may share a chunk), handled in order and answered
+ * on the same socket. Each connection's packets are checked one after another (device, PW, CP),
+ * then stored in batches across connections (PacketBatcher): those checked while a batch is
+ * written form the next, one INSERT each. A line longer than `maxLineBytes`, a run of refused
+ * packets, or a packet whose rest does not follow its first bytes within the packet timeout ends
+ * that connection (its lines not yet checked are ignored); one sender address holds at most
+ * `maxConnectionsPerAddress` connections, so it cannot take the listener's `maxConnections` from
+ * the other loggers. Nothing a logger sends stops the listener, nor holds up the others' batches.
  */
 export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212Listener> {
   const settings: Hj212Settings = { ...HJ212_DEFAULTS, ...o.settings };
   const ingest = new Hj212Ingest(o.ds, o.log, settings, undefined, o.hooks);
+  // Packets of every connection, written in batches: what arrives while a batch is written forms the next one.
+  const batcher = new PacketBatcher(ingest, MAX_PACKETS_PER_BODY);
   const maxLine = o.maxLineBytes ?? MAX_LINE_BYTES;
   const maxRejects = o.maxRejectsInRow ?? 10;
   const packetTimeoutMs = settings.packetTimeoutSeconds * 1000;
@@ -63,6 +71,7 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
     perSender.set(sender, open + 1);
     let buffered: Buffer = Buffer.alloc(0);
     let queue: Promise<void> = Promise.resolve();
+    let checking: Promise<void> = Promise.resolve();
     let queued = 0;
     let rejectsInRow = 0;
     sockets.set(socket, () => queue);
@@ -85,17 +94,28 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
       }
     };
 
-    const handle = async (line: string) => {
-      if (socket.destroyed) return;
-      try {
-        const r = await ingest.ingest(line, { transport: 'tcp', remote, address: socket.remoteAddress }, packets++);
-        rejectsInRow = r.status === 'rejected' ? rejectsInRow + 1 : 0;
-        if (r.reply && !socket.destroyed) socket.write(r.reply);
-        if (rejectsInRow >= maxRejects) drop(`${rejectsInRow} refused packets in a row`);
-      } catch (err) {
-        // The database, not the packet: no reply, so the logger sends it again later.
-        o.log.error({ err, remote }, 'hj212 packet could not be handled');
-      }
+    // A line is checked in its turn on this connection (its PW check holds up this connection only),
+    // then joins the listener's next batch; its reply is written in line order.
+    const handle = (line: string): (() => Promise<void>) => {
+      const item = { raw: line, source: { transport: 'tcp' as const, remote, address: socket.remoteAddress }, index: packets++ };
+      // A connection already dropped (too many refusals, an overlong line) has the rest of its lines ignored.
+      const checked = checking.then(() => (socket.destroyed ? Promise.reject(new Error('connection closed')) : ingest.prepare([item])));
+      checking = checked.then(() => undefined, () => undefined);
+      const outcome = checked.then((p) => batcher.submit(p)).then((o) => o[0]);
+      outcome.catch(() => undefined); // awaited below, in its turn
+      return async () => {
+        try {
+          const r = await outcome;
+          if (socket.destroyed) return;
+          rejectsInRow = r.status === 'rejected' ? rejectsInRow + 1 : 0;
+          if (r.reply) socket.write(r.reply);
+          if (rejectsInRow >= maxRejects) drop(`${rejectsInRow} refused packets in a row`);
+        } catch (err) {
+          if (socket.destroyed) return;
+          // The database, not the packet: no reply, so the logger sends it again later.
+          o.log.error({ err, remote }, 'hj212 packet could not be handled');
+        }
+      };
     };
 
     socket.setTimeout(o.idleMs ?? 30 * 60_000, () => socket.destroy());
@@ -107,7 +127,8 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
         if (nl > maxLine) return drop(`line of ${nl} bytes, more than ${maxLine}`);
         if (line.trim() === '') continue;
         queued++;
-        queue = queue.then(() => handle(line)).finally(() => {
+        const reply = handle(line);
+        queue = queue.then(reply).finally(() => {
           queued--;
           if (queued < MAX_QUEUED_LINES / 2 && socket.isPaused()) {
             socket.resume();
@@ -145,12 +166,14 @@ export async function startHj212Listener(o: Hj212ListenerOptions): Promise<Hj212
   return {
     server,
     port,
+    batches: batcher.stats,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const inFlight = [...sockets.values()].map((q) => q());
       for (const s of sockets.keys()) s.destroy();
       // Packets being stored finish before the caller closes the database.
       await Promise.all(inFlight);
+      await batcher.idle();
       await closed;
     },
   };

@@ -6,3 +6,7 @@ export { startHj212Listener, MAX_LINE_BYTES } from './hj212.listener';
 export type { Hj212Listener } from './hj212.listener';
 export { registerDevice, registerDemoDevices, demoMnFor, DEMO_DEVICE_PW } from './devices';
 export { hashDevicePassword, verifyDevicePassword, PasswordGuard, senderOf, WRONG_PW_LIMIT } from './device-password';
+export { PacketBatcher } from './packet-batcher';
+export { writeObservations } from './observation-batch';
+export type { BatchValue } from './observation-batch';
+export type { BatchItem, StoredSpans } from './hj212-ingest.service';

@@ -395,6 +395,27 @@ export class ReminderService {
     };
   }
 
+  /**
+   * One reminder as the caller may read it (the `complianceReminders` scope, `reminderScope`), with
+   * its history, audited as a read; null when it is unknown or not the caller's to read. The live
+   * subscription and the webhook worker re-read each event through it, so neither carries more than
+   * the list would.
+   */
+  async readOne(ctx: ReadContext, id: string): Promise<ComplianceReminder | null> {
+    if (typeof id !== 'string' || !UUID.test(id)) return null;
+    const q = new SqlParams();
+    const idP = q.p(id);
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT r.*, r.due_on::text AS due_on,
+         (SELECT coalesce(json_agg(json_build_object('event', l.event, 'at', l.at, 'actor', l.actor, 'channel', l.channel, 'note', l.note) ORDER BY l.id), '[]'::json)
+          FROM compliance_reminder_log l WHERE l.reminder_id = r.id) AS history
+       FROM compliance_reminder r WHERE r.id = ${idP}::uuid AND ${reminderScope(ctx, 'r', q)}`, q.values);
+    if (!rows[0]) return null;
+    const reminder = toReminder(rows[0], (rows[0].history as Array<Record<string, unknown>>).map(toLogEntry));
+    ctx.audit?.returned('COMPLIANCE_REMINDER', [{ ownerJurisdiction: reminder.ownerJurisdiction, key: reminder.id }]);
+    return reminder;
+  }
+
   /** The addressee marks a reminder read: the first time is recorded (READ), later marks change nothing. */
   markRead(ctx: ReadContext & { principal: Principal }, id: string): Promise<ComplianceReminder> {
     return this.act(ctx, id, undefined, async (m, r, at) => {

@@ -12,6 +12,7 @@ import { AuditTrail } from '../audit';
 import type { AuditService } from '../audit';
 import { auditChunk, feedChunk, feedCursor } from '../feed';
 import type { FeedFilter } from '../feed';
+import type { ComplianceReminder } from '../reminders';
 import type { Alert } from '../warning';
 import { signWebhook, WEBHOOK_HEADERS } from './signing';
 import { ForbiddenAddressError, guardedLookup, isForbiddenAddress } from './url-guard';
@@ -28,6 +29,8 @@ export type ContextFor = (principal: Principal, purpose: string | null) => ReadC
 export interface DeliveryDeps {
   ds: DataSource;
   alerts: { readOne(ctx: ReadContext, id: string): Promise<Alert | null> };
+  /** The reminders' scoped read (`reminderReadScope`), for COMPLIANCE_REMINDER events. */
+  reminders: { readOne(ctx: ReadContext, id: string): Promise<ComplianceReminder | null> };
   audit: Pick<AuditService, 'write'>;
   contextFor: ContextFor;
   settings: WebhookSettings;
@@ -42,7 +45,7 @@ export interface DeliveryRun {
   retrying: number;
   /** Attempts that failed for the last time. */
   failed: number;
-  /** Alert events dropped unsent because the webhook's owner may not read the alert (or it is gone). */
+  /** Alert and reminder events dropped unsent because the webhook's owner may not read the alert or reminder (or it is gone). */
   withheld: number;
 }
 
@@ -55,6 +58,8 @@ interface PostResult {
 
 /** Alert events posted at once (one claim); the lease covers one POST, so a crashed instance's claims come back soon. */
 const PARALLEL = 8;
+/** The topic whose events are compliance reminders (the others in the outbox are alerts). */
+const REMINDER_TOPIC = 'COMPLIANCE_REMINDER';
 /** Credit-feed batches one pass sends to one webhook before it lets the others have a turn. */
 const FEED_BATCHES_PER_PASS = 20;
 /** Finished outbox rows are kept this long (days), attempts in the delivery log this long; pruned at most hourly per instance. */
@@ -79,20 +84,21 @@ function ownerOf(w: Row): Principal {
  * several instances share the queue and none posts what another holds; a claim whose instance died
  * is taken again when its lease expires (at-least-once: the event id lets a receiver drop a repeat).
  *
- * Alert events: each is re-read for the webhook's owner by the alerts' own scoped read (the policy's
- * `alertReadScope`), audited as that owner's read, signed and posted; one the owner may not read is
- * dropped unsent. Credit feed: the next batch after the acknowledged cursor (the same batch again
- * while it is being retried), audited, signed and posted; a 2xx moves the cursor.
+ * Alert and reminder events: each is re-read for the webhook's owner by the alerts' (or the
+ * reminders') own scoped read (the policy's `alertReadScope`, `reminderReadScope`), audited as that
+ * owner's read, signed and posted; one the owner may not read is dropped unsent. Credit feed: the
+ * next batch after the acknowledged cursor (the same batch again while it is being retried),
+ * audited, signed and posted; a 2xx moves the cursor.
  */
 export class WebhookDelivery {
   private prunedAt = 0;
 
   constructor(private readonly d: DeliveryDeps) {}
 
-  /** One pass: the alert events due, then the credit-feed webhooks due; finished rows past their keeping pruned hourly. */
+  /** One pass: the alert and reminder events due, then the credit-feed webhooks due; finished rows past their keeping pruned hourly. */
   async runOnce(): Promise<DeliveryRun> {
     const run: DeliveryRun = { delivered: 0, retrying: 0, failed: 0, withheld: 0 };
-    await this.deliverAlerts(run);
+    await this.deliverEvents(run);
     await this.deliverFeeds(run);
     if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
       this.prunedAt = Date.now();
@@ -122,9 +128,9 @@ export class WebhookDelivery {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Alerts
+  // Alerts and compliance reminders: the outbox
 
-  private async deliverAlerts(run: DeliveryRun): Promise<void> {
+  private async deliverEvents(run: DeliveryRun): Promise<void> {
     let budget = this.d.settings.batchSize;
     // A pass walks the queue forward: an event that failed in it waits for the next pass, however short its backoff.
     let passed = '0';
@@ -145,23 +151,25 @@ export class WebhookDelivery {
       const hooks = new Map<string, Row>();
       const rows: Row[] = await this.d.ds.query('SELECT * FROM webhook WHERE id = ANY($1::uuid[])', [[...new Set(claimed.map((c) => String(c.webhook_id)))]]);
       for (const w of rows) hooks.set(String(w.id), w);
-      await Promise.all(claimed.map((c) => this.deliverAlert(c, hooks.get(String(c.webhook_id)), token, run)));
+      await Promise.all(claimed.map((c) => this.deliverEvent(c, hooks.get(String(c.webhook_id)), token, run)));
     }
   }
 
-  private async deliverAlert(c: Row, w: Row | undefined, token: string, run: DeliveryRun): Promise<void> {
+  private async deliverEvent(c: Row, w: Row | undefined, token: string, run: DeliveryRun): Promise<void> {
     const release = () => this.d.ds.query('UPDATE webhook_outbox SET lease_token = NULL, lease_until = NULL, attempts = attempts - 1 WHERE id = $1 AND lease_token = $2', [c.id, token]);
     if (!w) return; // deleted meanwhile: its queue went with it
     const principal = ownerOf(w);
     const ctx = this.d.contextFor(principal, (w.purpose as string | null) ?? null);
-    let alert: Alert | null;
+    // The subject as the owner reads it now: an alert through the alerts' scoped read, a reminder through the reminders'.
+    const reminder = c.topic === REMINDER_TOPIC;
+    let subject: Alert | ComplianceReminder | null;
     try {
-      alert = await this.d.alerts.readOne(ctx, String(c.subject_id));
+      subject = reminder ? await this.d.reminders.readOne(ctx, String(c.subject_id)) : await this.d.alerts.readOne(ctx, String(c.subject_id));
     } catch {
       await release();
       return;
     }
-    if (!alert) {
+    if (!subject) {
       // Never sent, not even its key: the owner could not read it (or it is gone).
       await this.d.ds.query('DELETE FROM webhook_outbox WHERE id = $1 AND lease_token = $2', [c.id, token]);
       run.withheld++;
@@ -175,7 +183,7 @@ export class WebhookDelivery {
     }
     const eventId = String(c.event_id);
     const body = JSON.stringify({
-      id: eventId, topic: c.topic, change: c.change, webhookId: w.id, occurredAt: new Date(c.created_at as string).toISOString(), alert,
+      id: eventId, topic: c.topic, change: c.change, webhookId: w.id, occurredAt: new Date(c.created_at as string).toISOString(), [reminder ? 'reminder' : 'alert']: subject,
     });
     const attempt = Number(c.attempts);
     const result = await this.post(w, eventId, String(c.topic), attempt, body);
@@ -190,6 +198,11 @@ export class WebhookDelivery {
           : `UPDATE webhook_outbox SET next_attempt_at = now() + $3 * interval '1 second', lease_token = NULL, lease_until = NULL WHERE id = $1 AND lease_token = $2`,
         [c.id, token, ok ? 'DELIVERED' : last ? 'FAILED' : this.backoffSeconds(attempt)]);
       await m.query('UPDATE webhook SET last_error = $2 WHERE id = $1', [w.id, ok ? null : result.error]);
+      // A reminder's history records each channel that delivered it: here the webhook, by its id.
+      if (ok && reminder) {
+        await m.query(`INSERT INTO compliance_reminder_log (reminder_id, event, actor, channel) SELECT id, 'DELIVERED', $2, 'webhook' FROM compliance_reminder WHERE id = $1`,
+          [c.subject_id, `webhook:${String(w.id)}`]);
+      }
     });
     this.count(run, String(c.topic), outcome, result.reason);
   }

@@ -69,6 +69,7 @@ export class WebhookService {
     if (input.description !== undefined && input.description !== null && input.description.length > 200) throw badInput('input.description', 'must be at most 200 characters');
     if (feed && input.alertFilter) throw badInput('input.alertFilter', 'is for alert topics; a CREDIT_FEED webhook takes feedFilter');
     if (!feed && (input.feedFilter || input.feedAfter)) throw badInput(input.feedFilter ? 'input.feedFilter' : 'input.feedAfter', 'is for the CREDIT_FEED topic');
+    if (!feed && input.alertFilter && !topics.some((t) => ALERT_WEBHOOK_TOPICS.includes(t))) throw badInput('input.alertFilter', 'is for alert topics (ALERT_RAISED, ALERT_CHANGED); COMPLIANCE_REMINDER events are every reminder the account may read');
     const af = input.alertFilter ?? null;
     if (af?.stationCode !== undefined && af?.stationCode !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(af.stationCode)) throw badInput('input.alertFilter.stationCode', 'must be a station code (letters, digits, - and _)');
     const feedFilter = feed ? parseFeedFilter(input.feedFilter ?? null, 'input.feedFilter') : null;

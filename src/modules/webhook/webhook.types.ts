@@ -7,6 +7,7 @@ import { CreditFeedFilterInput } from '../feed';
 export enum WebhookTopic {
   ALERT_RAISED = 'ALERT_RAISED',
   ALERT_CHANGED = 'ALERT_CHANGED',
+  COMPLIANCE_REMINDER = 'COMPLIANCE_REMINDER',
   CREDIT_FEED = 'CREDIT_FEED',
 }
 
@@ -24,7 +25,7 @@ export enum WebhookDeliveryOutcome {
 
 registerEnumType(WebhookTopic, {
   name: 'WebhookTopic',
-  description: 'What a webhook is told of: ALERT_RAISED (an alert raised), ALERT_CHANGED (escalated, acknowledged, resolved or extended), CREDIT_FEED (the credit feed\'s entries, in batches, from the last acknowledged cursor).',
+  description: 'What a webhook is told of: ALERT_RAISED (an alert raised), ALERT_CHANGED (escalated, acknowledged, resolved or extended), COMPLIANCE_REMINDER (a compliance reminder filed), CREDIT_FEED (the credit feed\'s entries, in batches, from the last acknowledged cursor).',
 });
 registerEnumType(WebhookStatus, { name: 'WebhookStatus', description: 'ACTIVE (delivering), DISABLED (by its agency), FAILED (a credit-feed batch ran out of attempts; enable it to resume from the acknowledged cursor).' });
 registerEnumType(WebhookDeliveryOutcome, { name: 'WebhookDeliveryOutcome', description: 'One attempt\'s outcome: DELIVERED (2xx), RETRYING (failed, tried again later), FAILED (failed, out of attempts).' });
@@ -58,7 +59,7 @@ export class WebhookSubscription {
   @Field(() => WebhookAlertFilterView, { nullable: true }) alertFilter: WebhookAlertFilterView | null;
   @Field(() => WebhookFeedFilterView, { nullable: true }) feedFilter: WebhookFeedFilterView | null;
   @Field(() => String, { nullable: true, description: 'CREDIT_FEED: the cursor of the last entry the receiver acknowledged (a 2xx); the next batch starts after it.' }) feedCursor: string | null;
-  @Field(() => Int, { description: 'Alert events waiting to be delivered (CREDIT_FEED: 0; see feedCursor).' }) pendingEvents: number;
+  @Field(() => Int, { description: 'Alert and reminder events waiting to be delivered (CREDIT_FEED: 0; see feedCursor).' }) pendingEvents: number;
   @Field(() => String, { nullable: true, description: 'The last failure\'s error, if the last attempt failed.' }) lastError: string | null;
   @Field(() => DateTimeResolver) createdAt: Date;
   @Field(() => DateTimeResolver) updatedAt: Date;
@@ -75,8 +76,8 @@ export class WebhookDelivery {
   @Field(() => ID) id: string;
   @Field({ description: 'The event\'s id, the X-Hub-Event-Id header: the same on every attempt of the same event or batch.' }) eventId: string;
   @Field(() => WebhookTopic) topic: WebhookTopic;
-  @Field(() => String, { nullable: true, description: 'Alerts: RAISED, UPDATED, ESCALATED, ACKNOWLEDGED or RESOLVED.' }) change: string | null;
-  @Field({ description: 'The alert id, or the credit-feed batch as "<acknowledged seq>-<last seq>" (the entries after the first, up to the second).' }) subject: string;
+  @Field(() => String, { nullable: true, description: 'Alerts: RAISED, UPDATED, ESCALATED, ACKNOWLEDGED or RESOLVED; reminders: CREATED.' }) change: string | null;
+  @Field({ description: 'The alert or reminder id, or the credit-feed batch as "<acknowledged seq>-<last seq>" (the entries after the first, up to the second).' }) subject: string;
   @Field(() => Int) attempt: number;
   @Field(() => DateTimeResolver) attemptedAt: Date;
   @Field(() => Int, { nullable: true, description: 'The receiver\'s HTTP status; null when no response came.' }) statusCode: number | null;
