@@ -15,7 +15,7 @@ describe('playground examples', () => {
   const examples = playgroundExamples(null);
 
   test('one tab per module, in a fixed order', () => {
-    expect(examples.map((e) => e.name)).toEqual(['Enterprises', 'Dossier', 'WujiangPenalties', 'CatalogSearch', 'AssessWater', 'ComputeAqi', 'ComputeDiscretion', 'EvaluateMinorViolation', 'StatutoryDeadlines', 'EnforcementCases', 'PositiveList', 'MonitoringStations', 'RiskSources', 'Alerts', 'ComplianceReminders', 'Objections', 'SharingApplication', 'Me', 'RecordChanges', 'AlertRaised', 'Webhooks']);
+    expect(examples.map((e) => e.name)).toEqual(['Enterprises', 'Dossier', 'WujiangPenalties', 'CatalogSearch', 'AssessWater', 'ComputeAqi', 'ComputeDiscretion', 'EvaluateMinorViolation', 'StatutoryDeadlines', 'EnforcementCases', 'PositiveList', 'MonitoringStations', 'RiskSources', 'Alerts', 'ComplianceReminders', 'Objections', 'SharingApplication', 'Me', 'RecordChanges', 'AlertRaised', 'ReminderRaised', 'Webhooks']);
   });
 
   test.each(examples.map((e) => [e.name, e] as const))('%s validates against the hub schema', async (name, example) => {
