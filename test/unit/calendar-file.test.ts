@@ -171,6 +171,6 @@ describe('how long the calendar lasts, and the check command', () => {
     expect(runCalendarCheck(undefined, '2026-12-06', (l) => none.push(l))).toBe(0);
     expect(none).toContain('WARNING 25 days from 2026-12-06 to 2026-12-31: add 2027 once the State Council General Office publishes its holiday notice');
     // The shipped file holds no year yet.
-    expect(runCalendarCheck(path.join(__dirname, '../../config/official-calendar.yaml'), '2026-12-06', () => undefined)).toBe(0);
+    expect(runCalendarCheck(path.join(__dirname, '../../src/domain/calendar/official-calendar.yaml'), '2026-12-06', () => undefined)).toBe(0);
   });
 });
