@@ -130,3 +130,19 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
   }
   return ConnectionType;
 }
+
+/**
+ * A keyset page from the rows of a `LIMIT first + 1` query: the first `first` nodes with their
+ * cursors, whether more follow, and `totalCount` counted only when the selection asks for it.
+ */
+export function keysetPage<T>(nodes: T[], fetched: number, page: PageRequest, cursorOf: (node: T) => string, count: () => Promise<number>): Page<T> {
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
+  let total: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: { hasNextPage: fetched > page.first, hasPreviousPage: page.after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    get totalCount() {
+      return (total ??= count());
+    },
+  };
+}

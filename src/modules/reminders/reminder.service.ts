@@ -7,7 +7,7 @@ import { publishIn } from '../../db/events';
 import { SqlParams } from '../../db/sql';
 import { isDistrict } from '../../domain/jurisdictions';
 import { badInput, ErrorCode, forbidden, HubError } from '../../graphql/errors';
-import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { encodeCursor, keysetPage, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import type { ReadContext } from '../dossier/record-store';
 import { HUB_TIME_ZONE } from '../monitoring';
 import { ReminderEvent, ReminderKind, ReminderStatus, ReminderSubject } from './reminder.codes';
@@ -383,16 +383,8 @@ export class ReminderService {
        FROM compliance_reminder r WHERE ${conds.join(' AND ')} ORDER BY r.due_on, r.id LIMIT ${page.first + 1}`, q.values);
     const nodes = rows.slice(0, page.first).map((r) => toReminder(r, (r.history as Array<Record<string, unknown>>).map(toLogEntry)));
     ctx.audit?.returned('COMPLIANCE_REMINDER', nodes.map((n) => ({ ownerJurisdiction: n.ownerJurisdiction, key: n.id })));
-    const edges = nodes.map((node) => ({ cursor: encodeCursor(REMINDER_TAG, [node.dueOn, node.id]), node }));
-    let total: Promise<number> | undefined;
-    const ds = this.ds;
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > page.first, hasPreviousPage: page.after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
-      get totalCount() {
-        return (total ??= ds.query(countSql, countValues).then((r: Array<{ n: number }>) => r[0].n));
-      },
-    };
+    return keysetPage(nodes, rows.length, page, (node) => encodeCursor(REMINDER_TAG, [node.dueOn, node.id]),
+      () => this.ds.query(countSql, countValues).then((r: Array<{ n: number }>) => r[0].n));
   }
 
   /**

@@ -8,7 +8,7 @@ import { SqlParams } from '../../db/sql';
 import { District, isDistrict, provinceOf } from '../../domain/jurisdictions';
 import type { WaterClass } from '../../domain/standards/water-quality';
 import { badInput, ErrorCode, forbidden, HubError } from '../../graphql/errors';
-import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { encodeCursor, keysetPage, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import type { ReadContext } from '../dossier/record-store';
 import { HUB_TIME_ZONE, StationKind } from '../monitoring';
 import { removeListedOnIncident } from '../enforcement/positive-list.events';
@@ -362,16 +362,8 @@ export class AlertService {
       `SELECT a.* FROM alert a WHERE ${conds.join(' AND ')} ORDER BY a.raised_at DESC, a.id DESC LIMIT ${page.first + 1}`, q.values);
     const nodes = rows.slice(0, page.first).map(toAlert);
     ctx.audit?.returned('ALERT', nodes.map((a) => ({ ownerJurisdiction: a.ownerJurisdiction, key: a.id })));
-    const edges = nodes.map((node) => ({ cursor: encodeCursor(ALERT_TAG, [node.raisedAt.toISOString(), node.id]), node }));
-    let total: Promise<number> | undefined;
-    const ds = this.ds;
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > page.first, hasPreviousPage: page.after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
-      get totalCount() {
-        return (total ??= ds.query(countSql, countValues).then((r: Array<{ n: number }>) => r[0].n));
-      },
-    };
+    return keysetPage(nodes, rows.length, page, (node) => encodeCursor(ALERT_TAG, [node.raisedAt.toISOString(), node.id]),
+      () => this.ds.query(countSql, countValues).then((r: Array<{ n: number }>) => r[0].n));
   }
 
   /**

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ALERT_WEBHOOK_TOPICS, webhookManageDenial, webhookRegistrationDenial } from '../../auth/policy';
 import type { Principal } from '../../auth/principal';
 import { badInput, ErrorCode, forbidden, HubError } from '../../graphql/errors';
-import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { encodeCursor, keysetPage, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import { decodeFeedCursor, feedCursor, parseFeedFilter } from '../feed';
 import { AlertKind, AlertLevel } from '../warning';
 import { newWebhookSecret } from './signing';
@@ -142,16 +142,8 @@ export class WebhookService {
       attemptedAt: new Date(r.attempted_at as string), statusCode: r.status_code ?? null, error: r.error ?? null, durationMs: r.duration_ms,
       outcome: r.outcome as WebhookDeliveryOutcome,
     }));
-    const edges = nodes.map((node) => ({ cursor: encodeCursor(DELIVERY_TAG, [node.id]), node }));
-    const ds = this.ds;
-    let total: Promise<number> | undefined;
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > page.first, hasPreviousPage: page.after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
-      get totalCount() {
-        return (total ??= ds.query('SELECT count(*)::int AS n FROM webhook_delivery WHERE webhook_id = $1', [webhookId]).then((r: Array<{ n: number }>) => r[0].n));
-      },
-    };
+    return keysetPage(nodes, rows.length, page, (node) => encodeCursor(DELIVERY_TAG, [node.id]),
+      () => this.ds.query('SELECT count(*)::int AS n FROM webhook_delivery WHERE webhook_id = $1', [webhookId]).then((r: Array<{ n: number }>) => r[0].n));
   }
 
   /** The registration (locked for a change) when the caller's agency owns it: NOT_FOUND for an unknown id, FORBIDDEN for another agency's. */
