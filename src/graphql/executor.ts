@@ -1,7 +1,7 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { ExecutionResult, FragmentDefinitionNode, getVariableValues, GraphQLError, GraphQLSchema, Kind, printSchema } from 'graphql';
+import { ExecutionResult, getVariableValues, GraphQLError, GraphQLSchema, printSchema } from 'graphql';
 import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
-import { preShapedAnswer, PreShaper } from './preshaped';
+import { PreShaper, ShapedAnswers } from './preshaped';
 
 /** Compiled operations kept (least recently used go first): distinct documents a hub serves are few. */
 const MAX_COMPILED = 500;
@@ -14,11 +14,12 @@ const MAX_COMPILED = 500;
  * executor hook (its gateway interface), so parsing, validation, limits, plugins and error
  * formatting stay Apollo's.
  *
- * A query that selects one root field with a pre-shaper (`shapers`, src/graphql/preshaped.ts) is
- * answered by it when it can: the field's answer comes already shaped for the selection, and is not
- * walked field by field again.
+ * A query that selects one root field is answered already shaped where it can be (ShapedAnswers,
+ * src/graphql/preshaped.ts): the root field resolves once and its value is projected for the
+ * selection, not walked field by field again; root fields in `shapers` shape their own answers.
  */
-export function jitExecutor<C = unknown>(schema: GraphQLSchema, shapers: ReadonlyMap<string, PreShaper<C>> = new Map()): GatewayInterface {
+export function jitExecutor<C extends object = object>(schema: GraphQLSchema, shapers: ReadonlyMap<string, PreShaper<C>> = new Map()): GatewayInterface {
+  const shaped = new ShapedAnswers<C>(schema, shapers);
   const compiled = new Map<string, CompiledQuery>();
   const compiledFor = (source: string, operationName: string | undefined, compile: () => CompiledQuery | ExecutionResult): CompiledQuery | ExecutionResult => {
     const key = `${operationName ?? ''}\u0000${source}`;
@@ -47,13 +48,11 @@ export function jitExecutor<C = unknown>(schema: GraphQLSchema, shapers: Readonl
     // and Apollo answers them as BAD_USER_INPUT (400), exactly as without the compiler.
     const checked = getVariableValues(schema, rc.operation?.variableDefinitions ?? [], rc.request.variables ?? {});
     if (checked.errors) return { errors: checked.errors };
-    if (shapers.size > 0) {
-      const fragments: Record<string, FragmentDefinitionNode> = {};
-      for (const d of rc.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-      const data = await preShapedAnswer(shapers, schema, rc.operation, fragments, checked.coerced, rc.context as C);
-      if (data) return { data };
-    }
+    const ctx = rc.context as C;
+    const data = await shaped.answer(rc.document, rc.operation, checked.coerced, ctx);
+    if (data) return { data };
     const result = await c.query(undefined, rc.context, rc.request.variables ?? {});
+    shaped.settle(ctx);
     // graphql-jit's errors carry the path and the original error but not graphql-js's full shape
     // (no `extensions`); rebuilt, Apollo and formatError treat them exactly as graphql-js's.
     if (result.errors) result.errors = result.errors.map(asGraphQLError);

@@ -1,5 +1,8 @@
-import type { FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLLeafType, GraphQLObjectType, GraphQLOutputType, GraphQLSchema, OperationDefinitionNode } from 'graphql';
-import { getArgumentValues, getNamedType, isLeafType, isListType, isNonNullType, isObjectType, Kind } from 'graphql';
+import type {
+  DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLFieldResolver, GraphQLLeafType, GraphQLObjectType, GraphQLOutputType,
+  GraphQLResolveInfo, GraphQLSchema, OperationDefinitionNode,
+} from 'graphql';
+import { BREAK, getArgumentValues, getNamedType, isLeafType, isListType, isNonNullType, isObjectType, Kind, visit } from 'graphql';
 // graphql-js's own field collection (fragments, type conditions, @skip/@include, merging by
 // response key), so a pre-shaped answer has exactly the keys, in exactly the order, of execution.
 import { collectSubfields } from 'graphql/execution/collectFields';
@@ -12,6 +15,8 @@ export interface ShapeRequest {
   /** The root field's nodes (one, since the pre-shaped path serves single-field operations). */
   nodes: ReadonlyArray<FieldNode>;
   field: GraphQLField<unknown, unknown>;
+  /** The root field's resolve info, exactly as execution builds it. */
+  info: GraphQLResolveInfo;
 }
 
 /** The sub-fields a selection asks of `type`, by response key in response order (execution's own collection). */
@@ -30,26 +35,140 @@ export function subfieldsOf(req: Pick<ShapeRequest, 'schema' | 'fragments' | 'va
 export type PreShaper<C> = (ctx: C, args: Record<string, unknown>, req: ShapeRequest) => Promise<unknown>;
 
 /**
- * The `data` of a query operation answered by a pre-shaper, when it selects exactly one root field
- * (no directive, no fragment, no `__typename` beside it) that has one and it shapes the field's
- * selection; null otherwise, and the operation is executed as usual.
+ * The resolver of a field whose parent holds its value under the field's response key: a paged
+ * field of a record, which the read engine builds once per alias (two aliases may ask for different
+ * pages). The projector reads such a field by response key, as it reads a field that has
+ * graphql-js's default resolver by name; a field with any other resolver is not shaped.
  */
-export async function preShapedAnswer<C>(
-  shapers: ReadonlyMap<string, PreShaper<C>>, schema: GraphQLSchema, operation: OperationDefinitionNode | undefined,
-  fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>, ctx: C,
-): Promise<Record<string, unknown> | null> {
-  if (!operation || operation.operation !== 'query' || shapers.size === 0) return null;
-  const [node, ...more] = operation.selectionSet.selections;
-  if (!node || more.length > 0 || node.kind !== Kind.FIELD || node.directives?.length) return null;
-  const shaper = shapers.get(node.name.value);
-  const field = schema.getQueryType()?.getFields()[node.name.value];
-  if (!shaper || !field) return null;
-  try {
-    const args = getArgumentValues(field, node, variables);
-    const value = await shaper(ctx, args, { schema, fragments, variables, nodes: [node], field });
-    return value === undefined ? null : { [node.alias?.value ?? node.name.value]: value };
-  } catch {
-    return null;
+export const readByResponseKey: GraphQLFieldResolver<Record<string, unknown>, unknown> = (root, _args, _ctx, info) => root[info.path.key as string];
+
+/** What a root field's resolver gave when its value could not be shaped: execution takes it instead of resolving again. */
+type Outcome = { value: unknown } | { error: unknown };
+
+const HANDED_OVER = new WeakMap<object, { field: string; outcome: Outcome }>();
+const ACCEPTS_HAND_OVER = new WeakSet<Function>();
+
+/**
+ * Makes the query root fields of `schema` take a value the pre-shaped path already resolved in the
+ * same request (its error included), so a field is resolved once per operation whichever path
+ * answers: a lookup is audited once, and its FORBIDDEN is located by execution itself.
+ */
+function acceptHandOvers(schema: GraphQLSchema): void {
+  for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
+    const own = field.resolve;
+    if (!own || ACCEPTS_HAND_OVER.has(own)) continue;
+    const resolve: GraphQLFieldResolver<unknown, unknown> = (source, args, ctx, info) => {
+      const handed = typeof ctx === 'object' && ctx !== null ? HANDED_OVER.get(ctx) : undefined;
+      if (handed && handed.field === info.fieldName) {
+        HANDED_OVER.delete(ctx as object);
+        if ('error' in handed.outcome) throw handed.outcome.error;
+        return handed.outcome.value;
+      }
+      return own(source, args, ctx, info);
+    };
+    ACCEPTS_HAND_OVER.add(resolve);
+    field.resolve = resolve;
+  }
+}
+
+/** Whether a document's selections depend on variables through `@skip`/`@include` (its projector then is built per request). */
+function hasConditions(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if ((node.name.value === 'skip' || node.name.value === 'include') && node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * Answers query operations of one root field without walking the answer field by field: the root
+ * field's resolver runs once, with the resolve info execution would give it, and its value is
+ * projected for the selection (objectProjector) where every field below reads a plain property
+ * (graphql-js's default resolver, or `readByResponseKey`). Root fields with a pre-shaper of their
+ * own (`shapers`) use it instead. Anything else — another resolver in the selection, a value the
+ * projector refuses, an error — is left to execution, which takes the resolved value or error
+ * over (never resolving the field again) and reports it as it always does.
+ */
+export class ShapedAnswers<C extends object> {
+  private readonly projectors = new WeakMap<DocumentNode, Map<string, Projector | null>>();
+  private readonly conditional = new WeakMap<DocumentNode, boolean>();
+
+  constructor(private readonly schema: GraphQLSchema, private readonly shapers: ReadonlyMap<string, PreShaper<C>> = new Map()) {
+    acceptHandOvers(schema);
+  }
+
+  /**
+   * The `data` of a query operation that selects exactly one root field (no directive, no fragment,
+   * no `__typename` beside it), answered already shaped; null when execution must answer it.
+   */
+  async answer(document: DocumentNode, operation: OperationDefinitionNode | undefined, variables: Record<string, unknown>, ctx: C): Promise<Record<string, unknown> | null> {
+    if (!operation || operation.operation !== 'query') return null;
+    const [node, ...more] = operation.selectionSet.selections;
+    if (!node || more.length > 0 || node.kind !== Kind.FIELD || node.directives?.length) return null;
+    const queryType = this.schema.getQueryType();
+    const field = queryType?.getFields()[node.name.value];
+    if (!queryType || !field) return null;
+    const key = node.alias?.value ?? node.name.value;
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, node, variables);
+    } catch {
+      return null;
+    }
+    const info: GraphQLResolveInfo = {
+      fieldName: field.name, fieldNodes: [node], returnType: field.type, parentType: queryType, path: { prev: undefined, key, typename: queryType.name },
+      schema: this.schema, fragments, rootValue: undefined, operation, variableValues: variables,
+    };
+    const req: ShapeRequest = { schema: this.schema, fragments, variables, nodes: [node], field, info };
+    const custom = this.shapers.get(field.name);
+    if (custom) {
+      try {
+        const value = await custom(ctx, args, req);
+        return value === undefined ? null : { [key]: value };
+      } catch {
+        return null;
+      }
+    }
+    const project = field.resolve ? this.projectorFor(document, operation, req) : null;
+    if (!project) return null;
+    let value: unknown;
+    try {
+      value = await field.resolve!(undefined, args, ctx, info);
+    } catch (error) {
+      HANDED_OVER.set(ctx, { field: field.name, outcome: { error } });
+      return null;
+    }
+    try {
+      return { [key]: project(value) };
+    } catch {
+      HANDED_OVER.set(ctx, { field: field.name, outcome: { value } });
+      return null;
+    }
+  }
+
+  /** Forgets a hand-over execution did not take (an operation that failed before reaching the field). */
+  settle(ctx: C): void {
+    HANDED_OVER.delete(ctx);
+  }
+
+  private projectorFor(document: DocumentNode, operation: OperationDefinitionNode, req: ShapeRequest): Projector | null {
+    let conditional = this.conditional.get(document);
+    if (conditional === undefined) this.conditional.set(document, (conditional = hasConditions(document)));
+    if (conditional) return fieldProjector(req, req.field.type, req.nodes);
+    let byOperation = this.projectors.get(document);
+    if (!byOperation) this.projectors.set(document, (byOperation = new Map()));
+    const name = operation.name?.value ?? '';
+    let p = byOperation.get(name);
+    if (p === undefined) byOperation.set(name, (p = fieldProjector(req, req.field.type, req.nodes)));
+    return p;
   }
 }
 
@@ -136,16 +255,26 @@ function wrapped(t: GraphQLOutputType, inner: Projector): Projector {
   return (v) => (v === null || v === undefined ? null : inner(v));
 }
 
+/** The projector of a value of type `t` (leaf, object, list, non-null) for the field nodes' selection; null when it cannot be shaped. */
+function fieldProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' | 'variables'>, t: GraphQLOutputType, nodes: ReadonlyArray<FieldNode>): Projector | null {
+  const named = getNamedType(t);
+  const inner = isLeafType(named) ? leafProjector(named) : isObjectType(named) ? objectProjector(req, named, nodes) : null;
+  return inner && wrapped(t, inner);
+}
+
 /**
- * The projector of a selection on an object type whose fields are plain properties of the value
- * (the default resolver's reading: `value[fieldName]`): each value becomes an object with exactly
- * the response keys, in order, `__typename` included, each leaf serialized by its type. Returns
- * null when the selection asks for a field with arguments, which a plain property cannot answer.
+ * The projector of a selection on an object type whose fields are plain properties of the value:
+ * each value becomes an object with exactly the response keys, in order, `__typename` included,
+ * each leaf serialized by its type. A field with graphql-js's default resolver is read by its name
+ * (`value[fieldName]`, whatever its arguments), one resolved by `readByResponseKey` by its response
+ * key. Returns null when the selection asks for a field with any other resolver, or the type checks
+ * its values (`isTypeOf`): execution must answer those.
  */
 export function objectProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' | 'variables'>, type: GraphQLObjectType, nodes: ReadonlyArray<FieldNode>): Projector | null {
+  if (type.isTypeOf) return null;
   const sub = subfieldsOf(req, type, nodes);
   const keys: string[] = [];
-  const parts: Array<{ name: string; project: Projector } | { typename: string }> = [];
+  const parts: Array<{ read: string; project: Projector } | { typename: string }> = [];
   for (const [key, fieldNodes] of sub) {
     const name = fieldNodes[0].name.value;
     keys.push(key);
@@ -154,21 +283,26 @@ export function objectProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' |
       continue;
     }
     const f = type.getFields()[name];
-    if (!f || f.args.length > 0) return null;
-    const named = getNamedType(f.type);
-    let inner: Projector | null;
-    if (isLeafType(named)) inner = leafProjector(named);
-    else if (isObjectType(named)) inner = objectProjector(req, named, fieldNodes);
-    else return null;
-    if (!inner) return null;
-    parts.push({ name, project: wrapped(f.type, inner) });
+    if (!f) return null;
+    const read = f.resolve === undefined ? name : f.resolve === readByResponseKey ? key : null;
+    const project = read === null ? null : fieldProjector(req, f.type, fieldNodes);
+    if (read === null || !project) return null;
+    parts.push({ read, project });
   }
   return (value) => {
+    // The default resolver reads properties of objects only, and calls a function it finds: left to execution.
+    if (typeof value !== 'object' || value === null) throw new NotShaped();
     const v = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i];
-      out[keys[i]] = 'typename' in p ? p.typename : p.project(v[p.name]);
+      if ('typename' in p) {
+        out[keys[i]] = p.typename;
+        continue;
+      }
+      const x = v[p.read];
+      if (typeof x === 'function') throw new NotShaped();
+      out[keys[i]] = p.project(x);
     }
     return out;
   };

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { Hub } from '../../src/server';
+import { ShapedAnswers } from '../../src/graphql/preshaped';
 import { startTestHub, TestHub } from '../support/hub';
 
 /**
@@ -139,4 +140,86 @@ test('the pre-shaped feed after withdrawals and objections: the same answer as t
   }
   expect(shaped.mock.calls.length).toBeGreaterThan(1);
   shaped.mockRestore();
+});
+
+/**
+ * Reads of one root field are answered already shaped (ShapedAnswers): the root resolver runs once
+ * and its value is projected, no field walked by execution. Each answer must equal graphql-js's,
+ * errors included, and a read that execution must finish (an error, a refused value) is still
+ * resolved and audited once.
+ */
+describe('one root field of the read engine, answered already shaped', () => {
+  const ONE_ROOT: Array<[string, string, Record<string, unknown>, 'zone' | 'wujiang' | 'public']> = [
+    ['a dossier with all six lists, aliases, fragments, __typename and the parent of each record', `query($u: USCC!, $n: Int) {
+        firm: enterprise(uscc: $u) { __typename ...Id creditStatus { level blacklisted listing { decisionNo validUntil } }
+          eiaApprovals(first: $n) { totalCount edges { cursor node { approvalNo } } }
+          permits(first: $n) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { permitNo validTo status executionReports { __typename frequency dueDaysAfterPeriodEnd } enterprise { uscc } } } }
+          recent: penalties(first: 2) { edges { node { decisionNo fineAmount decisionDate categories } } }
+          all: penalties(first: $n) { totalCount edges { node { decisionNo enterprise { name ...Id } } } }
+          inspections(first: $n) { edges { node { findings } } } complaints(first: $n) { edges { node { ticketNo complainant { name phone } } } }
+          creditRecords(first: $n) { totalCount edges { node { recordNo } } } }
+      }
+      fragment Id on Enterprise { uscc name jurisdiction }`, { n: 20 }, 'zone'],
+    ['the same dossier through conditional sharing and masks', `query($u: USCC!) { enterprise(uscc: $u) { uscc legalRepresentative { name idNumber } creditStatus { level }
+        complaints { totalCount edges { node { complainant { name phone } } } } inspections { edges { node { findings } } } creditRecords { totalCount } } }`, {}, 'wujiang'],
+    ['a record list with a filter and each record\'s enterprise', `{ penalties(first: 30, filter: { jurisdiction: WUJIANG }) { totalCount pageInfo { endCursor hasNextPage }
+        edges { cursor node { decisionNo fineAmount enterprise { uscc creditStatus { level } } } } } }`, {}, 'wujiang'],
+    ['a hidden record by key: FORBIDDEN, located as execution locates it', `query($k: String!) { hidden: complaint(ticketNo: $k) { ticketNo } }`, {}, 'wujiang'],
+    ['an unknown key: null', `{ penalty(decisionNo: "NO-SUCH") { decisionNo } }`, {}, 'wujiang'],
+    ['a bad page size deep in the selection', `{ enterprises(first: 2) { edges { node { permits(first: 501) { totalCount } } } } }`, {}, 'zone'],
+    ['a bad cursor at the root', `{ permits(first: 2, after: "nope") { totalCount } }`, {}, 'zone'],
+    ['the public', `{ penalties(first: 5) { totalCount edges { node { decisionNo enterprise { name } } } } }`, {}, 'public'],
+  ];
+
+  test.each(ONE_ROOT)('%s', async (_name, query, vars, who) => {
+    const variables = { ...vars };
+    if (query.includes('$u')) {
+      const owner = who === 'zone' ? 'WUJIANG' : 'QINGPU';
+      const [row] = await t.db.ds.query(`SELECT e.uscc FROM enterprise e WHERE e.owner_jurisdiction = $1 AND EXISTS (SELECT 1 FROM complaint c WHERE c.enterprise_id = e.id)
+        AND EXISTS (SELECT 1 FROM penalty p WHERE p.enterprise_id = e.id) ORDER BY e.uscc LIMIT 1`, [owner]);
+      variables.u = row.uscc;
+    }
+    if (query.includes('$k')) {
+      const [row] = await t.db.ds.query(`SELECT ticket_no FROM complaint WHERE owner_jurisdiction = 'JIASHAN' ORDER BY ticket_no LIMIT 1`);
+      variables.k = row.ticket_no;
+    }
+    const token = who === 'zone' ? zone : who === 'wujiang' ? wujiang : undefined;
+    const answer = jest.spyOn(ShapedAnswers.prototype, 'answer');
+    try {
+      const { jit, js } = await both(query, variables, token);
+      expect(jit).toEqual(js);
+      expect(JSON.stringify(jit.body)).not.toContain('INTERNAL_SERVER_ERROR');
+      expect(jit.body.errors?.[0]?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' ? jit.body.errors[0].message : 'valid').toBe('valid');
+      expect(answer).toHaveBeenCalledTimes(1);
+      // Shaped unless execution has an error to report.
+      const shaped = await answer.mock.results[0].value;
+      if (jit.body.errors) expect(shaped).toBeNull();
+      else expect(shaped).toEqual(jit.body.data);
+    } finally {
+      answer.mockRestore();
+    }
+  });
+
+  test('a hidden record, a bad page and a list cost one statement each and leave the audit rows graphql-js leaves', async () => {
+    const [row] = await t.db.ds.query(`SELECT ticket_no FROM complaint WHERE owner_jurisdiction = 'JIASHAN' ORDER BY ticket_no LIMIT 1`);
+    const reads: Array<[string, Record<string, unknown>]> = [
+      ['query Hidden($k: String!) { complaint(ticketNo: $k) { ticketNo } }', { k: row.ticket_no }],
+      ['query List { penalties(first: 30) { edges { node { decisionNo enterprise { uscc } } } } }', {}],
+      ['query BadPage { enterprises(first: 2) { edges { node { permits(first: 501) { totalCount } } } } }', {}],
+    ];
+    const audit = async (h: TestHub, sub: string) => h.db.ds.query(
+      `SELECT operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys FROM audit_event WHERE sub = $1
+       ORDER BY operation_name, resource_type, owner_jurisdiction, denied`, [sub]);
+    for (const [h, sub] of [[t, 'shaped-audit-jit'], [other, 'shaped-audit-js']] as const) {
+      const token = await h.token('WUJIANG', ['DOSSIER_READER'], { sub });
+      for (const [query, variables] of reads) {
+        const res = await h.gql(query, variables, { token });
+        expect(res.statements).toBe(query.includes('BadPage') ? 0 : 1);
+      }
+    }
+    const jitRows = await audit(t, 'shaped-audit-jit');
+    expect(jitRows.map((r: { operation_name: string }) => r.operation_name)).toEqual(expect.arrayContaining(['Hidden', 'List']));
+    expect(jitRows.find((r: { operation_name: string }) => r.operation_name === 'Hidden')).toMatchObject({ denied: true, resource_type: 'COMPLAINT', owner_jurisdiction: 'JIASHAN' });
+    expect(jitRows).toEqual(await audit(other, 'shaped-audit-js'));
+  });
 });

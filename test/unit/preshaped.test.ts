@@ -1,6 +1,6 @@
 import { buildSchema, FieldNode, GraphQLObjectType, OperationDefinitionNode, parse } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { isCanonicalInstant, NotShaped, objectProjector } from '../../src/graphql/preshaped';
+import { isCanonicalInstant, NotShaped, objectProjector, readByResponseKey } from '../../src/graphql/preshaped';
 
 const schema = buildSchema(`
   scalar DateTime
@@ -44,8 +44,23 @@ describe('objectProjector: a selection answered from plain values exactly as exe
     expect(() => p({ op: 'LISTED', when: 'yesterday' })).toThrow();
   });
 
-  it('does not shape a field with arguments', () => {
-    expect(projectorFor('{ items { id withArg(x: 1) } }')).toBeNull();
+  it('reads a default-resolved field by name whatever its arguments, a readByResponseKey field by response key, and shapes no other resolver', () => {
+    expect(projectorFor('{ items { id w: withArg(x: 1) } }')!({ id: '1', withArg: 'v' })).toEqual({ id: '1', w: 'v' });
+    const paged = item.getFields().withArg;
+    try {
+      paged.resolve = readByResponseKey;
+      expect(projectorFor('{ items { a: withArg(x: 1) b: withArg(x: 2) } }')!({ a: 'one', b: 'two', withArg: 'by name' })).toEqual({ a: 'one', b: 'two' });
+      paged.resolve = (root: { withArg: string }) => root.withArg;
+      expect(projectorFor('{ items { id withArg(x: 1) } }')).toBeNull();
+    } finally {
+      paged.resolve = undefined;
+    }
+  });
+
+  it('leaves to execution what the default resolver would treat otherwise: a function, a value that is not an object', () => {
+    const p = projectorFor('{ items { id inner { a } } }')!;
+    expect(() => p({ id: '1', inner: () => ({ a: 'x' }) })).toThrow(NotShaped);
+    expect(() => p({ id: '1', inner: 'text' })).toThrow(NotShaped);
   });
 });
 

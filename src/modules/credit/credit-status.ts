@@ -2,7 +2,7 @@ import { DateResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { CreditScheme } from '../../domain/codes';
 
-@ObjectType({ description: 'A serious-dishonesty listing (严重失信名单) in force.' })
+@ObjectType({ simpleResolvers: true, description: 'A serious-dishonesty listing (严重失信名单) in force.' })
 export class CreditListing {
   @Field() reason: string;
   @Field(() => String, { nullable: true }) legalBasis: string | null;
@@ -11,7 +11,7 @@ export class CreditListing {
   @Field(() => DateResolver, { nullable: true }) validUntil: string | null;
 }
 
-@ObjectType({ description: 'An enterprise\'s environmental credit now: its latest evaluation and any listing in force.' })
+@ObjectType({ simpleResolvers: true, description: 'An enterprise\'s environmental credit now: its latest evaluation and any listing in force.' })
 export class CreditStatus {
   @Field(() => CreditScheme, { nullable: true }) scheme: CreditScheme | null;
   @Field(() => String, { nullable: true }) level: string | null;

@@ -6,7 +6,10 @@ import type { PersonalObject, RecordDeclaration, RecordField } from './record-de
 
 /**
  * The GraphQL object types of a declared record type, built from its fields as
- * `recordInputType` builds its input: each field's output type follows from its kind.
+ * `recordInputType` builds its input: each field's output type follows from its kind. Their fields
+ * read plain properties (`simpleResolvers`: graphql-js's default resolver, not a wrapper per field),
+ * so a compiled executor reads them inline and an answer can be shaped without execution
+ * (src/graphql/preshaped.ts).
  */
 
 export function isPersonalObject(f: RecordField | PersonalObject): f is PersonalObject {
@@ -35,7 +38,7 @@ function itemOutputType(shape: ItemShape): ClassType {
   if (!cls) {
     const c = namedClass(shape.output.name);
     for (const f of shape.fields) addField(c, f, f.name, outputNullable(f));
-    ObjectType(shape.output.name, { description: shape.output.description })(c);
+    ObjectType(shape.output.name, { simpleResolvers: true, description: shape.output.description })(c);
     itemOutputs.set(shape, c);
     cls = c;
   }
@@ -72,7 +75,7 @@ function addField(cls: ClassType, f: FieldDef, name: string, nullable: boolean):
 function personalType(o: PersonalObject): ClassType {
   const cls = namedClass(o.typeName);
   for (const m of o.members) addField(cls, m, m.as, true);
-  ObjectType(o.typeName, { description: o.typeDescription })(cls);
+  ObjectType(o.typeName, { simpleResolvers: true, description: o.typeDescription })(cls);
   return cls;
 }
 
@@ -88,6 +91,6 @@ export function recordObjectType(r: RecordDeclaration, outputs: ReadonlyArray<Re
     }
   }
   for (const d of r.directives ?? []) Directive(d)(cls);
-  ObjectType(r.typeName, { description: r.description })(cls);
+  ObjectType(r.typeName, { simpleResolvers: true, description: r.description })(cls);
   return cls;
 }

@@ -7,6 +7,7 @@ import type { HubContext } from '../../graphql/context';
 import { PageArgs } from '../../graphql/pagination';
 import { UsccScalar } from '../../graphql/scalars';
 import { computedOutputs, DossierRecord, RecordField } from './record-declaration';
+import { readByResponseKey } from '../../graphql/preshaped';
 
 /** The GraphQL type of a key argument: a USCC is checked as one, any other key is a string. */
 export function keyArgType(r: DossierRecord) {
@@ -99,9 +100,8 @@ export function readComputedOutputsDirectly(schema: GraphQLSchema, records: read
     const fields = type.getFields();
     for (const c of computedOutputs(r)) {
       if (!fields[c.name]) throw new Error(`${r.typeName}.${c.name} is not in the schema`);
-      fields[c.name].resolve = c.paged
-        ? (root: Record<string, unknown>, _args, _context, info) => root[info.path.key as string]
-        : (root: Record<string, unknown>) => root[c.name];
+      // Paged outputs by response key; the others by name, which graphql-js's default resolver does.
+      fields[c.name].resolve = c.paged ? readByResponseKey : undefined;
     }
   }
   return schema;
