@@ -134,9 +134,11 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
 /**
  * A keyset page from the rows of a `LIMIT first + 1` query: the first `first` nodes with their
  * cursors, whether more follow, and `totalCount` counted only when the selection asks for it.
+ * `cursorOf` also gets the node's index, for lists whose cursor holds a value of the raw row that
+ * the node does not carry (a search rank, an exact timestamp).
  */
-export function keysetPage<T>(nodes: T[], fetched: number, page: PageRequest, cursorOf: (node: T) => string, count: () => Promise<number>): Page<T> {
-  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
+export function keysetPage<T>(nodes: T[], fetched: number, page: PageRequest, cursorOf: (node: T, i: number) => string, count: () => Promise<number>): Page<T> {
+  const edges = nodes.map((node, i) => ({ cursor: cursorOf(node, i), node }));
   let total: Promise<number> | undefined;
   return {
     edges,

@@ -6,7 +6,7 @@ import { Principal } from '../../auth/principal';
 import { SqlParams } from '../../db/sql';
 import { Jurisdiction, districtsCoveredBy } from '../../domain/jurisdictions';
 import { badInput, forbidden } from '../../graphql/errors';
-import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { encodeCursor, keysetPage, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import { UsccScalar } from '../../graphql/scalars';
 import { AuditEvent } from './audit-event.entity';
 import { AuditTrail } from './audit-trail';
@@ -107,17 +107,9 @@ export class AuditService {
       q.values,
     );
     const nodes = raw.slice(0, page.first).map((r) => this.toEvent(r));
-    const edges = nodes.map((n) => ({ cursor: encodeCursor(TAG, [n.at.toISOString(), n.id]), node: n }));
     const countParams = q.values.slice(0, page.after ? -2 : undefined);
-    let total: Promise<number> | undefined;
-    const ds = this.ds;
-    return {
-      edges,
-      pageInfo: { hasNextPage: raw.length > page.first, hasPreviousPage: !!page.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-      get totalCount() {
-        return (total ??= ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE ${base.join(' AND ')}`, countParams).then((r: Array<{ n: number }>) => r[0].n));
-      },
-    };
+    return keysetPage(nodes, raw.length, page, (n) => encodeCursor(TAG, [n.at.toISOString(), n.id]),
+      () => this.ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE ${base.join(' AND ')}`, countParams).then((r: Array<{ n: number }>) => r[0].n));
   }
 
   private toEvent(r: Record<string, unknown>): AuditEvent {

@@ -5,7 +5,7 @@ import { Principal, Role } from '../../auth/principal';
 import { SqlParams, likeEscape } from '../../db/sql';
 import { districtsCoveredBy, Jurisdiction } from '../../domain/jurisdictions';
 import { badInput, forbidden } from '../../graphql/errors';
-import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { encodeCursor, keysetPage, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import type { Catalog } from './catalog-files';
 import { CatalogFilter } from './catalog.inputs';
 import { DossierRecordType, ServedData, SharingType } from './catalog.schema';
@@ -530,28 +530,15 @@ export class CatalogService {
     }
     const raw: Array<Record<string, unknown>> = await this.ds.query(sql, q.values);
     const rows = raw.slice(0, page.first);
-    const edges = rows.map((r) => ({
-      cursor: searching ? encodeCursor(SEARCH_TAG, [String(r.__rank), String(r.code)]) : encodeCursor(LIST_TAG, [String(r.code)]),
-      node: toResource(r),
-    }));
-    const ds = this.ds;
-    let total: Promise<number> | undefined;
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: raw.length > page.first,
-        hasPreviousPage: page.after !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-      get totalCount() {
-        return (total ??= (async () => {
-          const cq = new SqlParams();
-          const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM catalog_resource t WHERE ${where(cq).join(' AND ')}`, cq.values);
-          return n as number;
-        })());
-      },
-    };
+    // The search cursor carries the rank, which is a column of the row, not of the resource.
+    const cursorOf = (_: CatalogResource, i: number) => searching
+      ? encodeCursor(SEARCH_TAG, [String(rows[i].__rank), String(rows[i].code)])
+      : encodeCursor(LIST_TAG, [String(rows[i].code)]);
+    return keysetPage(rows.map(toResource), raw.length, page, cursorOf, async () => {
+      const cq = new SqlParams();
+      const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM catalog_resource t WHERE ${where(cq).join(' AND ')}`, cq.values);
+      return n as number;
+    });
   }
 
   /** One resource by code; null when there is none, FORBIDDEN when the principal may not see it. */

@@ -3,7 +3,7 @@ import { applyMasks, MaskReport } from '../../auth/masking';
 import { AccessContext, readScope, ReadScope, RecordType } from '../../auth/policy';
 import { scopeCondition } from '../../auth/scope';
 import { SqlParams } from '../../db/sql';
-import { CursorValueKind, encodeCursor, Page, PageRequest } from '../../graphql/pagination';
+import { CursorValueKind, encodeCursor, keysetPage, Page, PageRequest } from '../../graphql/pagination';
 import type { AuditTrail } from '../audit/audit-trail';
 
 /** How one record type is stored and listed: the generic reads below work from this. */
@@ -91,23 +91,9 @@ export class RecordStore {
 
   /** Turns raw rows (first + 1 of them at most) into a page, masking what the caller may not see. */
   private toPage<T>(ctx: ReadContext, spec: RecordSpec<T>, raw: Record<string, unknown>[], page: PageRequest, count: () => Promise<number>): Page<T> {
-    const hasNextPage = raw.length > page.first;
     const pageRows = raw.slice(0, page.first);
     const nodes = this.release(ctx, spec, this.hydrate(spec, pageRows));
-    const edges = nodes.map((node, i) => ({ cursor: this.cursorOf(spec, pageRows[i]), node }));
-    let total: Promise<number> | undefined;
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage,
-        hasPreviousPage: page.after !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-      get totalCount() {
-        return (total ??= count());
-      },
-    };
+    return keysetPage(nodes, raw.length, page, (_, i) => this.cursorOf(spec, pageRows[i]), count);
   }
 
   /** Every row leaves the store through here: masked as the policy says, and tallied for the audit. */

@@ -6,7 +6,7 @@ import { AqiInput as AqiCalcInput, computeAqi, selectAqiTable } from '../../doma
 import { assessWater, GB3838_2002, StandardInputError } from '../../domain/standards/water-quality';
 import type { HubContext } from '../../graphql/context';
 import { badInput } from '../../graphql/errors';
-import { encodeCursor, Page, PageArgs, PageRequest, pageRequest } from '../../graphql/pagination';
+import { encodeCursor, keysetPage, Page, PageArgs, PageRequest, pageRequest } from '../../graphql/pagination';
 import { forbiddenRecord, jurisdictionCondition } from '../dossier/dossier.service';
 import type { RecordNode } from '../dossier/record-declaration';
 import { ENTERPRISE } from '../enterprise/enterprise.record';
@@ -335,21 +335,10 @@ export class MonitoringService {
     const out = new Map<string, Page<Observation>>();
     for (const id of stationIds) {
       const rows = groups.get(id) ?? [];
-      const edges = rows.slice(0, page.first).map((r) => ({
-        cursor: encodeCursor(OBSERVATION_TAG, [(r.observed_at as Date).toISOString(), String(r.parameter)]),
-        node: toObservation(r),
-      }));
-      out.set(id, {
-        edges,
-        pageInfo: {
-          hasNextPage: rows.length > page.first,
-          hasPreviousPage: page.after !== null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges[edges.length - 1]?.cursor ?? null,
-        },
-        // Filled by the caller, which counts lazily through a loader of its own.
-        totalCount: 0,
-      });
+      const nodes = rows.slice(0, page.first).map(toObservation);
+      out.set(id, keysetPage(nodes, rows.length, page, (_, i) => encodeCursor(OBSERVATION_TAG, [(rows[i].observed_at as Date).toISOString(), String(rows[i].parameter)]),
+        // Never read: the caller (stationObservations) counts lazily through a loader of its own.
+        () => Promise.resolve(0)));
     }
     return out;
   }

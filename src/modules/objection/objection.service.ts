@@ -8,7 +8,7 @@ import { SqlParams } from '../../db/sql';
 import { chinaDayOf } from '../../domain/calendar/days';
 import { District, districtsCoveredBy, isDistrict } from '../../domain/jurisdictions';
 import { badInput, ErrorCode, forbidden, HubError } from '../../graphql/errors';
-import { encodeCursor, PageArgs, pageRequest } from '../../graphql/pagination';
+import { encodeCursor, keysetPage, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import type { DossierRecord } from '../dossier/record-declaration';
 import { isPersonalObject, outputNameOf } from '../dossier/record-graphql';
 import { RecordWriter, WriteStatus } from '../dossier/record-writer';
@@ -176,7 +176,7 @@ export class ObjectionService {
   }
 
   /** The objections the caller may see (policy.objectionVisibility), newest first, in one statement. */
-  async list(cx: ObjectionContext, filter: ObjectionFilter, page: PageArgs): Promise<{ edges: Array<{ cursor: string; node: DataObjection }>; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }; totalCount: number }> {
+  async list(cx: ObjectionContext, filter: ObjectionFilter, page: PageArgs): Promise<Page<DataObjection>> {
     const req = pageRequest(page, LIST_TAG, ['timestamptz', 'uuid']);
     const q = new SqlParams();
     const where = [this.visible(cx, q)];
@@ -194,13 +194,11 @@ export class ObjectionService {
       SELECT (SELECT count(*)::int FROM data_objection o WHERE ${base}) AS total,
         (SELECT coalesce(json_agg(p ORDER BY p.raised_at DESC, p.id DESC), '[]'::json) FROM page p) AS rows`;
     const [{ total, rows }] = await this.ds.query(sql, q.values);
-    const nodes = (rows as RawObjection[]).slice(0, req.first);
-    const edges = nodes.map((row) => ({ cursor: encodeCursor(LIST_TAG, [row.cursor_at, row.id]), node: toObjection(row) }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > req.first, hasPreviousPage: req.after !== null, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: total,
-    };
+    const pageRows = (rows as RawObjection[]).slice(0, req.first);
+    // The cursor holds raised_at to the microsecond (cursor_at), which the node's Date does not keep.
+    // The count came with the page, in the same statement.
+    return keysetPage(pageRows.map(toObjection), rows.length, req, (_, i) => encodeCursor(LIST_TAG, [pageRows[i].cursor_at, pageRows[i].id]),
+      () => Promise.resolve(total as number));
   }
 
   /** The visibility of policy.objectionVisibility as a SQL condition on alias `o`. */

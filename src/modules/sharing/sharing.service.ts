@@ -11,7 +11,7 @@ import { chinaDayOf, daysBetween } from '../../domain/calendar/days';
 import { addWorkingDays, CalendarCoverageError } from '../../domain/calendar/working-days';
 import { District, DISTRICTS, districtsCoveredBy, isDistrict, Jurisdiction, JURISDICTIONS } from '../../domain/jurisdictions';
 import { badInput, ErrorCode, forbidden, HubError } from '../../graphql/errors';
-import { encodeCursor, Page, PageArgs, pageRequest } from '../../graphql/pagination';
+import { encodeCursor, keysetPage, Page, PageArgs, pageRequest } from '../../graphql/pagination';
 import { answerWorkingDays, SHARING_RULES, SharingRules } from './sharing-rules';
 import {
   ApplyForSharingInput, ApproveSharingInput, EmergencyRead, SharingApplication, SharingApplicationFilter, SharingKind, SharingScope, SharingStatus,
@@ -347,16 +347,8 @@ export class SharingService {
     if (page.after) where.push(`(submitted_at, id) < (${q.p(page.after[0])}::timestamptz, ${q.p(page.after[1])}::uuid)`);
     const rows: Row[] = await this.ds.query(`SELECT * FROM sharing_application WHERE ${where.join(' AND ')} ORDER BY submitted_at DESC, id DESC LIMIT ${page.first + 1}`, q.values);
     const nodes = await this.withHistory(this.ds, rows.slice(0, page.first));
-    const edges = nodes.map((n) => ({ cursor: encodeCursor(TAG, [n.submittedAt.toISOString(), n.id]), node: n }));
-    const ds = this.ds;
-    let total: Promise<number> | undefined;
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > page.first, hasPreviousPage: !!page.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-      get totalCount() {
-        return (total ??= ds.query(`SELECT count(*)::int AS n FROM sharing_application WHERE ${base.join(' AND ')}`, countParams).then((r: Row[]) => r[0].n));
-      },
-    };
+    return keysetPage(nodes, rows.length, page, (n) => encodeCursor(TAG, [n.submittedAt.toISOString(), n.id]),
+      () => this.ds.query(`SELECT count(*)::int AS n FROM sharing_application WHERE ${base.join(' AND ')}`, countParams).then((r: Row[]) => r[0].n));
   }
 
   /** `overdueSharingApplications`: awaiting an answer past their due day, for ZONE's supervision (督办), oldest due first. */
@@ -390,16 +382,8 @@ export class SharingService {
       auditEventId: String(r.id), at: r.at, sub: r.sub, org: r.org, jurisdiction: r.jurisdiction, resourceType: r.resource_type, ownerJurisdiction: r.owner_jurisdiction,
       recordCount: r.record_count, recordKeys: r.record_keys ?? [], operationName: r.operation_name,
     }));
-    const edges = nodes.map((n) => ({ cursor: encodeCursor(EMERGENCY_TAG, [n.at.toISOString(), n.auditEventId]), node: n }));
-    const ds = this.ds;
-    let total: Promise<number> | undefined;
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > page.first, hasPreviousPage: !!page.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-      get totalCount() {
-        return (total ??= ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE ${base.join(' AND ')}`, countParams).then((r: Row[]) => r[0].n));
-      },
-    };
+    return keysetPage(nodes, rows.length, page, (n) => encodeCursor(EMERGENCY_TAG, [n.at.toISOString(), n.auditEventId]),
+      () => this.ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE ${base.join(' AND ')}`, countParams).then((r: Row[]) => r[0].n));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import type { OutletRule, SectionGroup, Watch, WarningRules } from './warning-ru
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const ALERT_TAG = 'ALERT';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ALERTS_CHANNEL = 'eco_hub_alerts' as const;
 
 /** What the metrics learn from the service (src/http/metrics.ts); optional, so the CLIs and tests run without. */
@@ -372,7 +373,7 @@ export class AlertService {
    * re-read each alert they are told of through this, under their own principal.
    */
   async readOne(ctx: ReadContext, id: string): Promise<Alert | null> {
-    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    if (typeof id !== 'string' || !UUID.test(id)) return null;
     const q = new SqlParams();
     const idP = q.p(id);
     const rows: Array<Record<string, unknown>> = await this.ds.query(`SELECT a.* FROM alert a WHERE a.id = ${idP}::uuid AND ${alertScope(ctx, 'a', q)}`, q.values);
@@ -413,7 +414,7 @@ export class AlertService {
    */
   private async act(ctx: ReadContext & { principal: Principal }, id: string, change: 'ACKNOWLEDGED' | 'RESOLVED',
     apply: (m: EntityManager, a: Record<string, unknown>) => Promise<unknown>, note: string | undefined): Promise<Alert> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw badInput('id', 'must be an alert id (a UUID)');
+    if (!UUID.test(id)) throw badInput('id', 'must be an alert id (a UUID)');
     if (note !== undefined && note !== null && note.length > 2000) throw badInput('note', 'must be at most 2,000 characters');
     return this.ds.transaction(async (m) => {
       const q = new SqlParams();
