@@ -1,6 +1,8 @@
 import { Field, Int, ObjectType, ArgsType, ClassType } from 'type-graphql';
 import { parseDay } from '../domain/calendar';
+import { GraphQLSchema, isObjectType } from 'graphql';
 import { badInput } from './errors';
+import { readProperty } from './preshaped';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 500;
@@ -113,7 +115,25 @@ export function pageRequest(args: PageArgs, tag: string, kinds: readonly CursorV
   return { first, after: afterRaw === null ? null : decodeCursor(tag, afterRaw, kinds, `${path}after`), afterRaw };
 }
 
-/** Builds `XConnection` and `XEdge` GraphQL types for a node type. */
+const CONNECTIONS = new Set<string>();
+
+/**
+ * After the schema is built: each connection's `totalCount` is read by `readProperty`, which waits
+ * for the promise a lazy count leaves there (keysetPage), where a compiled executor would not.
+ */
+export function awaitLazyCounts(schema: GraphQLSchema): GraphQLSchema {
+  for (const name of CONNECTIONS) {
+    const type = schema.getType(name);
+    if (!isObjectType(type)) throw new Error(`${name} is not an object type of the schema`);
+    type.getFields().totalCount.resolve = readProperty;
+  }
+  return schema;
+}
+
+/**
+ * Builds `XConnection` and `XEdge` GraphQL types for a node type. Their fields read plain
+ * properties (`simpleResolvers`), `totalCount` as `awaitLazyCounts` says.
+ */
 export function connectionType<T extends object>(node: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
@@ -121,6 +141,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     @Field(() => node) node: T;
   }
 
+  CONNECTIONS.add(`${name}Connection`);
   @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} records.` })
   class ConnectionType {
     @Field(() => [EdgeType]) edges: EdgeType[];

@@ -42,6 +42,14 @@ export type PreShaper<C> = (ctx: C, args: Record<string, unknown>, req: ShapeReq
  */
 export const readByResponseKey: GraphQLFieldResolver<Record<string, unknown>, unknown> = (root, _args, _ctx, info) => root[info.path.key as string];
 
+/**
+ * The resolver of a field whose parent holds its value, or a promise of it, under the field's name
+ * (a connection's lazy `totalCount`). graphql-js's default resolver would do, but a compiled executor
+ * reads a field without a resolver inline and does not wait for a promise; with this one it waits.
+ * The projector reads it by name and leaves a promise to execution.
+ */
+export const readProperty: GraphQLFieldResolver<Record<string, unknown>, unknown> = (root, _args, _ctx, info) => root[info.fieldName];
+
 /** What a root field's resolver gave when its value could not be shaped: execution takes it instead of resolving again. */
 type Outcome = { value: unknown } | { error: unknown };
 
@@ -265,9 +273,9 @@ function fieldProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' | 'variab
 /**
  * The projector of a selection on an object type whose fields are plain properties of the value:
  * each value becomes an object with exactly the response keys, in order, `__typename` included,
- * each leaf serialized by its type. A field with graphql-js's default resolver is read by its name
- * (`value[fieldName]`, whatever its arguments), one resolved by `readByResponseKey` by its response
- * key. Returns null when the selection asks for a field with any other resolver, or the type checks
+ * each leaf serialized by its type. A field with graphql-js's default resolver or `readProperty` is
+ * read by its name (`value[fieldName]`, whatever its arguments), one resolved by `readByResponseKey`
+ * by its response key; a promise is left to execution. Returns null when the selection asks for a field with any other resolver, or the type checks
  * its values (`isTypeOf`): execution must answer those.
  */
 export function objectProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' | 'variables'>, type: GraphQLObjectType, nodes: ReadonlyArray<FieldNode>): Projector | null {
@@ -284,7 +292,7 @@ export function objectProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' |
     }
     const f = type.getFields()[name];
     if (!f) return null;
-    const read = f.resolve === undefined ? name : f.resolve === readByResponseKey ? key : null;
+    const read = f.resolve === undefined || f.resolve === readProperty ? name : f.resolve === readByResponseKey ? key : null;
     const project = read === null ? null : fieldProjector(req, f.type, fieldNodes);
     if (read === null || !project) return null;
     parts.push({ read, project });
@@ -301,7 +309,7 @@ export function objectProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' |
         continue;
       }
       const x = v[p.read];
-      if (typeof x === 'function') throw new NotShaped();
+      if (typeof x === 'function' || x instanceof Promise) throw new NotShaped();
       out[keys[i]] = p.project(x);
     }
     return out;

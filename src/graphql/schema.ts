@@ -28,6 +28,7 @@ import { WRITE_RESOLVERS } from '../modules/dossier/write.resolver';
 import { AlertRaisedResolver, ComplianceReminderRaisedResolver, RecordChangedResolver, WorkflowChangesResolver } from '../modules/notify';
 import { WebhookResolver } from '../modules/webhook';
 import { registerEnums } from './enums';
+import { awaitLazyCounts } from './pagination';
 import { toSubgraphSchema } from './federation';
 import { readComputedOutputsDirectly } from '../modules/dossier/record.resolver';
 import { RECORDS } from '../modules/dossier/write-specs';
@@ -101,5 +102,5 @@ export function hubSchema(): Promise<GraphQLSchema> {
     // events from the cross-instance event bus (`subscribe:` with liveEvents, src/modules/notify/), never
     // from in-process topics, so a `topics:` subscription fails loudly instead of hearing one instance only.
     pubSub: NO_TOPICS,
-  }).then((schema) => toSubgraphSchema(readComputedOutputsDirectly(schema, Object.values(RECORDS)))));
+  }).then((schema) => toSubgraphSchema(awaitLazyCounts(readComputedOutputsDirectly(schema, Object.values(RECORDS))))));
 }

@@ -48,6 +48,8 @@ const CASES: Array<[string, string, Record<string, unknown>, 'zone' | 'wujiang' 
   ['a bad nested argument', `{ enterprises(first: 2) { edges { node { penalties(first: 501) { totalCount } } } } }`, {}, 'zone', undefined],
   ['a bad variable', `query($u: USCC!) { enterprise(uscc: $u) { name } }`, { u: '91350100M000100Y4Z' }, 'zone', undefined],
   ['the public', `{ penalties(first: 5) { totalCount edges { node { decisionNo enterprise { name } } } } enterprises { totalCount } }`, {}, 'public', undefined],
+  // A count computed on demand (keysetPage leaves a promise under totalCount): awaited, whichever executor.
+  ['a list counted lazily', `{ complianceReminders(first: 3) { totalCount pageInfo { hasNextPage } edges { cursor node { kind dueOn } } } }`, {}, 'zone', undefined],
   ['an operation chosen by name', `query A { me { sub } } query B { me { jurisdiction } }`, {}, 'zone', 'B'],
   // The credit feed's page is pre-shaped (src/graphql/preshaped.ts) under the compiler; graphql-js executes it field by field.
   ['the credit feed, pre-shaped: every field, aliases, fragments, @skip/@include, __typename', `query($after: String, $skip: Boolean!) {

@@ -117,6 +117,9 @@ function toLogEntry(r: Record<string, unknown>): ReminderLogEntry {
  * read and acknowledgement. Every step is a row of the reminder's append-only history.
  */
 export class ReminderService {
+  /** Permits read and filed per chunk of a pass. */
+  permitChunk = 2000;
+
   constructor(
     private readonly ds: DataSource,
     readonly rules: ReminderRules,
@@ -128,40 +131,60 @@ export class ReminderService {
   // ------------------------------------------------------------------------------------------
   // Generation
 
-  /** One pass: the rules on the clock's day (China Standard Time), what they find filed, then everything undelivered delivered. */
+  /**
+   * One pass: the rules on the clock's day (China Standard Time), what they find filed, then
+   * everything undelivered delivered. Permits are read and filed a chunk at a time (by permit
+   * number), so a zone of a hundred thousand firms never sits in memory at once; each chunk commits
+   * on its own, and a pass that stops half way is completed by the next (filing is idempotent).
+   */
   async generate(now: Date = this.clock()): Promise<GenerationResult> {
     const day = chinaDay(now);
-    const candidates = [
-      ...(await this.permitReminders(day)),
-      ...(await this.hazardousWasteReminders(day)),
-      ...(await this.selfMonitoringReminders(now)),
-      ...(await this.positiveListReminders(day)),
-    ];
-    const created = await this.file(candidates, now);
+    let candidates = 0;
+    let created = 0;
     const byKind: Partial<Record<ReminderKind, number>> = {};
-    for (const c of created) byKind[c.kind] = (byKind[c.kind] ?? 0) + 1;
+    const take = async (found: Candidate[]): Promise<void> => {
+      candidates += found.length;
+      for (const c of await this.file(found, now)) {
+        byKind[c.kind] = (byKind[c.kind] ?? 0) + 1;
+        created++;
+      }
+    };
+    for (let after: string | null = null; ;) {
+      const chunk = await this.permitReminders(day, after);
+      if (!chunk) break;
+      await take(chunk.candidates);
+      after = chunk.last;
+    }
+    await take(await this.hazardousWasteReminders(day));
+    await take(await this.selfMonitoringReminders(now));
+    await take(await this.positiveListReminders(day));
     const delivered = await this.deliverPending(now);
-    return { day, candidates: candidates.length, created: created.length, byKind, delivered };
+    return { day, candidates, created, byKind, delivered };
   }
 
   private rulesOf(...kinds: ReminderKind[]): ReminderRule[] {
     return this.rules.rules.filter((r) => kinds.includes(r.kind));
   }
 
-  /** Renewal, expiry and execution reports: each VALID (or lapsed) permit of an active firm, with its own dates and schedule. */
-  private async permitReminders(day: string): Promise<Candidate[]> {
+  /**
+   * Renewal, expiry and execution reports: each VALID (or lapsed) permit of an active firm, with its
+   * own dates and schedule; the chunk of permits after `after` (by permit number), or null past the last.
+   */
+  private async permitReminders(day: string, after: string | null): Promise<{ candidates: Candidate[]; last: string } | null> {
     const renewal = this.rulesOf(ReminderKind.PERMIT_RENEWAL_DUE);
     const expired = this.rulesOf(ReminderKind.PERMIT_EXPIRED);
     const due = this.rulesOf(ReminderKind.EXECUTION_REPORT_DUE);
     const overdue = this.rulesOf(ReminderKind.EXECUTION_REPORT_OVERDUE);
-    if (!renewal.length && !expired.length && !due.length && !overdue.length) return [];
+    if (!renewal.length && !expired.length && !due.length && !overdue.length) return null;
     const rows: Array<FirmRow & { permit_no: string; valid_from: string; valid_to: string; status: string; execution_reports: Array<{ frequency: string; dueDaysAfterPeriodEnd: number; reportedThrough?: string | null }>; renewed: boolean }> = await this.ds.query(
       `SELECT p.permit_no, p.valid_from::text AS valid_from, p.valid_to::text AS valid_to, p.status, p.execution_reports,
          e.id AS enterprise_id, e.uscc, e.name, e.owner_jurisdiction AS owner,
          EXISTS (SELECT 1 FROM permit q WHERE q.enterprise_id = p.enterprise_id AND q.id <> p.id AND q.withdrawn_at IS NULL AND q.status = 'VALID' AND q.valid_to > p.valid_to) AS renewed
        FROM permit p JOIN enterprise e ON e.id = p.enterprise_id
        WHERE p.withdrawn_at IS NULL AND e.withdrawn_at IS NULL AND e.registration_status = 'ACTIVE' AND p.status IN ('VALID', 'EXPIRED')
-       ORDER BY p.permit_no`);
+         AND ($1::varchar IS NULL OR p.permit_no > $1::varchar)
+       ORDER BY p.permit_no LIMIT $2`, [after, this.permitChunk]);
+    if (!rows.length) return null;
     const out: Candidate[] = [];
     const firm = (r: FirmRow) => ({ enterpriseId: r.enterprise_id, uscc: r.uscc, enterpriseName: r.name, owner: r.owner });
     for (const p of rows) {
@@ -210,7 +233,7 @@ export class ReminderService {
         }
       }
     }
-    return out;
+    return { candidates: out, last: rows[rows.length - 1].permit_no };
   }
 
   /** The yearly hazardous-waste plan and declaration: firms the rules file says produce hazardous waste, within the days before the date. */
