@@ -45,7 +45,8 @@ export interface BenchResults {
   ingest?: { outlets: number; parametersPerPacket: number; runs: IngestRate[] } | null;
   pageSizeStatements: Array<{ first: number; statements: number | null }>;
   policyOverhead: Array<{ connections: number; districtP50: number; zoneP50: number; p50Ratio: number; rpsRatio: number }>;
-  rss: { idleMb: number | null; peakMb: number | null; afterMb: number | null };
+  /** `startup`: the hub's first passes of the warning and reminder rules (over the whole data set), waited for before measuring. */
+  rss: { idleMb: number | null; peakMb: number | null; afterMb: number | null; startup?: { seconds: number; peakMb: number | null } };
   goals: Array<{ goal: string; met: boolean; detail: string }>;
 }
 
@@ -138,7 +139,8 @@ export function renderResults(r: BenchResults, jsonPath: string): string {
   if (r.pageSizeStatements.length) {
     lines.push(`**SQL statements per request by page size** (list (b), ZONE reader): ${r.pageSizeStatements.map((p) => `first ${p.first}: ${p.statements ?? '–'}`).join(', ')}.`, '');
   }
-  lines.push(`**Hub RSS**: ${fmt(r.rss.idleMb, 0)} MB idle after start, ${fmt(r.rss.peakMb, 0)} MB peak over the whole run, ${fmt(r.rss.afterMb, 0)} MB at the end.`, '');
+  const startup = r.rss.startup ? ` (${fmt(r.rss.startup.peakMb, 0)} MB peak during its start-up passes of the warning and reminder rules, ${fmt(r.rss.startup.seconds, 1)} s, waited for before measuring)` : '';
+  lines.push(`**Hub RSS**: ${fmt(r.rss.idleMb, 0)} MB idle after start${startup}, ${fmt(r.rss.peakMb, 0)} MB peak over the whole run, ${fmt(r.rss.afterMb, 0)} MB at the end.`, '');
   if (r.audit) {
     lines.push(`**Audit log**: ${fmt(r.audit.rowsPer1000, 1)} rows and ${fmt(r.audit.bytesPer1000 / 1024, 0)} KiB (table and indexes) per 1,000 measured requests, over ${r.audit.requests} requests; ${fmt(r.audit.totalMb, 1)} MB in all at the end.`, '');
   }

@@ -257,7 +257,18 @@ function wrapped(t: GraphQLOutputType, inner: Projector): Projector {
       if (v === null || v === undefined) return null;
       if (v instanceof JsonLines) return v.map(item);
       if (!Array.isArray(v)) throw new NotShaped();
-      return v.map(item);
+      // The list itself where every item is already its answer: no copy.
+      let out: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        const y = item(x);
+        if (out) out[i] = y;
+        else if (y !== x) {
+          out = v.slice(0, i);
+          out[i] = y;
+        }
+      }
+      return out ?? v;
     };
   }
   return (v) => (v === null || v === undefined ? null : inner(v));
@@ -297,10 +308,36 @@ export function objectProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' |
     if (read === null || !project) return null;
     parts.push({ read, project });
   }
+  // A value whose own keys are exactly the response keys, in order, each read under its own name, is
+  // its own answer when every value in it is: then nothing is copied (the read engine's JSON, mostly).
+  const inPlace = parts.every((p, i) => 'read' in p && p.read === keys[i]);
+  const ownKeysAre = (v: Record<string, unknown>): boolean => {
+    let i = 0;
+    for (const k in v) {
+      if (k !== keys[i++]) return false;
+    }
+    return i === keys.length;
+  };
   return (value) => {
     // The default resolver reads properties of objects only, and calls a function it finds: left to execution.
     if (typeof value !== 'object' || value === null) throw new NotShaped();
     const v = value as Record<string, unknown>;
+    let from = 0;
+    let differing: unknown;
+    let projected = false;
+    if (inPlace && Object.getPrototypeOf(v) === Object.prototype && ownKeysAre(v)) {
+      for (; from < parts.length; from++) {
+        const p = parts[from] as { read: string; project: Projector };
+        const x = v[p.read];
+        if (typeof x === 'function' || x instanceof Promise) throw new NotShaped();
+        differing = p.project(x);
+        if (differing !== x) {
+          projected = true;
+          break;
+        }
+      }
+      if (from === parts.length) return v;
+    }
     const out: Record<string, unknown> = {};
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i];
@@ -310,7 +347,8 @@ export function objectProjector(req: Pick<ShapeRequest, 'schema' | 'fragments' |
       }
       const x = v[p.read];
       if (typeof x === 'function' || x instanceof Promise) throw new NotShaped();
-      out[keys[i]] = p.project(x);
+      // Values before `from` were found to be their own answers; the one at `from` is already projected.
+      out[keys[i]] = i < from ? x : i === from && projected ? differing : p.project(x);
     }
     return out;
   };

@@ -57,6 +57,30 @@ describe('objectProjector: a selection answered from plain values exactly as exe
     }
   });
 
+  it('answers a value that already is its answer with the value itself, and copies only what differs', () => {
+    const p = projectorFor('{ items { id inner { a b } tags } }')!;
+    const same = JSON.parse('{"id":"1","inner":{"a":"x","b":2},"tags":["t","u"]}');
+    expect(p(same)).toBe(same);
+    // A key the selection does not ask for, or keys in another order: a copy with exactly the selection.
+    const extra = JSON.parse('{"id":"1","inner":{"a":"x","b":2},"tags":[],"secret":"s"}');
+    expect(p(extra)).toEqual({ id: '1', inner: { a: 'x', b: 2 }, tags: [] });
+    expect(Object.keys(p(JSON.parse('{"inner":null,"id":"1","tags":null}')) as object)).toEqual(['id', 'inner', 'tags']);
+    // A leaf that serializes differently deep down: the path to it is copied, what is unchanged is shared.
+    const lists = projectorFor('{ items { id when inner { a b } } }')!;
+    const row = JSON.parse('{"id":"2","when":"2026-11-02T10:00:00+08:00","inner":{"a":"x","b":1}}');
+    const out = lists(row) as Record<string, unknown>;
+    expect(out).not.toBe(row);
+    expect(out).toEqual({ id: '2', when: '2026-11-02T02:00:00.000Z', inner: { a: 'x', b: 1 } });
+    expect(out.inner).toBe(row.inner);
+    // An alias or __typename always makes a new object.
+    const aliased = JSON.parse('{"id":"1"}');
+    expect(projectorFor('{ items { k: id } }')!(aliased)).toEqual({ k: '1' });
+    const typed = JSON.parse('{"__typename":"Item","id":"1"}');
+    const withTypename = projectorFor('{ items { __typename id } }')!(typed);
+    expect(withTypename).toEqual(typed);
+    expect(withTypename).not.toBe(typed);
+  });
+
   it('leaves to execution what the default resolver would treat otherwise: a function, a value that is not an object', () => {
     const p = projectorFor('{ items { id inner { a } } }')!;
     expect(() => p({ id: '1', inner: () => ({ a: 'x' }) })).toThrow(NotShaped);

@@ -66,16 +66,30 @@ function isCalendarDay(v: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
 }
 
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+/**
+ * Pure functions of days that a pass calls for every permit with the same few arguments (the day,
+ * the rules' offsets, period ends): remembered, so a pass over a hundred thousand permits does not
+ * build millions of Dates. Bounded; forgotten whole when full.
+ */
+function remembered<A extends unknown[], R>(f: (...a: A) => R, max = 10_000): (...a: A) => R {
+  const memo = new Map<string, R>();
+  return (...a: A) => {
+    const key = a.join('|');
+    let r = memo.get(key);
+    if (r === undefined) {
+      if (memo.size >= max) memo.clear();
+      memo.set(key, (r = f(...a)));
+    }
+    return r;
+  };
 }
 
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
+const addDays = remembered((day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10));
 
-/** Last days of the reporting periods of a frequency that end within [from, to]. */
-export function periodEnds(frequency: string, from: string, to: string): string[] {
+const daysBetween = remembered((from: string, to: string): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS));
+
+/** Last days of the reporting periods of a frequency that end within [from, to] (remembered: callers must not change the array). */
+export const periodEnds = remembered((frequency: string, from: string, to: string): readonly string[] => {
   const months = frequency === 'ANNUAL' ? 12 : frequency === 'QUARTERLY' ? 3 : frequency === 'MONTHLY' ? 1 : 0;
   if (!months) return [];
   const out: string[] = [];
@@ -88,7 +102,7 @@ export function periodEnds(frequency: string, from: string, to: string): string[
     }
   }
   return out;
-}
+});
 
 function who(p: Principal): string {
   return p.kind === 'system' ? 'system' : `${p.sub ?? 'unknown'} (${p.jurisdiction ?? 'public'})`.slice(0, 120);
