@@ -1,5 +1,59 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The aggregate trigger function as this migration made it (ObservationAggregateUpsert1809000000000 restores it in `down`). */
+export const AFTER_WRITE = `CREATE FUNCTION observation_after_write() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE s uuid; horizon timestamptz;
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          -- New rows only add to their hours and days: counts and sums grow, maxima rise, and a
+          -- time is a new sample when every N-flag row the station has at that time is new.
+          FOR s IN SELECT DISTINCT station_id FROM observation_new ORDER BY 1 LOOP
+            PERFORM pg_advisory_xact_lock(1796800, hashtext(s::text));
+          END LOOP;
+          SELECT raw_from INTO horizon FROM observation_storage;
+          INSERT INTO observation_hourly AS a (station_id, hour_start, parameter, interval, n_total, n_valid, sum_valid, max_valid)
+            SELECT station_id, date_trunc('hour', observed_at, 'UTC'), parameter, interval, count(*), count(*) FILTER (WHERE flag = 'N'),
+              sum(value) FILTER (WHERE flag = 'N'), max(value) FILTER (WHERE flag = 'N')
+            FROM observation_new WHERE observed_at >= horizon GROUP BY 1, 2, 3, 4
+            ON CONFLICT (station_id, hour_start, parameter, interval) DO UPDATE SET
+              n_total = a.n_total + EXCLUDED.n_total, n_valid = a.n_valid + EXCLUDED.n_valid,
+              sum_valid = CASE WHEN a.sum_valid IS NULL THEN EXCLUDED.sum_valid WHEN EXCLUDED.sum_valid IS NULL THEN a.sum_valid ELSE a.sum_valid + EXCLUDED.sum_valid END,
+              max_valid = greatest(a.max_valid, EXCLUDED.max_valid);
+          INSERT INTO observation_daily AS a (station_id, day, parameter, interval, n_total, n_valid, sum_valid, max_valid)
+            SELECT station_id, (observed_at AT TIME ZONE 'Asia/Shanghai')::date, parameter, interval, count(*), count(*) FILTER (WHERE flag = 'N'),
+              sum(value) FILTER (WHERE flag = 'N'), max(value) FILTER (WHERE flag = 'N')
+            FROM observation_new WHERE observed_at >= horizon GROUP BY 1, 2, 3, 4
+            ON CONFLICT (station_id, day, parameter, interval) DO UPDATE SET
+              n_total = a.n_total + EXCLUDED.n_total, n_valid = a.n_valid + EXCLUDED.n_valid,
+              sum_valid = CASE WHEN a.sum_valid IS NULL THEN EXCLUDED.sum_valid WHEN EXCLUDED.sum_valid IS NULL THEN a.sum_valid ELSE a.sum_valid + EXCLUDED.sum_valid END,
+              max_valid = greatest(a.max_valid, EXCLUDED.max_valid);
+          WITH n AS (
+              SELECT station_id, observed_at, count(*) FILTER (WHERE flag = 'N') AS k FROM observation_new WHERE observed_at >= horizon GROUP BY 1, 2
+            ),
+            f AS (
+              SELECT n.station_id, n.observed_at,
+                n.k > 0 AND n.k = (SELECT count(*) FROM observation o WHERE o.station_id = n.station_id AND o.observed_at = n.observed_at AND o.flag = 'N') AS fresh
+              FROM n
+            ),
+            hs AS (
+              INSERT INTO observation_hourly_samples AS a (station_id, hour_start, samples)
+                SELECT station_id, date_trunc('hour', observed_at, 'UTC'), count(*) FILTER (WHERE fresh) FROM f GROUP BY 1, 2
+                ON CONFLICT (station_id, hour_start) DO UPDATE SET samples = a.samples + EXCLUDED.samples
+            )
+          INSERT INTO observation_daily_samples AS a (station_id, day, samples)
+            SELECT station_id, (observed_at AT TIME ZONE 'Asia/Shanghai')::date, count(*) FILTER (WHERE fresh) FROM f GROUP BY 1, 2
+            ON CONFLICT (station_id, day) DO UPDATE SET samples = a.samples + EXCLUDED.samples;
+        ELSIF TG_OP = 'UPDATE' THEN
+          PERFORM observation_refresh_aggregates(array_agg(station_id), array_agg(hour_start))
+            FROM (SELECT station_id, date_trunc('hour', observed_at, 'UTC') AS hour_start FROM observation_new
+                  UNION SELECT station_id, date_trunc('hour', observed_at, 'UTC') FROM observation_old) d HAVING count(*) > 0;
+        ELSE
+          PERFORM observation_refresh_aggregates(array_agg(station_id), array_agg(hour_start))
+            FROM (SELECT DISTINCT station_id, date_trunc('hour', observed_at, 'UTC') AS hour_start FROM observation_old) d HAVING count(*) > 0;
+        END IF;
+        RETURN NULL;
+      END $$`;
+
 /**
  * Observation storage at scale (issue 17, item 6).
  *
@@ -123,58 +177,7 @@ export class ObservationPartitions1796800000000 implements MigrationInterface {
             AND h.hour_start >= (b.day::timestamp AT TIME ZONE 'Asia/Shanghai') AND h.hour_start < ((b.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
           GROUP BY b.station_id, b.day;
       END $$`);
-    await q.query(`CREATE FUNCTION observation_after_write() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE s uuid; horizon timestamptz;
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          -- New rows only add to their hours and days: counts and sums grow, maxima rise, and a
-          -- time is a new sample when every N-flag row the station has at that time is new.
-          FOR s IN SELECT DISTINCT station_id FROM observation_new ORDER BY 1 LOOP
-            PERFORM pg_advisory_xact_lock(1796800, hashtext(s::text));
-          END LOOP;
-          SELECT raw_from INTO horizon FROM observation_storage;
-          INSERT INTO observation_hourly AS a (station_id, hour_start, parameter, interval, n_total, n_valid, sum_valid, max_valid)
-            SELECT station_id, date_trunc('hour', observed_at, 'UTC'), parameter, interval, count(*), count(*) FILTER (WHERE flag = 'N'),
-              sum(value) FILTER (WHERE flag = 'N'), max(value) FILTER (WHERE flag = 'N')
-            FROM observation_new WHERE observed_at >= horizon GROUP BY 1, 2, 3, 4
-            ON CONFLICT (station_id, hour_start, parameter, interval) DO UPDATE SET
-              n_total = a.n_total + EXCLUDED.n_total, n_valid = a.n_valid + EXCLUDED.n_valid,
-              sum_valid = CASE WHEN a.sum_valid IS NULL THEN EXCLUDED.sum_valid WHEN EXCLUDED.sum_valid IS NULL THEN a.sum_valid ELSE a.sum_valid + EXCLUDED.sum_valid END,
-              max_valid = greatest(a.max_valid, EXCLUDED.max_valid);
-          INSERT INTO observation_daily AS a (station_id, day, parameter, interval, n_total, n_valid, sum_valid, max_valid)
-            SELECT station_id, (observed_at AT TIME ZONE 'Asia/Shanghai')::date, parameter, interval, count(*), count(*) FILTER (WHERE flag = 'N'),
-              sum(value) FILTER (WHERE flag = 'N'), max(value) FILTER (WHERE flag = 'N')
-            FROM observation_new WHERE observed_at >= horizon GROUP BY 1, 2, 3, 4
-            ON CONFLICT (station_id, day, parameter, interval) DO UPDATE SET
-              n_total = a.n_total + EXCLUDED.n_total, n_valid = a.n_valid + EXCLUDED.n_valid,
-              sum_valid = CASE WHEN a.sum_valid IS NULL THEN EXCLUDED.sum_valid WHEN EXCLUDED.sum_valid IS NULL THEN a.sum_valid ELSE a.sum_valid + EXCLUDED.sum_valid END,
-              max_valid = greatest(a.max_valid, EXCLUDED.max_valid);
-          WITH n AS (
-              SELECT station_id, observed_at, count(*) FILTER (WHERE flag = 'N') AS k FROM observation_new WHERE observed_at >= horizon GROUP BY 1, 2
-            ),
-            f AS (
-              SELECT n.station_id, n.observed_at,
-                n.k > 0 AND n.k = (SELECT count(*) FROM observation o WHERE o.station_id = n.station_id AND o.observed_at = n.observed_at AND o.flag = 'N') AS fresh
-              FROM n
-            ),
-            hs AS (
-              INSERT INTO observation_hourly_samples AS a (station_id, hour_start, samples)
-                SELECT station_id, date_trunc('hour', observed_at, 'UTC'), count(*) FILTER (WHERE fresh) FROM f GROUP BY 1, 2
-                ON CONFLICT (station_id, hour_start) DO UPDATE SET samples = a.samples + EXCLUDED.samples
-            )
-          INSERT INTO observation_daily_samples AS a (station_id, day, samples)
-            SELECT station_id, (observed_at AT TIME ZONE 'Asia/Shanghai')::date, count(*) FILTER (WHERE fresh) FROM f GROUP BY 1, 2
-            ON CONFLICT (station_id, day) DO UPDATE SET samples = a.samples + EXCLUDED.samples;
-        ELSIF TG_OP = 'UPDATE' THEN
-          PERFORM observation_refresh_aggregates(array_agg(station_id), array_agg(hour_start))
-            FROM (SELECT station_id, date_trunc('hour', observed_at, 'UTC') AS hour_start FROM observation_new
-                  UNION SELECT station_id, date_trunc('hour', observed_at, 'UTC') FROM observation_old) d HAVING count(*) > 0;
-        ELSE
-          PERFORM observation_refresh_aggregates(array_agg(station_id), array_agg(hour_start))
-            FROM (SELECT DISTINCT station_id, date_trunc('hour', observed_at, 'UTC') AS hour_start FROM observation_old) d HAVING count(*) > 0;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(AFTER_WRITE);
     // The rows already stored: aggregated once, in bulk.
     await q.query(`INSERT INTO observation_hourly (station_id, hour_start, parameter, interval, n_total, n_valid, sum_valid, max_valid)
       SELECT station_id, date_trunc('hour', observed_at, 'UTC'), parameter, interval, count(*), count(*) FILTER (WHERE flag = 'N'),

@@ -24,6 +24,7 @@ import { RiskSources1805000000000 } from '../../migrations/1805000000000-RiskSou
 import { InspectionOrigin1806000000000 } from '../../migrations/1806000000000-InspectionOrigin';
 import { CaseMinorAndListCause1806000000001 } from '../../migrations/1806000000001-CaseMinorAndListCause';
 import { ReminderWebhooks1808000000000 } from '../../migrations/1808000000000-ReminderWebhooks';
+import { ObservationAggregateUpsert1809000000000 } from '../../migrations/1809000000000-ObservationAggregateUpsert';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -53,4 +54,5 @@ export const MIGRATIONS: Function[] = [
   InspectionOrigin1806000000000,
   CaseMinorAndListCause1806000000001,
   ReminderWebhooks1808000000000,
+  ObservationAggregateUpsert1809000000000,
 ];

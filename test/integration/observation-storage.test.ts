@@ -180,6 +180,83 @@ describe('aggregates kept as HJ 212 data arrives (HTTP and TCP), across hour, da
   });
 });
 
+describe('one statement that inserts some rows and updates (or deletes) others of the same hour', () => {
+  let db: Db;
+  let id: string;
+  beforeAll(async () => {
+    db = await cloneDatabase('demo');
+    [{ id }] = await db.ds.query(`SELECT id FROM monitoring_station WHERE code = 'W-JS-02'`);
+  });
+  afterAll(() => db.close());
+
+  const COLS = '(station_id, parameter, observed_at, interval, value, unit, flag)';
+  /** `VALUES` rows of the station: [parameter, CST time, value, flag]. */
+  const values = (rows: Array<[string, string, number, string]>) => ({
+    sql: rows.map((_, i) => `($1::uuid, $${i * 4 + 2}::varchar, $${i * 4 + 3}::timestamptz, 'MINUTE', $${i * 4 + 4}::numeric, 'mg/L', $${i * 4 + 5}::char(1))`).join(', '),
+    params: [id, ...rows.flatMap(([p, at, v, f]) => [p, cst(at).toISOString(), v, f])],
+  });
+  const hour = (at: string) => db.ds.query(`SELECT parameter, n_total, n_valid, sum_valid::text AS sum, max_valid::text AS max FROM observation_hourly
+    WHERE station_id = $1 AND hour_start = $2 ORDER BY parameter`, [id, cst(at).toISOString()]);
+  const samples = async (at: string, day: string) => ({
+    hour: (await db.ds.query(`SELECT samples FROM observation_hourly_samples WHERE station_id = $1 AND hour_start = $2`, [id, cst(at).toISOString()]))[0]?.samples,
+    day: (await db.ds.query(`SELECT samples FROM observation_daily_samples WHERE station_id = $1 AND day = $2`, [id, day]))[0]?.samples,
+  });
+
+  test('INSERT … ON CONFLICT DO UPDATE that inserts new minutes and updates stored ones of one hour and day: every aggregate equals the raw rows', async () => {
+    const before = values([
+      ['w01018', '2026-11-10T10:00:00', 10, 'N'], ['w01018', '2026-11-10T10:05:00', 20, 'N'], ['w01018', '2026-11-10T10:10:00', 30, 'N'],
+      ['w01018', '2026-11-10T11:00:00', 5, 'N'], ['w21003', '2026-11-10T10:00:00', 1.5, 'N'], ['w21003', '2026-11-10T10:25:00', 3.5, 'N'],
+    ]);
+    await db.ds.query(`INSERT INTO observation ${COLS} VALUES ${before.sql}`, before.params);
+    expect(await aggregateDrift(db.ds)).toEqual(NO_DRIFT);
+
+    // ONE statement: two stored minutes updated (a new value; N becomes D), four new minutes in the same hour
+    // (one at a time whose only N value turns D in this very statement), one new minute in another hour of the day.
+    const upsert = values([
+      ['w01018', '2026-11-10T10:05:00', 25, 'N'], ['w21003', '2026-11-10T10:25:00', 3.5, 'D'],
+      ['w01018', '2026-11-10T10:15:00', 40, 'N'], ['w01018', '2026-11-10T10:20:00', 99, 'D'], ['w21016', '2026-11-10T10:25:00', 0.75, 'N'],
+      ['w21003', '2026-11-10T10:10:00', 2.5, 'D'], ['w01018', '2026-11-10T12:00:00', 7, 'N'],
+    ]);
+    await db.ds.query(`INSERT INTO observation ${COLS} VALUES ${upsert.sql}
+      ON CONFLICT (station_id, parameter, observed_at) DO UPDATE SET value = EXCLUDED.value, flag = EXCLUDED.flag`, upsert.params);
+
+    expect(await hour('2026-11-10T10:00:00')).toEqual([
+      { parameter: 'w01018', n_total: 5, n_valid: 4, sum: '105', max: '40' },
+      { parameter: 'w21003', n_total: 3, n_valid: 1, sum: '1.5', max: '1.5' },
+      { parameter: 'w21016', n_total: 1, n_valid: 1, sum: '0.75', max: '0.75' },
+    ]);
+    const [day] = await db.ds.query(`SELECT n_total, n_valid, sum_valid::text AS sum, max_valid::text AS max FROM observation_daily
+      WHERE station_id = $1 AND day = '2026-11-10' AND parameter = 'w01018'`, [id]);
+    expect(day).toEqual({ n_total: 7, n_valid: 6, sum: '117', max: '40' });
+    // N-flag times: 10:00, 10:05, 10:10, 10:15, 10:25 in the hour; 11:00 and 12:00 besides in the day.
+    expect(await samples('2026-11-10T10:00:00', '2026-11-10')).toEqual({ hour: 5, day: 7 });
+    expect(await aggregateDrift(db.ds)).toEqual(NO_DRIFT);
+  });
+
+  test('MERGE that updates, deletes and inserts rows of one hour: every aggregate equals the raw rows', async () => {
+    const before = values([
+      ['w01018', '2026-11-11T08:00:00', 10, 'N'], ['w01018', '2026-11-11T08:05:00', 20, 'N'], ['w01018', '2026-11-11T08:10:00', 30, 'N'],
+    ]);
+    await db.ds.query(`INSERT INTO observation ${COLS} VALUES ${before.sql}`, before.params);
+    const merge = values([
+      ['w01018', '2026-11-11T08:05:00', 50, 'N'], ['w01018', '2026-11-11T08:10:00', 0, 'X'],
+      ['w01018', '2026-11-11T08:15:00', 60, 'N'], ['w21003', '2026-11-11T08:15:00', 2, 'N'], ['w01018', '2026-11-11T09:00:00', 1, 'N'],
+    ]);
+    await db.ds.query(`MERGE INTO observation o USING (VALUES ${merge.sql}) AS x ${COLS}
+      ON o.station_id = x.station_id AND o.parameter = x.parameter AND o.observed_at = x.observed_at
+      WHEN MATCHED AND x.flag = 'X' THEN DELETE
+      WHEN MATCHED THEN UPDATE SET value = x.value, flag = x.flag
+      WHEN NOT MATCHED THEN INSERT ${COLS} VALUES (x.station_id, x.parameter, x.observed_at, x.interval, x.value, x.unit, x.flag)`, merge.params);
+
+    expect(await hour('2026-11-11T08:00:00')).toEqual([
+      { parameter: 'w01018', n_total: 3, n_valid: 3, sum: '120', max: '60' },
+      { parameter: 'w21003', n_total: 1, n_valid: 1, sum: '2', max: '2' },
+    ]);
+    expect(await samples('2026-11-11T08:00:00', '2026-11-11')).toEqual({ hour: 3, day: 4 });
+    expect(await aggregateDrift(db.ds)).toEqual(NO_DRIFT);
+  });
+});
+
 describe('partitions, the default partition and retention', () => {
   let db: Db;
   beforeAll(async () => {

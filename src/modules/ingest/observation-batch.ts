@@ -28,10 +28,10 @@ const keyOf = (stationId: string, parameter: string, ms: number | string) => `${
  * New keys are inserted (`ON CONFLICT DO NOTHING`); only when some keys are already stored (a
  * re-sent packet, a value meeting another interval) does a second statement update those, reading
  * in its own snapshot the interval each held before. Two statements, not one `ON CONFLICT DO
- * UPDATE`: in a statement that both inserts and updates rows of one hour, PostgreSQL fires the
- * UPDATE statement trigger (which recomputes the touched hours from the raw rows, the new ones
- * included) before the INSERT trigger (which then adds the new rows again); inserting first and
- * updating after keeps every aggregate exact.
+ * UPDATE`, first because such a statement double-counted the aggregates (its UPDATE statement
+ * trigger recomputed the touched hours, new rows included, before its INSERT trigger added them
+ * again); migration ObservationAggregateUpsert1809000000000 fixed that, and a batch of new packets,
+ * the usual case, stays one plain INSERT.
  *
  * Returns, per value in the order given, whether the packet-by-packet writes would have written it
  * (`true`) or whether it gave way to a value of higher rank (`false`, counted as superseded). A key
