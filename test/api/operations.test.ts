@@ -158,6 +158,17 @@ describe('security headers, CORS and CSRF', () => {
     }
   });
 
+  test('GraphQL answers carry no ETag (never revalidated; hashing them costs), the portal\'s assets keep theirs', async () => {
+    const r = await request(t.hub.app).post('/graphql').send({ query: '{ jurisdictions { code } }' });
+    expect(r.status).toBe(200);
+    expect(r.body.data.jurisdictions.length).toBeGreaterThan(0);
+    expect(r.headers.etag).toBeUndefined();
+    expect(r.headers['x-powered-by']).toBeUndefined();
+    const home = await request(t.hub.app).get('/');
+    expect(home.status).toBe(200);
+    expect(home.headers.etag).toEqual(expect.any(String));
+  });
+
   test('the playground may be framed by the hub itself', async () => {
     const r = await request(t.hub.app).get('/playground');
     expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
