@@ -8,6 +8,7 @@ import { mintToken, Role, tokenSettings } from '../auth/principal';
 import type { Config } from '../config';
 import { Jurisdiction } from '../domain/jurisdictions';
 import { buildContext, Services } from '../graphql/context';
+import { weakEtag } from '../http/etag';
 import { hubSchema } from '../graphql/schema';
 import { PlaygroundExample, playgroundExamples } from './examples';
 
@@ -228,8 +229,9 @@ const PAGE_JS = `(function () {
 
 /** Sends one of the page's own small files; an hour of caching is plenty, they change only with a release. */
 function sendText(type: string, body: string) {
+  const etag = weakEtag(body);
   return (_req: Request, res: Response) => {
-    res.set('cache-control', 'public, max-age=3600').type(type).send(body);
+    res.set({ 'cache-control': 'public, max-age=3600', etag }).type(type).send(body);
   };
 }
 

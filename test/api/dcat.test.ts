@@ -163,6 +163,20 @@ describe('what the export says', () => {
     }
   });
 
+  test('an ETag per answer: the same export again with If-None-Match is 304, another principal\'s view is another ETag', async () => {
+    for (const path of ['/catalog/dcat.jsonld', '/catalog/dcat.ttl']) {
+      const first = await request(t.hub.app).get(path).set('authorization', `Bearer ${agency}`);
+      expect(first.status).toBe(200);
+      expect(first.headers.etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9_-]+"$/);
+      const again = await request(t.hub.app).get(path).set('authorization', `Bearer ${agency}`).set('if-none-match', first.headers.etag);
+      expect(again.status).toBe(304);
+      expect(again.text ?? '').toBe('');
+      const pub = await request(t.hub.app).get(path).set('if-none-match', first.headers.etag);
+      expect(pub.status).toBe(200);
+      expect(pub.headers.etag).not.toBe(first.headers.etag);
+    }
+  });
+
   test('Turtle at /catalog/dcat.ttl, and /catalog/dcat chooses by Accept', async () => {
     const ttl = await request(t.hub.app).get('/catalog/dcat.ttl');
     expect(ttl.status).toBe(200);

@@ -167,6 +167,11 @@ describe('security headers, CORS and CSRF', () => {
     const home = await request(t.hub.app).get('/');
     expect(home.status).toBe(200);
     expect(home.headers.etag).toEqual(expect.any(String));
+    // The playground's own files are revalidated by theirs.
+    const js = await request(t.hub.app).get('/playground/assets/playground.js');
+    expect(js.status).toBe(200);
+    expect(js.headers.etag).toMatch(/^W\//);
+    expect((await request(t.hub.app).get('/playground/assets/playground.js').set('if-none-match', js.headers.etag)).status).toBe(304);
   });
 
   test('the playground may be framed by the hub itself', async () => {

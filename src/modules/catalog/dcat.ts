@@ -3,6 +3,7 @@ import { DataFactory, Writer } from 'n3';
 import type { Principal } from '../../auth/principal';
 import { DISTRICTS, jurisdictionInfo, Jurisdiction } from '../../domain/jurisdictions';
 import { ErrorCode } from '../../graphql/errors';
+import { weakEtag } from '../../http/etag';
 import { principalOf } from '../../http/request-context';
 import { sendError } from '../../http/send-error';
 import type { CatalogExportView, CatalogService, ExportCode } from './catalog.service';
@@ -496,10 +497,9 @@ export function catalogDcatHandler(sources: DcatSources | CatalogService, public
     const [view, temporal] = await Promise.all([catalog.exportView({ principal }), temporalCoverage?.(principal)]);
     const graph = buildDcatGraph(view, publicUrl, { temporal });
     res.setHeader('Vary', format ? 'Authorization' : 'Accept, Authorization');
-    if (chosen === 'turtle') {
-      res.type(`${DCAT_MEDIA_TYPES.turtle}; charset=utf-8`).send(await graph.toTurtle());
-    } else {
-      res.type(DCAT_MEDIA_TYPES.jsonld).send(JSON.stringify(graph.toJsonLd()));
-    }
+    const body = chosen === 'turtle' ? await graph.toTurtle() : JSON.stringify(graph.toJsonLd());
+    // A harvester that sends the ETag back gets 304 while the catalog it may see is unchanged.
+    res.setHeader('ETag', weakEtag(body));
+    res.type(chosen === 'turtle' ? `${DCAT_MEDIA_TYPES.turtle}; charset=utf-8` : DCAT_MEDIA_TYPES.jsonld).send(body);
   };
 }
