@@ -20,7 +20,7 @@ export interface ShapeRequest {
 }
 
 /** The sub-fields a selection asks of `type`, by response key in response order (execution's own collection). */
-export function subfieldsOf(req: Pick<ShapeRequest, 'schema' | 'fragments' | 'variables'>, type: GraphQLObjectType, nodes: ReadonlyArray<FieldNode>): Map<string, ReadonlyArray<FieldNode>> {
+function subfieldsOf(req: Pick<ShapeRequest, 'schema' | 'fragments' | 'variables'>, type: GraphQLObjectType, nodes: ReadonlyArray<FieldNode>): Map<string, ReadonlyArray<FieldNode>> {
   return collectSubfields(req.schema, req.fragments, req.variables, type, nodes);
 }
 
@@ -98,14 +98,17 @@ function hasConditions(document: DocumentNode): boolean {
  * Answers query operations of one root field without walking the answer field by field: the root
  * field's resolver runs once, with the resolve info execution would give it, and its value is
  * projected for the selection (objectProjector) where every field below reads a plain property
- * (graphql-js's default resolver, or `readByResponseKey`). Root fields with a pre-shaper of their
+ * (graphql-js's default resolver, `readProperty` or `readByResponseKey`). Root fields with a pre-shaper of their
  * own (`shapers`) use it instead. Anything else — another resolver in the selection, a value the
  * projector refuses, an error — is left to execution, which takes the resolved value or error
  * over (never resolving the field again) and reports it as it always does.
  */
+/** What a document needs once: its fragments, whether `@skip`/`@include` depend on variables, its projectors by operation. */
+interface DocumentShapes { fragments: Record<string, FragmentDefinitionNode>; conditional: boolean; projectors: Map<string, Projector | null> }
+
 export class ShapedAnswers<C extends object> {
-  private readonly projectors = new WeakMap<DocumentNode, Map<string, Projector | null>>();
-  private readonly conditional = new WeakMap<DocumentNode, boolean>();
+  /** By document: Apollo keeps one object per distinct query text. */
+  private readonly documents = new WeakMap<DocumentNode, DocumentShapes>();
 
   constructor(private readonly schema: GraphQLSchema, private readonly shapers: ReadonlyMap<string, PreShaper<C>> = new Map()) {
     acceptHandOvers(schema);
@@ -122,31 +125,31 @@ export class ShapedAnswers<C extends object> {
     const queryType = this.schema.getQueryType();
     const field = queryType?.getFields()[node.name.value];
     if (!queryType || !field) return null;
-    const key = node.alias?.value ?? node.name.value;
-    const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    const doc = this.documentOf(document);
+    const custom = this.shapers.get(field.name);
+    // Without a pre-shaper of its own, a field is answered here only when its whole selection can be projected.
+    const project = custom || !field.resolve ? null : this.projectorFor(doc, operation, field, node, variables);
+    if (!custom && !project) return null;
     let args: Record<string, unknown>;
     try {
       args = getArgumentValues(field, node, variables);
     } catch {
       return null;
     }
+    const key = node.alias?.value ?? node.name.value;
+    const { fragments } = doc;
     const info: GraphQLResolveInfo = {
       fieldName: field.name, fieldNodes: [node], returnType: field.type, parentType: queryType, path: { prev: undefined, key, typename: queryType.name },
       schema: this.schema, fragments, rootValue: undefined, operation, variableValues: variables,
     };
-    const req: ShapeRequest = { schema: this.schema, fragments, variables, nodes: [node], field, info };
-    const custom = this.shapers.get(field.name);
     if (custom) {
       try {
-        const value = await custom(ctx, args, req);
+        const value = await custom(ctx, args, { schema: this.schema, fragments, variables, nodes: [node], field, info });
         return value === undefined ? null : { [key]: value };
       } catch {
         return null;
       }
     }
-    const project = field.resolve ? this.projectorFor(document, operation, req) : null;
-    if (!project) return null;
     let value: unknown;
     try {
       value = await field.resolve!(undefined, args, ctx, info);
@@ -155,7 +158,7 @@ export class ShapedAnswers<C extends object> {
       return null;
     }
     try {
-      return { [key]: project(value) };
+      return { [key]: project!(value) };
     } catch {
       HANDED_OVER.set(ctx, { field: field.name, outcome: { value } });
       return null;
@@ -167,15 +170,26 @@ export class ShapedAnswers<C extends object> {
     HANDED_OVER.delete(ctx);
   }
 
-  private projectorFor(document: DocumentNode, operation: OperationDefinitionNode, req: ShapeRequest): Projector | null {
-    let conditional = this.conditional.get(document);
-    if (conditional === undefined) this.conditional.set(document, (conditional = hasConditions(document)));
-    if (conditional) return fieldProjector(req, req.field.type, req.nodes);
-    let byOperation = this.projectors.get(document);
-    if (!byOperation) this.projectors.set(document, (byOperation = new Map()));
+  private documentOf(document: DocumentNode): DocumentShapes {
+    let doc = this.documents.get(document);
+    if (!doc) {
+      const fragments: Record<string, FragmentDefinitionNode> = {};
+      for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+      this.documents.set(document, (doc = { fragments, conditional: hasConditions(document), projectors: new Map() }));
+    }
+    return doc;
+  }
+
+  /** The root field's projector: kept per operation, unless `@skip`/`@include` make the selection depend on the variables. */
+  private projectorFor(
+    doc: DocumentShapes,
+    operation: OperationDefinitionNode, field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>,
+  ): Projector | null {
+    const build = () => fieldProjector({ schema: this.schema, fragments: doc.fragments, variables }, field.type, [node]);
+    if (doc.conditional) return build();
     const name = operation.name?.value ?? '';
-    let p = byOperation.get(name);
-    if (p === undefined) byOperation.set(name, (p = fieldProjector(req, req.field.type, req.nodes)));
+    let p = doc.projectors.get(name);
+    if (p === undefined) doc.projectors.set(name, (p = build()));
     return p;
   }
 }
