@@ -33,6 +33,7 @@ import { playgroundRouter } from './playground/playground';
 import { portalRouter } from './portal/portal';
 import type { Logger } from './logger';
 import type { DataSource } from 'typeorm';
+import { stringifyResult } from './graphql/shaped-json';
 
 export interface Hub {
   app: express.Express;
@@ -222,6 +223,8 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     parseOptions: ops.parseOptions,
     formatError: formatErrorFactory(config.exposeErrors, (err) => log.error({ err }, 'unexpected error')),
     includeStacktraceInErrorResponses: config.exposeErrors,
+    // Answers PostgreSQL wrote as the response itself go out as their text (src/graphql/shaped-json.ts).
+    stringifyResult,
     introspection: config.introspection,
     // main.ts owns SIGTERM/SIGINT. Apollo's own handlers would race it: a second stop() waits on a
     // barrier Apollo 5 never resolves after a clean stop, and Apollo re-raises the signal.

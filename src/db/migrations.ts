@@ -25,6 +25,7 @@ import { InspectionOrigin1806000000000 } from '../../migrations/1806000000000-In
 import { CaseMinorAndListCause1806000000001 } from '../../migrations/1806000000001-CaseMinorAndListCause';
 import { ReminderWebhooks1808000000000 } from '../../migrations/1808000000000-ReminderWebhooks';
 import { ObservationAggregateUpsert1809000000000 } from '../../migrations/1809000000000-ObservationAggregateUpsert';
+import { RequiredValueGuard1810000000000 } from '../../migrations/1810000000000-RequiredValueGuard';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -55,4 +56,5 @@ export const MIGRATIONS: Function[] = [
   CaseMinorAndListCause1806000000001,
   ReminderWebhooks1808000000000,
   ObservationAggregateUpsert1809000000000,
+  RequiredValueGuard1810000000000,
 ];

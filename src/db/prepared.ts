@@ -13,6 +13,16 @@ export interface PreparedOptions {
 const TRACKED = 10_000;
 
 /**
+ * Whether a failed statement left its session usable: PostgreSQL answered it with an error of the
+ * statement (a SQLSTATE outside connection exceptions, 08, and operator intervention, 57), and the
+ * implicit transaction it ran in is already rolled back.
+ */
+function sessionIntact(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
+}
+
+/**
  * Runs the read engine's statements as named prepared statements once their text repeats: a
  * partner's client sends the same few documents again and again, and PostgreSQL then parses and
  * plans each of them once per pooled connection instead of on every request (a dossier's
@@ -47,7 +57,18 @@ export class PreparedQueries {
     }
     const started = stats?.ms !== undefined ? performance.now() : 0;
     const pool = this.ds.driver as unknown as { master: Pool };
-    const res = await pool.master.query(config);
+    // Not `pool.query`: it closes the connection after any error, and with it the connection's
+    // prepared statements (PGlite's single connection takes a moment to come back). An error the
+    // server answered with a SQLSTATE leaves the session as it was; anything else closes it.
+    const client = await pool.master.connect();
+    let res;
+    try {
+      res = await client.query(config);
+    } catch (err) {
+      client.release(sessionIntact(err) ? undefined : (err as Error));
+      throw err;
+    }
+    client.release();
     if (stats?.ms !== undefined) stats.ms += performance.now() - started;
     return res.rows as T[];
   }

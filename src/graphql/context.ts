@@ -80,7 +80,7 @@ export function createServices(ds: DataSource, cache?: HubCache, o: { preparedSt
   const store = new RecordStore(ds);
   const catalog = cache?.enabled ? new CachedCatalogService(ds, cache) : new CatalogService(ds);
   const engine = new ReadEngine(new PreparedQueries(ds, o.preparedStatements ?? true), {
-    creditStatus: (c, parent, field) => compileCreditStatus(c, parent, field),
+    creditStatus: (c, parent, field, path) => compileCreditStatus(c, parent, field, false, path),
     underObjection: (c, parent) => compileUnderObjection(c, parent),
     untriggeredOnsite: (c, parent) => compileUntriggeredOnsite(c, parent),
   }, o.auditCommit ?? 'durable');

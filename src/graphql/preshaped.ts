@@ -6,6 +6,7 @@ import { BREAK, getArgumentValues, getNamedType, isLeafType, isListType, isNonNu
 // graphql-js's own field collection (fragments, type conditions, @skip/@include, merging by
 // response key), so a pre-shaped answer has exactly the keys, in exactly the order, of execution.
 import { collectSubfields } from 'graphql/execution/collectFields';
+import { ShapedJson, wantShapedJson } from './shaped-json';
 
 /** What a pre-shaper gets of the document: the field's nodes and what is needed to collect their sub-fields. */
 export interface ShapeRequest {
@@ -151,12 +152,15 @@ export class ShapedAnswers<C extends object> {
       }
     }
     let value: unknown;
+    // The value goes into `data` as it is, so the read engine may write it as the response itself.
+    wantShapedJson(info);
     try {
       value = await field.resolve!(undefined, args, ctx, info);
     } catch (error) {
       HANDED_OVER.set(ctx, { field: field.name, outcome: { error } });
       return null;
     }
+    if (value instanceof ShapedJson) return { [key]: value };
     try {
       return { [key]: project!(value) };
     } catch {

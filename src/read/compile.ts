@@ -1,11 +1,12 @@
-import { getNamedType, GraphQLObjectType, isObjectType } from 'graphql';
+import { getNamedType, GraphQLEnumType, GraphQLNamedType, GraphQLObjectType, isEnumType, isNonNullType, isObjectType } from 'graphql';
 import { AccessContext, conditionColumns, decideRule, itemWithheldFor, MASK_RULES, readScope, RecordType, RowCondition } from '../auth/policy';
 import { scopeCondition } from '../auth/scope';
 import { SqlParams } from '../db/sql';
 import { DISTRICTS } from '../domain/jurisdictions';
 import { PageRequest, pageRequest } from '../graphql/pagination';
-import { ConnectionOutput, CursorKind, MaskedOutput, Output, ParentOutput, ReadModel, RowOutput } from './model';
+import { ColumnOutput, ConnectionOutput, CursorKind, MaskedOutput, Output, ParentOutput, ReadModel, RowOutput } from './model';
 import { DocumentInfo, objectTypeOf, SelectedField, Selection, selectFields, subSelection } from './selection';
+import type { FieldKind } from '../modules/dossier/record-fields';
 
 /**
  * The read engine's compiler: from a root field's selection, one SQL statement that finds the
@@ -40,7 +41,19 @@ export interface CompileContext {
   /** `deferred`: the statement's own commit does not wait for the WAL flush (HUB_AUDIT_COMMIT). */
   auditCommit?: 'durable' | 'deferred';
   computed: Readonly<Record<string, ComputedCompiler>>;
+  /**
+   * Write the answer as the response itself (src/graphql/shaped-json.ts): selections keyed by
+   * response key, `__typename` included, leaves as their scalars serialize them, each non-null
+   * field guarded by `hub_missing`. What cannot be written so throws NotText at compile time.
+   */
+  asResponse?: boolean;
 }
+
+/** The selection asks for something the engine does not write as the response itself: read it the usual way. */
+export class NotText extends Error {}
+
+/** The SQLSTATE `hub_missing` raises (migration RequiredValueGuard1810000000000). */
+export const MISSING_VALUE = 'HB001';
 
 /** A level of rows already written as a CTE, as its children and computed fields see it. */
 export interface LevelRef {
@@ -80,14 +93,33 @@ export interface CompiledStatement {
   params: unknown[];
 }
 
-/** Splits long json_build_object argument lists (PostgreSQL takes 100 arguments per call). */
-function jsonObject(pairs: ReadonlyArray<[string, string]>): string {
+/**
+ * Splits long json_build_object argument lists (PostgreSQL takes 100 arguments per call). Joined
+ * as jsonb, which reorders keys; `ordered` joins the texts instead, keeping the keys in order.
+ */
+function jsonObject(pairs: ReadonlyArray<[string, string]>, ordered = false): string {
   if (pairs.length === 0) return `'{}'::json`;
   const chunks: string[] = [];
   for (let i = 0; i < pairs.length; i += 40) {
-    chunks.push(`json_build_object(${pairs.slice(i, i + 40).map(([k, v]) => `'${k}', ${v}`).join(', ')})`);
+    chunks.push(`json_build_object(${pairs.slice(i, i + 40).map(([k, v]) => `${literal(k)}, ${v}`).join(', ')})`);
   }
-  return chunks.length === 1 ? chunks[0] : `(${chunks.map((c) => `${c}::jsonb`).join(' || ')})::json`;
+  if (chunks.length === 1) return chunks[0];
+  if (!ordered) return `(${chunks.map((c) => `${c}::jsonb`).join(' || ')})::json`;
+  // Each chunk is `{…}`: the first without its `}`, the middle ones without both braces, the last without its `{`.
+  return `(${chunks.map((c, i) => `${i > 0 ? 'substr(' : ''}${i < chunks.length - 1 ? 'left(' : ''}${c}::text${i < chunks.length - 1 ? ', -1)' : ''}${i > 0 ? ', 2)' : ''}`).join(` || ', ' || `)})::json`;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`, as the DateTime scalar writes an instant (milliseconds cut, not rounded, as a JS Date keeps them). */
+function isoInstant(expr: string): string {
+  return `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** Whether an enum's values are written as their names (then a stored value is its own serialization). */
+const SELF_NAMED = new WeakMap<GraphQLEnumType, boolean>();
+function selfNamed(t: GraphQLEnumType): boolean {
+  let v = SELF_NAMED.get(t);
+  if (v === undefined) SELF_NAMED.set(t, (v = t.getValues().every((x) => x.value === x.name)));
+  return v;
 }
 
 function literal(s: string): string {
@@ -116,6 +148,53 @@ export class Compiler {
 
   addCte(name: string, body: string): void {
     this.ctes.push(`${name} AS (${body})`);
+  }
+
+  /** The selection under `f`, keyed as this statement writes its JSON. */
+  sub(f: SelectedField, type?: GraphQLNamedType): Selection {
+    return subSelection(this.cx.doc, f, type, this.cx.asResponse);
+  }
+
+  /** A JSON object of `pairs`, in order where the answer is the response itself. */
+  private obj(pairs: ReadonlyArray<[string, string]>): string {
+    return jsonObject(pairs, this.cx.asResponse);
+  }
+
+  /**
+   * A field's value as the response needs it: where the field is non-null and the answer is the
+   * response itself, a null stops the statement (`hub_missing`) instead of going out.
+   */
+  private required(f: SelectedField, expr: string, path: string): string {
+    if (!this.cx.asResponse || !isNonNullType(f.field.type)) return expr;
+    return `coalesce(${expr}, hub_missing(${expr}, ${literal(path.replace(/\.$/, ''))}))`;
+  }
+
+  /**
+   * A leaf a computed output writes (`expr`, already its scalar's JSON form but for enums): as the
+   * response, an enum must be written as its values, and a non-null field is guarded.
+   */
+  leaf(f: SelectedField, expr: string, path: string): string {
+    if (!this.cx.asResponse) return expr;
+    const named = getNamedType(f.field.type);
+    if (isEnumType(named) && !selfNamed(named)) throw new NotText(`${path}: enum ${named.name} is not written as its values`);
+    return this.required(f, expr, path);
+  }
+
+  /** A JSON object of a computed output's fields (`pairs`: key, SQL), its keys in order where the answer is the response itself. */
+  object(pairs: ReadonlyArray<[string, string]>): string {
+    return this.obj(pairs);
+  }
+
+  /** `__typename` of the object a selected field `f` returns, as SQL. */
+  typename(f: SelectedField): string {
+    return literal(getNamedType(f.field.type).name);
+  }
+
+  /** The fields of `sel` named `name` (aliases of it); as the response, at most one (each would need its own aggregate). */
+  private only(sel: Selection, name: string): SelectedField | undefined {
+    const found = [...sel.values()].filter((s) => s.field.name === name);
+    if (found.length > 1 && this.cx.asResponse) throw new NotText(`${name} asked for under two response keys`);
+    return found[0];
   }
 
   /** The scope of a record type as a SQL condition on `alias` (one parameter per type and statement). */
@@ -166,10 +245,16 @@ export class Compiler {
     const placeholder = this.ctes.length;
     this.ctes.push('');
     for (const f of sel.values()) {
+      keys.push(f.key);
+      if (f.field.name === '__typename') {
+        fieldSql.push({ expr: literal(model.typeName), joins: [] });
+        continue;
+      }
       const out = model.outputs.get(f.field.name);
       if (!out) throw new Error(`${model.typeName}.${f.field.name} has no output in the read model`);
-      keys.push(f.key);
-      fieldSql.push(this.output(out, f, ref, columns, `${path}${f.responseKey}.`));
+      const at = `${path}${f.responseKey}.`;
+      const x = this.output(out, f, ref, columns, at);
+      fieldSql.push({ expr: this.required(f, x.expr, at), joins: x.joins });
     }
     this.ctes[placeholder] = `${rows} AS (${rowsSql([...columns].map((c) => `t.${c}`).join(', '))})`;
     this.recordMasks(model, sel, ref);
@@ -199,7 +284,7 @@ export class Compiler {
           conds.push(fired);
           this.maskFired(out.report, MASK_RULES[out.mask].rule, `(SELECT bool_or(${fired}) FROM ${ref.rows} r WHERE ${ref.released('r')})`);
         } else if (out.kind === 'object') {
-          visit(out.fields, subSelection(this.cx.doc, f));
+          visit(out.fields, this.sub(f));
         }
       }
     };
@@ -229,14 +314,15 @@ export class Compiler {
     switch (out.kind) {
       case 'column':
       case 'masked':
-        return { expr: this.grantedItem(ref.model, out, this.rowValue(out, f, columns), columns), joins: [] };
+        return { expr: this.grantedItem(ref.model, out, this.rowValue(out, f, columns, path), columns), joins: [] };
       case 'object':
-        return { expr: this.rowValue(out, f, columns), joins: [] };
+        return { expr: this.rowValue(out, f, columns, path), joins: [] };
       case 'connection':
         return this.connection(out, f, ref, columns, path);
       case 'parent':
         return this.parent(out, f, ref, columns, path);
       case 'computed': {
+        // A computed output's compiler writes its value through `sub`, `leaf` and `object`, so it is written as the response needs it.
         const compile = this.cx.computed[out.computed];
         if (!compile) throw new Error(`no compiler for computed output ${out.computed}`);
         columns.add('id');
@@ -258,10 +344,11 @@ export class Compiler {
     return `CASE WHEN r.${model.ownerColumn} = ANY(${this.q.p(hidden)}::varchar[]) THEN NULL ELSE ${expr} END`;
   }
 
-  private rowValue(out: RowOutput, f: SelectedField, columns: Set<string>): string {
+  private rowValue(out: RowOutput, f: SelectedField, columns: Set<string>, path: string): string {
     if (out.kind === 'column') {
       columns.add(out.column);
-      return out.value === 'decimal' ? `r.${out.column}::text` : `r.${out.column}`;
+      if (out.value === 'decimal') return `r.${out.column}::text`;
+      return this.cx.asResponse ? this.responseLeaf(out.value, `r.${out.column}`, f, out.items, path) : `r.${out.column}`;
     }
     if (out.kind === 'masked') {
       columns.add(out.column);
@@ -273,14 +360,60 @@ export class Compiler {
       if (cond === 'false') return masked;
       return `CASE WHEN ${cond} THEN r.${out.column} ELSE ${masked} END`;
     }
-    const sub = subSelection(this.cx.doc, f);
     const pairs: Array<[string, string]> = [];
-    for (const s of sub.values()) {
+    for (const s of this.sub(f).values()) {
+      if (s.field.name === '__typename') {
+        pairs.push([s.key, literal(getNamedType(f.field.type).name)]);
+        continue;
+      }
       const o = out.fields.find((x) => x.name === s.field.name);
       if (!o) throw new Error(`${out.name}.${s.field.name} has no output in the read model`);
-      pairs.push([s.key, this.rowValue(o, s, columns)]);
+      const at = `${path}${s.responseKey}.`;
+      pairs.push([s.key, this.required(s, this.rowValue(o, s, columns, at), at)]);
     }
-    return jsonObject(pairs);
+    return this.obj(pairs);
+  }
+
+  /**
+   * A stored value (`expr`, of kind `kind`) as the response writes it: what PostgreSQL's JSON of it
+   * already is for text, numbers, dates, lists of text and enums named as their values; instants
+   * in the DateTime scalar's form; an item list rebuilt with the items' selected fields in order.
+   * Anything else is NotText.
+   */
+  private responseLeaf(kind: FieldKind, expr: string, f: SelectedField, items: ColumnOutput['items'], path: string): string {
+    const named = getNamedType(f.field.type);
+    if (isEnumType(named) && !selfNamed(named)) throw new NotText(`${path}: enum ${named.name} is not written as its values`);
+    switch (kind) {
+      case 'text': case 'uscc': case 'id': case 'int': case 'date': case 'enum': case 'textList': case 'enumList':
+        return expr;
+      case 'datetime':
+        return isoInstant(expr);
+      case 'objectList': {
+        if (!items) throw new NotText(`${path}: no item shape`);
+        const pairs: Array<[string, string]> = [];
+        for (const s of this.sub(f).values()) {
+          if (s.field.name === '__typename') {
+            pairs.push([s.key, literal(named.name)]);
+            continue;
+          }
+          const item = items.find((i) => i.name === s.field.name);
+          const k = item?.kind;
+          const at = `${path}${s.responseKey}.`;
+          const v = k === 'datetime' ? isoInstant(`(e.v ->> ${literal(s.field.name)})::timestamptz`)
+            : k === 'text' || k === 'uscc' || k === 'enum' || k === 'date' || k === 'int' ? `(e.v -> ${literal(s.field.name)})`
+              : null;
+          if (v === null) throw new NotText(`${at}: items of kind ${k ?? 'unknown'} are read the usual way`);
+          if (k === 'enum') {
+            const t = getNamedType(s.field.type);
+            if (isEnumType(t) && !selfNamed(t)) throw new NotText(`${at}: enum ${t.name} is not written as its values`);
+          }
+          pairs.push([s.key, this.required(s, v, at)]);
+        }
+        return `CASE WHEN ${expr} IS NULL THEN NULL ELSE coalesce((SELECT json_agg(${this.obj(pairs)} ORDER BY e.o) FROM jsonb_array_elements(${expr}) WITH ORDINALITY e(v, o)), '[]'::json) END`;
+      }
+      default:
+        throw new NotText(`${path}: values of kind ${kind} are read the usual way`);
+    }
   }
 
   /** A page of child records under each released parent row. */
@@ -288,7 +421,7 @@ export class Compiler {
     const model = out.target();
     parentColumns.add(out.parentColumn);
     const page = pageRequest(f.args as { first?: number; after?: string }, model.recordType, model.order.columns.map((c) => c.kind), path);
-    const conn = subSelection(this.cx.doc, f);
+    const conn = this.sub(f);
     const where = (alias: string, parentAlias: string) => [
       `${alias}.${out.childColumn} = ${parentAlias}.${out.parentColumn}`,
       this.scope(model.recordType, alias),
@@ -302,14 +435,14 @@ export class Compiler {
         WHERE ${parent.released('p')}`;
     });
     const total = () => `(SELECT count(*)::int FROM ${model.table} c WHERE ${where('c', 'r').join(' AND ')})`;
-    return { expr: this.connectionJson(conn, g, page, total), joins: g ? [`LEFT JOIN ${g} ON ${g}.__p = r.${out.parentColumn}`] : [] };
+    return { expr: this.connectionJson(getNamedType(f.field.type), conn, g, page, total), joins: g ? [`LEFT JOIN ${g} ON ${g}.__p = r.${out.parentColumn}`] : [] };
   }
 
   /** The record a row points at (its enterprise): one row per distinct target, null when hidden. */
   private parent(out: ParentOutput, f: SelectedField, child: LevelRef, childColumns: Set<string>, path: string): FieldSql {
     const model = out.target();
     childColumns.add(out.parentColumn);
-    const sel = subSelection(this.cx.doc, f, objectTypeOf(f));
+    const sel = this.sub(f, objectTypeOf(f));
     const lv = this.level(model, sel, path, (cols) => `SELECT ${cols} FROM ${model.table} t
       WHERE t.${out.childColumn} IN (SELECT r.${out.parentColumn} FROM ${child.rows} r WHERE ${child.released('r')}) AND ${this.scope(model.recordType, 't')}`, () => 'true');
     const g = this.name('g');
@@ -318,7 +451,7 @@ export class Compiler {
   }
 
   private nodeJson(keys: readonly string[], fields: readonly FieldSql[]): string {
-    return jsonObject(keys.map((k, i) => [k, fields[i].expr]));
+    return this.obj(keys.map((k, i) => [k, fields[i].expr]));
   }
 
   /**
@@ -327,23 +460,27 @@ export class Compiler {
    */
   private pageLevel(model: ReadModel, conn: Selection, path: string, page: PageRequest, rowsSql: (cols: string) => string): string | null {
     // A count alone needs no rows, and releases none.
-    if (!conn.has('edges') && !conn.has('pageInfo')) return null;
-    const edgesField = conn.get('edges');
-    const edgeSel = edgesField ? subSelection(this.cx.doc, edgesField) : new Map<string, SelectedField>();
-    const nodeField = edgeSel.get('node');
-    const nodeSel = nodeField ? subSelection(this.cx.doc, nodeField) : new Map<string, SelectedField>();
+    const edgesField = this.only(conn, 'edges');
+    const pageInfoField = this.only(conn, 'pageInfo');
+    if (!edgesField && !pageInfoField) return null;
+    const edgeSel = edgesField ? this.sub(edgesField) : new Map<string, SelectedField>();
+    const nodeField = this.only(edgeSel, 'node');
+    const nodeSel = nodeField ? this.sub(nodeField) : new Map<string, SelectedField>();
     const lv = this.level(model, nodeSel, `${path}edges.node.`, (cols) => rowsSql(cols), (a) => `${a}.__rn <= ${page.first}`);
     const cursor = this.cursorExpr(model, 'r');
     const n = page.first;
     const aggs: string[] = ['r.__p'];
     if (edgesField) {
       const edge: Array<[string, string]> = [];
-      for (const s of edgeSel.values()) edge.push([s.key, s.field.name === 'cursor' ? cursor : this.nodeJson(lv.keys, lv.fields)]);
-      aggs.push(`json_agg(${jsonObject(edge)} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}) AS edges`);
+      for (const s of edgeSel.values()) {
+        const name = s.field.name;
+        edge.push([s.key, name === 'cursor' ? cursor : name === '__typename' ? literal(getNamedType(edgesField.field.type).name) : this.nodeJson(lv.keys, lv.fields)]);
+      }
+      aggs.push(`json_agg(${this.obj(edge)} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}) AS edges`);
     }
     // Only what pageInfo asks for: a page's two cursors cost two sorted aggregates per parent row.
     const info = new Set<string>();
-    for (const s of conn.values()) if (s.field.name === 'pageInfo') for (const i of subSelection(this.cx.doc, s).values()) info.add(i.field.name);
+    if (pageInfoField) for (const i of this.sub(pageInfoField).values()) info.add(i.field.name);
     if (info.has('hasNextPage')) aggs.push(`count(*) > ${n} AS more`);
     if (info.has('startCursor')) aggs.push(`(array_agg(${cursor} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}))[1] AS sc`);
     if (info.has('endCursor')) aggs.push(`(array_agg(${cursor} ORDER BY r.__rn DESC) FILTER (WHERE r.__rn <= ${n}))[1] AS ec`);
@@ -353,22 +490,26 @@ export class Compiler {
   }
 
   /** A connection's JSON from its grouped level `g`; `total` counts what the caller may see. */
-  private connectionJson(conn: Selection, g: string | null, page: PageRequest, total: () => string): string {
+  private connectionJson(type: GraphQLNamedType, conn: Selection, g: string | null, page: PageRequest, total: () => string): string {
     const pairs: Array<[string, string]> = [];
     for (const s of conn.values()) {
-      if (s.field.name === 'edges') pairs.push([s.key, `coalesce(${g}.edges, '[]'::json)`]);
+      if (s.field.name === '__typename') pairs.push([s.key, literal(type.name)]);
+      else if (s.field.name === 'edges') pairs.push([s.key, `coalesce(${g}.edges, '[]'::json)`]);
       else if (s.field.name === 'totalCount') pairs.push([s.key, total()]);
       else if (s.field.name === 'pageInfo') {
         const info: Array<[string, string]> = [];
-        for (const i of subSelection(this.cx.doc, s).values()) {
-          const v = { hasNextPage: `coalesce(${g}.more, false)`, hasPreviousPage: page.after ? 'true' : 'false', startCursor: `${g}.sc`, endCursor: `${g}.ec` }[i.field.name];
+        for (const i of this.sub(s).values()) {
+          const v = {
+            hasNextPage: `coalesce(${g}.more, false)`, hasPreviousPage: page.after ? 'true' : 'false', startCursor: `${g}.sc`, endCursor: `${g}.ec`,
+            __typename: literal(getNamedType(s.field.type).name),
+          }[i.field.name];
           if (!v) throw new Error(`PageInfo.${i.field.name} is not known to the read engine`);
           info.push([i.key, v]);
         }
-        pairs.push([s.key, jsonObject(info)]);
+        pairs.push([s.key, this.obj(info)]);
       } else throw new Error(`connection field ${s.field.name} is not known to the read engine`);
     }
-    return jsonObject(pairs);
+    return this.obj(pairs);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -376,7 +517,6 @@ export class Compiler {
 
   /** A root list: `SELECT data` is the connection's JSON. */
   rootList(model: ReadModel, type: GraphQLObjectType, conn: Selection, source: ListSource, path: string): string {
-    void type;
     const page = source.page;
     // The caller's conditions are written on alias `t`; the count runs in a subquery of its own, under the same alias.
     const base = () => [this.scope(model.recordType, 't'), ...(model.withdrawable ? ['t.withdrawn_at IS NULL'] : []), ...source.conditions(this.q)];
@@ -387,7 +527,10 @@ export class Compiler {
         SELECT ${cols} FROM ${model.table} t WHERE ${where.join(' AND ')} ORDER BY ${this.orderBy(model, 't')} LIMIT ${page.first + 1}) t`;
     });
     const total = () => `(SELECT count(*)::int FROM ${model.table} t WHERE ${base().join(' AND ')})`;
-    return `SELECT ${this.connectionJson(conn, g, page, total)} AS data FROM (SELECT 1 AS __p) r${g ? ` LEFT JOIN ${g} ON ${g}.__p = r.__p` : ''}`;
+    const json = this.connectionJson(type, conn, g, page, total);
+    // As the response itself, the connection's text (`text`), never parsed by the hub.
+    const columns = this.cx.asResponse ? `NULL::json AS data, (${json})::text AS text` : `${json} AS data`;
+    return `SELECT ${columns} FROM (SELECT 1 AS __p) r${g ? ` LEFT JOIN ${g} ON ${g}.__p = r.__p` : ''}`;
   }
 
   /**
@@ -402,7 +545,11 @@ export class Compiler {
     const g = this.name('g');
     this.addCte(g, `SELECT r.${source.column}::text AS __k, r.__v, r.${model.ownerColumn} AS __o,
       CASE WHEN r.__v THEN ${this.nodeJson(lv.keys, lv.fields)} END AS j FROM ${lv.rows} r ${lv.fields.flatMap((x) => x.joins).join(' ')}`);
-    return `SELECT coalesce(json_agg(json_build_array(g.__k, g.__v, g.__o, g.j)), '[]'::json) AS data FROM ${g} g`;
+    if (!this.cx.asResponse) return `SELECT coalesce(json_agg(json_build_array(g.__k, g.__v, g.__o, g.j)), '[]'::json) AS data FROM ${g} g`;
+    // As the response itself: the nodes' texts in `text`, in the order of `data`, separated by U+001E
+    // (JSON text never holds a raw control character), 'null' for a hidden one.
+    return `SELECT coalesce(json_agg(json_build_array(g.__k, g.__v, g.__o) ORDER BY g.__k), '[]'::json) AS data,
+      string_agg(coalesce(g.j::text, 'null'), E'\\x1e' ORDER BY g.__k) AS text FROM ${g} g`;
   }
 
   /** An anchor level of rows the statement reads but does not release (an enterprise whose credit status is asked for). */
@@ -435,7 +582,7 @@ export class Compiler {
     // pooled connection, never a writer's transaction), so a transaction-local setting here governs
     // this statement's commit and nothing else.
     const deferred = a && this.auditRows.length && this.cx.auditCommit === 'deferred' ? `, set_config('synchronous_commit', 'off', true) AS __commit` : '';
-    const sql = `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT f.data, ${meta} AS meta${deferred} FROM (${finalSelect}) f`;
+    const sql = `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT f.*, ${meta} AS meta${deferred} FROM (${finalSelect}) f`;
     return { sql, params: this.q.values };
   }
 

@@ -8,9 +8,10 @@ import { isDistrict } from '../domain/jurisdictions';
 import { ErrorCode, forbidden, HubError, isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../graphql/errors';
 import { PageRequest } from '../graphql/pagination';
 import type { SqlParams } from '../db/sql';
-import { AuditStamp, Compiler, ComputedCompiler, nodeTypeOf } from './compile';
+import { ShapedJson, wantsShapedJson } from '../graphql/shaped-json';
+import { AuditStamp, Compiler, ComputedCompiler, MISSING_VALUE, nodeTypeOf, NotText } from './compile';
 import type { ReadModel } from './model';
-import { DocumentInfo, selectFields, Selection } from './selection';
+import { DocumentInfo, selectFields, selectResponse, Selection } from './selection';
 
 /** A note on what the policy kept out of an answer (`extensions.policy.withheld`). */
 export interface WithheldNote {
@@ -52,10 +53,12 @@ export interface EngineRequest extends AccessContext {
 }
 
 /** A record found by key: its JSON, or the fact that it exists but is hidden (and whose it is). */
-export type Found = { visible: true; node: Record<string, unknown> } | { visible: false; owner: string };
+export type Found = { visible: true; node: Record<string, unknown> | ShapedJson } | { visible: false; owner: string };
 
 interface StatementResult {
   data: unknown;
+  /** The answer as the response writes it, where the statement was compiled so (`asResponse`). */
+  text?: string | null;
   meta: { masked: Record<string, boolean>; withheld: Record<string, string[] | null> };
 }
 
@@ -90,20 +93,44 @@ export class ReadEngine {
     return new RequestReader(this, req);
   }
 
-  compiler(req: EngineRequest, info: GraphQLResolveInfo, audited = true): Compiler {
+  compiler(req: EngineRequest, info: GraphQLResolveInfo, audited = true, asResponse = false): Compiler {
     const p = req.principal;
     const audit: AuditStamp | null = audited && p.kind !== 'system'
       ? { requestId: req.requestId, sub: p.sub, org: p.org, jurisdiction: p.jurisdiction, purpose: req.purpose, operationName: info.operation.name?.value ?? null }
       : null;
-    return new Compiler({ doc: docOf(info), access: req, today: req.today, audit, computed: this.computed, auditCommit: this.auditCommit });
+    return new Compiler({ doc: docOf(info), access: req, today: req.today, audit, computed: this.computed, auditCommit: this.auditCommit, asResponse });
   }
 
   async run(req: EngineRequest, c: Compiler, finalSelect: string): Promise<unknown> {
+    return (await this.runRow(req, c, finalSelect)).data;
+  }
+
+  /**
+   * Runs a read whose answer goes into the response as it is (`wantsShapedJson`): compiled with
+   * `asResponse`, it returns the statement's row with its `text`. Where the selection asks for what
+   * is not written so (NotText), or a non-null field turned out null (`hub_missing`, which stopped
+   * the statement and its audit), it is compiled and run again the usual way, and `text` is absent.
+   */
+  async runAsResponse(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler, asResponse: boolean) => string): Promise<StatementResult> {
+    if (wantsShapedJson(info)) {
+      try {
+        const c = this.compiler(req, info, true, true);
+        return await this.runRow(req, c, build(c, true));
+      } catch (err) {
+        if (!(err instanceof NotText) && (err as { code?: unknown }).code !== MISSING_VALUE) throw err;
+      }
+    }
+    const c = this.compiler(req, info);
+    return this.runRow(req, c, build(c, false));
+  }
+
+  private async runRow(req: EngineRequest, c: Compiler, finalSelect: string): Promise<StatementResult> {
     const { sql, params } = c.finish(finalSelect);
     let row: StatementResult;
     try {
       [row] = await this.sql.query<StatementResult>(sql, params);
     } catch (err) {
+      if ((err as { code?: unknown }).code === MISSING_VALUE) throw err;
       throw readFailure(err);
     }
     for (const [key, fired] of Object.entries(row.meta.masked)) {
@@ -114,7 +141,7 @@ export class ReadEngine {
     for (const [field, owners] of Object.entries(row.meta.withheld)) {
       for (const owner of owners ?? []) this.noteWithheld(req, field, owner);
     }
-    return row.data;
+    return row;
   }
 
   /** A withheld value, explained as the policy explains a hidden record. */
@@ -156,13 +183,14 @@ export class RequestReader {
    * A root list: the connection `info`'s field returns, under the caller's scope, with `conditions`
    * (on alias `t`) narrowing it. Returns the connection as PostgreSQL built it.
    */
-  async list(model: ReadModel, info: GraphQLResolveInfo, conditions: (q: SqlParams) => string[], page: PageRequest): Promise<ConnectionJson> {
-    const c = this.engine.compiler(this.req, info);
+  async list(model: ReadModel, info: GraphQLResolveInfo, conditions: (q: SqlParams) => string[], page: PageRequest): Promise<ConnectionJson | ShapedJson> {
     const connType = getNamedType(info.returnType) as GraphQLObjectType;
-    const conn = selectFields(docOf(info), connType, info.fieldNodes.map((n) => n.selectionSet));
     nodeTypeOf(connType);
-    const sql = c.rootList(model, connType, conn, { kind: 'list', conditions, page }, pathOf(info));
-    return (await this.engine.run(this.req, c, sql)) as ConnectionJson;
+    const row = await this.engine.runAsResponse(this.req, info, (c, asResponse) => {
+      const conn = asResponse ? selectResponse(docOf(info), connType, info.fieldNodes) : selectFields(docOf(info), connType, info.fieldNodes.map((n) => n.selectionSet));
+      return c.rootList(model, connType, conn, { kind: 'list', conditions, page }, pathOf(info));
+    });
+    return typeof row.text === 'string' ? new ShapedJson(row.text) : (row.data as ConnectionJson);
   }
 
   /**
@@ -185,7 +213,7 @@ export class RequestReader {
   }
 
   /** A record by key for a field of the record's type: null when none, FORBIDDEN (explained) when hidden. */
-  async get(model: ReadModel, key: string, info: GraphQLResolveInfo): Promise<Record<string, unknown> | null> {
+  async get(model: ReadModel, key: string, info: GraphQLResolveInfo): Promise<Record<string, unknown> | ShapedJson | null> {
     const found = await this.byKey(model, key, info);
     if (!found) return null;
     if (!found.visible) throw this.forbidden(model, key, found.owner);
@@ -204,14 +232,19 @@ export class RequestReader {
   }
 
   private async lookup(model: ReadModel, keys: readonly string[], info: GraphQLResolveInfo, column: 'key' | 'id'): Promise<Array<Found | null>> {
-    const c = this.engine.compiler(this.req, info);
     const type = nodeTypeFor(info, model);
-    const sel: Selection = selectFields(docOf(info), type, info.fieldNodes.map((n) => n.selectionSet));
     const col = column === 'id' ? 'id' : model.key.column;
-    const sql = c.rootKeys(model, sel, { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info));
-    const rows = (await this.engine.run(this.req, c, sql)) as Array<[string, boolean, string, Record<string, unknown> | null]>;
+    const row = await this.engine.runAsResponse(this.req, info, (c, asResponse) => {
+      const sel: Selection = asResponse ? selectResponse(docOf(info), type, info.fieldNodes) : selectFields(docOf(info), type, info.fieldNodes.map((n) => n.selectionSet));
+      return c.rootKeys(model, sel, { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info));
+    });
+    const rows = row.data as Array<[string, boolean, string, Record<string, unknown> | null]>;
+    // As the response: the nodes' texts, in the order of `data`, one per row.
+    const texts = typeof row.text === 'string' ? row.text.split('\x1e') : null;
     const byKey = new Map<string, Found>();
-    for (const [k, visible, owner, node] of rows) byKey.set(k, visible ? { visible: true, node: node! } : { visible: false, owner });
+    rows.forEach(([k, visible, owner, node], i) => {
+      byKey.set(k, visible ? { visible: true, node: texts ? new ShapedJson(texts[i]) : node! } : { visible: false, owner });
+    });
     return keys.map((k) => byKey.get(k) ?? null);
   }
 

@@ -21,6 +21,8 @@ export interface ColumnOutput {
   value: ValueKind;
   /** Whether the output may be null, so a grant that leaves its item out can withhold it. */
   withholdable?: boolean;
+  /** An item list's (`objectList`) item fields: JSON keys and kinds, for an answer written as the response itself. */
+  items?: ReadonlyArray<{ name: string; kind: FieldKind }>;
 }
 
 /** A personal or sensitive value, shown in full where the policy's mask rule says, masked (or null) elsewhere. */

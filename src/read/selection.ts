@@ -14,7 +14,10 @@ import {
   isObjectType,
   Kind,
   SelectionSetNode,
+  TypeNameMetaFieldDef,
 } from 'graphql';
+// graphql-js's own field collection: the response keys, in response order, merged as execution merges them.
+import { collectSubfields } from 'graphql/execution/collectFields';
 
 /** What the engine needs of a request's document to read a selection: as graphql-js hands it to a resolver. */
 export interface DocumentInfo {
@@ -87,11 +90,31 @@ export function selectFields(doc: DocumentInfo, type: GraphQLObjectType, sets: R
   return out;
 }
 
-/** The selection under a selected field, on the field's object type. */
-export function subSelection(doc: DocumentInfo, f: SelectedField, type?: GraphQLNamedType): Selection {
+/**
+ * The fields `nodes` select on `type` keyed by response key, in response order, `__typename`
+ * included (with graphql-js's meta field): what an answer written as the response itself must
+ * hold, key for key. Collected by graphql-js, as execution collects them.
+ */
+export function selectResponse(doc: DocumentInfo, type: GraphQLObjectType, nodes: readonly FieldNode[]): Selection {
+  const out: Selection = new Map();
+  const collected = collectSubfields(doc.schema, doc.fragments as Record<string, FragmentDefinitionNode>, doc.variableValues as Record<string, unknown>, type, nodes);
+  for (const [key, fieldNodes] of collected) {
+    const name = fieldNodes[0].name.value;
+    const field = name === '__typename' ? TypeNameMetaFieldDef : type.getFields()[name];
+    if (!field) continue; // validation refuses unknown fields
+    out.set(key, { key, responseKey: key, field, args: getArgumentValues(field, fieldNodes[0], doc.variableValues as Record<string, unknown>), nodes: [...fieldNodes] });
+  }
+  return out;
+}
+
+/**
+ * The selection under a selected field, on the field's object type: keyed as the engine writes its
+ * JSON (`selectFields`), or by response key when the answer is written as the response (`asResponse`).
+ */
+export function subSelection(doc: DocumentInfo, f: SelectedField, type?: GraphQLNamedType, asResponse = false): Selection {
   const named = type ?? getNamedType(f.field.type);
   if (!isObjectType(named)) return new Map();
-  return selectFields(doc, named, f.nodes.map((n) => n.selectionSet));
+  return asResponse ? selectResponse(doc, named, f.nodes) : selectFields(doc, named, f.nodes.map((n) => n.selectionSet));
 }
 
 /** The object type of a selected field (unwrapping lists and non-null). */

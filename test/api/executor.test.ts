@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Hub } from '../../src/server';
 import { ShapedAnswers } from '../../src/graphql/preshaped';
+import { ShapedJson } from '../../src/graphql/shaped-json';
 import { startTestHub, TestHub } from '../support/hub';
 
 /**
@@ -151,7 +152,11 @@ test('the pre-shaped feed after withdrawals and objections: the same answer as t
  * resolved and audited once.
  */
 describe('one root field of the read engine, answered already shaped', () => {
-  const ONE_ROOT: Array<[string, string, Record<string, unknown>, 'zone' | 'wujiang' | 'public']> = [
+  /**
+   * The last entry says how the answer is shaped: `text` written by PostgreSQL as the response
+   * itself (ShapedJson), `object` projected in the hub, `error` left to execution.
+   */
+  const ONE_ROOT: Array<[string, string, Record<string, unknown>, 'zone' | 'wujiang' | 'public', 'text' | 'object' | 'error']> = [
     ['a dossier with all six lists, aliases, fragments, __typename and the parent of each record', `query($u: USCC!, $n: Int) {
         firm: enterprise(uscc: $u) { __typename ...Id creditStatus { level blacklisted listing { decisionNo validUntil } }
           eiaApprovals(first: $n) { totalCount edges { cursor node { approvalNo } } }
@@ -161,19 +166,33 @@ describe('one root field of the read engine, answered already shaped', () => {
           inspections(first: $n) { edges { node { findings } } } complaints(first: $n) { edges { node { ticketNo complainant { name phone } } } }
           creditRecords(first: $n) { totalCount edges { node { recordNo } } } }
       }
-      fragment Id on Enterprise { uscc name jurisdiction }`, { n: 20 }, 'zone'],
+      fragment Id on Enterprise { uscc name jurisdiction }`, { n: 20 }, 'zone', 'text'],
     ['the same dossier through conditional sharing and masks', `query($u: USCC!) { enterprise(uscc: $u) { uscc legalRepresentative { name idNumber } creditStatus { level }
-        complaints { totalCount edges { node { complainant { name phone } } } } inspections { edges { node { findings } } } creditRecords { totalCount } } }`, {}, 'wujiang'],
+        complaints { totalCount edges { node { complainant { name phone } } } } inspections { edges { node { findings } } } creditRecords { totalCount } } }`, {}, 'wujiang', 'text'],
     ['a record list with a filter and each record\'s enterprise', `{ penalties(first: 30, filter: { jurisdiction: WUJIANG }) { totalCount pageInfo { endCursor hasNextPage }
-        edges { cursor node { decisionNo fineAmount enterprise { uscc creditStatus { level } } } } } }`, {}, 'wujiang'],
-    ['a hidden record by key: FORBIDDEN, located as execution locates it', `query($k: String!) { hidden: complaint(ticketNo: $k) { ticketNo } }`, {}, 'wujiang'],
-    ['an unknown key: null', `{ penalty(decisionNo: "NO-SUCH") { decisionNo } }`, {}, 'wujiang'],
-    ['a bad page size deep in the selection', `{ enterprises(first: 2) { edges { node { permits(first: 501) { totalCount } } } } }`, {}, 'zone'],
-    ['a bad cursor at the root', `{ permits(first: 2, after: "nope") { totalCount } }`, {}, 'zone'],
-    ['the public', `{ penalties(first: 5) { totalCount edges { node { decisionNo enterprise { name } } } } }`, {}, 'public'],
+        edges { cursor node { decisionNo fineAmount enterprise { uscc creditStatus { level } } } } } }`, {}, 'wujiang', 'text'],
+    ['a hidden record by key: FORBIDDEN, located as execution locates it', `query($k: String!) { hidden: complaint(ticketNo: $k) { ticketNo } }`, {}, 'wujiang', 'error'],
+    ['an unknown key: null', `{ penalty(decisionNo: "NO-SUCH") { decisionNo } }`, {}, 'wujiang', 'object'],
+    ['a bad page size deep in the selection', `{ enterprises(first: 2) { edges { node { permits(first: 501) { totalCount } } } } }`, {}, 'zone', 'error'],
+    ['a bad cursor at the root', `{ permits(first: 2, after: "nope") { totalCount } }`, {}, 'zone', 'error'],
+    ['the public', `{ penalties(first: 5) { totalCount edges { node { decisionNo enterprise { name } } } } }`, {}, 'public', 'text'],
+    ['every record type\'s fields, instants, item lists and masks (the bench dossier)', `query($u: USCC!) { enterprise(uscc: $u) {
+        uscc name industryCode industryName address registrationStatus establishedOn ownerJurisdiction createdAt sourceAsOf underObjection legalRepresentative { name idNumber }
+        eiaApprovals(first: 20) { totalCount edges { node { approvalNo projectName documentType decision decisionDate approvingAuthority } } }
+        permits(first: 20) { totalCount edges { node { permitNo managementClass issuedOn validFrom validTo status permittedPollutants issuingAuthority updatedAt } } }
+        inspections(first: 20) { totalCount edges { node { inspectionNo inspectedOn type leadAgency jointJurisdictions outcome status findings steps { step at } untriggeredOnsiteOfListedFirm } } }
+        penalties(first: 20) { totalCount edges { node { decisionNo violationType facts legalBasis categories content fineAmount confiscationAmount decisionDate authorityName authorityUscc publicityUntil status } } }
+        complaints(first: 20) { totalCount edges { node { ticketNo receivedAt channel element content handlingJurisdiction status reply closedAt complainant { name phone idNumber } } } }
+        creditRecords(first: 20) { totalCount edges { node { recordNo kind effectiveOn issuer scheme level evaluationYear listingReason listingLegalBasis validUntil removedOn } } } } }`, {}, 'wujiang', 'text'],
+    ['__typename at every level, leaf aliases, inline fragments and @skip/@include by variable', `query($u: USCC!, $yes: Boolean!) { enterprise(uscc: $u) {
+        __typename id: uscc uscc n: name ... on Enterprise { name @include(if: $yes) address @skip(if: $yes) }
+        legalRepresentative { __typename name } creditStatus { __typename level blacklisted listing { __typename decisionNo } }
+        inspections(first: 3) { __typename pageInfo { __typename hasNextPage endCursor } edges { __typename cursor node { __typename steps { __typename at s: step } } } }
+        complaints(first: 3) { edges { node { ticketNo complainant { __typename phone p: phone } } } } } }`, { yes: true }, 'zone', 'text'],
+    ['two selections of edges in one connection: projected in the hub', `{ penalties(first: 3) { a: edges { node { decisionNo } } b: edges { cursor node { fineAmount } } } }`, {}, 'zone', 'object'],
   ];
 
-  test.each(ONE_ROOT)('%s', async (_name, query, vars, who) => {
+  test.each(ONE_ROOT)('%s', async (_name, query, vars, who, way) => {
     const variables = { ...vars };
     if (query.includes('$u')) {
       const owner = who === 'zone' ? 'WUJIANG' : 'QINGPU';
@@ -196,7 +215,8 @@ describe('one root field of the read engine, answered already shaped', () => {
       // Shaped unless execution has an error to report.
       const shaped = await answer.mock.results[0].value;
       if (jit.body.errors) expect(shaped).toBeNull();
-      else expect(shaped).toEqual(jit.body.data);
+      else expect(JSON.parse(JSON.stringify(shaped))).toEqual(jit.body.data);
+      expect(jit.body.errors ? 'error' : Object.values(shaped)[0] instanceof ShapedJson ? 'text' : 'object').toBe(way);
     } finally {
       answer.mockRestore();
     }
@@ -223,5 +243,60 @@ describe('one root field of the read engine, answered already shaped', () => {
     expect(jitRows.map((r: { operation_name: string }) => r.operation_name)).toEqual(expect.arrayContaining(['Hidden', 'List']));
     expect(jitRows.find((r: { operation_name: string }) => r.operation_name === 'Hidden')).toMatchObject({ denied: true, resource_type: 'COMPLAINT', owner_jurisdiction: 'JIASHAN' });
     expect(jitRows).toEqual(await audit(other, 'shaped-audit-js'));
+  });
+});
+
+/**
+ * An answer PostgreSQL writes as the response itself must be the one execution would give, even
+ * for values at the edges of their forms: an instant with microseconds (the DateTime scalar keeps
+ * milliseconds, cut), and a stored item list whose item lacks a non-null field (`hub_missing` stops
+ * the statement, and the read runs again the way execution checks it: the same error, the same
+ * audit rows, nothing of the stopped statement kept).
+ */
+describe('answers written as the response, at the edges of their forms', () => {
+  const QUERY = `query Edge($k: String!) { complaint(ticketNo: $k) { ticketNo receivedAt closedAt } }`;
+  const STEPS = `query Broken($k: String!) { inspection(inspectionNo: $k) { inspectionNo steps { step at } } }`;
+
+  test('an instant with microseconds is written as the DateTime scalar writes it', async () => {
+    const [row] = await t.db.ds.query(`SELECT ticket_no FROM complaint WHERE owner_jurisdiction = 'WUJIANG' ORDER BY ticket_no LIMIT 1`);
+    for (const h of [t, other]) {
+      await h.db.ds.query(`UPDATE complaint SET received_at = '2026-03-01 08:00:00.999999+08' WHERE ticket_no = $1`, [row.ticket_no]);
+    }
+    const answer = jest.spyOn(ShapedAnswers.prototype, 'answer');
+    try {
+      const { jit, js } = await both(QUERY, { k: row.ticket_no }, zone);
+      expect(jit).toEqual(js);
+      expect(jit.body.data.complaint.receivedAt).toBe('2026-03-01T00:00:00.999Z');
+      expect(Object.values(await answer.mock.results[0].value)[0]).toBeInstanceOf(ShapedJson);
+    } finally {
+      answer.mockRestore();
+    }
+  });
+
+  test('a null where the schema promises a value: the error execution reports, one audit row, the session kept', async () => {
+    const [row] = await t.db.ds.query(`SELECT inspection_no, steps FROM inspection WHERE owner_jurisdiction = 'WUJIANG' AND jsonb_array_length(steps) > 1 ORDER BY inspection_no LIMIT 1`);
+    const token = async (h: TestHub, sub: string) => h.token('WUJIANG', ['DOSSIER_READER'], { sub });
+    try {
+      for (const h of [t, other]) {
+        await h.db.ds.query(`UPDATE inspection SET steps = jsonb_set(steps, '{1}', (steps -> 1) - 'at') WHERE inspection_no = $1`, [row.inspection_no]);
+      }
+      const jit = await t.gql(STEPS, { k: row.inspection_no }, { token: await token(t, 'edge-missing-jit') });
+      const js = await other.gql(STEPS, { k: row.inspection_no }, { token: await token(other, 'edge-missing-js') });
+      expect(jit.body).toEqual(js.body);
+      // graphql-js's own error for a null in a non-null field, answered as the hub answers any fault of its own.
+      expect(jit.body.errors[0]).toMatchObject({ message: 'internal error', path: ['inspection', 'steps', 1, 'at'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(jit.body.data).toEqual({ inspection: null });
+      // The stopped statement and the one that answered.
+      expect(jit.statements).toBe(2);
+      const audit = (h: TestHub, sub: string) => h.db.ds.query(`SELECT resource_type, owner_jurisdiction, record_count, record_keys FROM audit_event WHERE sub = $1`, [sub]);
+      const rows = await audit(t, 'edge-missing-jit');
+      expect(rows).toEqual([{ resource_type: 'INSPECTION', owner_jurisdiction: 'WUJIANG', record_count: 1, record_keys: [row.inspection_no] }]);
+      expect(rows).toEqual(await audit(other, 'edge-missing-js'));
+      // The stopped statement left its connection usable: the next read answers at once.
+      const next = await t.gql(`{ inspection(inspectionNo: "${row.inspection_no}") { inspectionNo } }`, {}, { token: zone });
+      expect(next.body).toEqual({ data: { inspection: { inspectionNo: row.inspection_no } } });
+    } finally {
+      for (const h of [t, other]) await h.db.ds.query(`UPDATE inspection SET steps = $2 WHERE inspection_no = $1`, [row.inspection_no, JSON.stringify(row.steps)]);
+    }
   });
 });

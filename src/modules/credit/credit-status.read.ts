@@ -1,7 +1,7 @@
 import { readScope, RecordType } from '../../auth/policy';
 import { CREDIT_LEVELS } from '../../domain/codes';
 import type { Compiler, FieldSql, LevelRef } from '../../read/compile';
-import { SelectedField, subSelection } from '../../read/selection';
+import type { SelectedField } from '../../read/selection';
 
 /** `creditStatus` in a report of what was withheld from the answer. */
 export const CREDIT_STATUS_FIELD = 'Enterprise.creditStatus';
@@ -21,7 +21,7 @@ const LEVEL_NAMES = levelNames();
  * null and the response says it was withheld: never "not blacklisted" about a listed firm.
  * `denyHidden` (the root `creditStatus(uscc)`) audits such an owner as a denied read.
  */
-export function compileCreditStatus(c: Compiler, parent: LevelRef, field: SelectedField, denyHidden = false): FieldSql {
+export function compileCreditStatus(c: Compiler, parent: LevelRef, field: SelectedField, denyHidden = false, path = 'creditStatus.'): FieldSql {
   const scope = readScope(c.cx.access, RecordType.CREDIT_RECORD);
   const owners = c.q.p(scope.districts);
   const recordScope = (a: string) => c.scope(RecordType.CREDIT_RECORD, a);
@@ -49,10 +49,11 @@ export function compileCreditStatus(c: Compiler, parent: LevelRef, field: Select
   }
 
   const x = `${cte}`;
-  const pairs: string[] = [];
-  for (const s of subSelection(c.cx.doc, field).values()) {
+  const pairs: Array<[string, string]> = [];
+  for (const s of c.sub(field).values()) {
     const v = ((): string => {
       switch (s.field.name) {
+        case '__typename': return c.typename(field);
         case 'scheme': return `${x}.ev_scheme`;
         case 'level': return `${x}.ev_level`;
         case 'levelName': return `(SELECT v.name FROM ${LEVEL_NAMES} WHERE v.scheme = ${x}.ev_scheme AND v.level = ${x}.ev_level)`;
@@ -60,21 +61,24 @@ export function compileCreditStatus(c: Compiler, parent: LevelRef, field: Select
         case 'issuer': return `${x}.ev_issuer`;
         case 'blacklisted': return `(${x}.li_no IS NOT NULL)`;
         case 'listing': {
-          const listing: string[] = [];
-          for (const l of subSelection(c.cx.doc, s).values()) {
-            const lv = { reason: `coalesce(${x}.li_reason, '')`, legalBasis: `${x}.li_basis`, decisionNo: `${x}.li_no`, listedAt: `${x}.li_on`, validUntil: `${x}.li_until` }[l.field.name];
+          const listing: Array<[string, string]> = [];
+          for (const l of c.sub(s).values()) {
+            const lv = {
+              reason: `coalesce(${x}.li_reason, '')`, legalBasis: `${x}.li_basis`, decisionNo: `${x}.li_no`, listedAt: `${x}.li_on`, validUntil: `${x}.li_until`,
+              __typename: c.typename(s),
+            }[l.field.name];
             if (!lv) throw new Error(`CreditListing.${l.field.name} is not known to the read engine`);
-            listing.push(`'${l.key}', ${lv}`);
+            listing.push([l.key, l.field.name === '__typename' ? lv : c.leaf(l, lv, `${path}${s.responseKey}.${l.responseKey}`)]);
           }
-          return `CASE WHEN ${x}.li_no IS NULL THEN NULL ELSE json_build_object(${listing.join(', ')}) END`;
+          return `CASE WHEN ${x}.li_no IS NULL THEN NULL ELSE ${c.object(listing)} END`;
         }
         default: throw new Error(`CreditStatus.${s.field.name} is not known to the read engine`);
       }
     })();
-    pairs.push(`'${s.key}', ${v}`);
+    pairs.push([s.key, s.field.name === 'listing' || s.field.name === '__typename' ? v : c.leaf(s, v, `${path}${s.responseKey}`)]);
   }
   return {
-    expr: `CASE WHEN ${x}.__p IS NULL THEN NULL ELSE json_build_object(${pairs.join(', ')}) END`,
+    expr: `CASE WHEN ${x}.__p IS NULL THEN NULL ELSE ${c.object(pairs)} END`,
     joins: [`LEFT JOIN ${cte} ON ${cte}.__p = r.id`],
   };
 }

@@ -8,6 +8,7 @@ import { FieldDef, recordInputType } from './record-fields';
 import { isPersonalObject, outputNameOf, outputNullable, recordObjectType } from './record-graphql';
 import type { ImportDialect } from './record-import';
 import type { WriteSpec } from './record-writer';
+import type { ShapedJson } from '../../graphql/shaped-json';
 
 /**
  * A dossier record type declared once. Each record folder exports one declaration
@@ -19,8 +20,11 @@ import type { WriteSpec } from './record-writer';
  * record.resolver.ts and write.resolver.ts. Tables themselves are defined by the migrations.
  */
 
-/** A record as the read engine answers it: its selected fields, as PostgreSQL built them. */
-export type RecordNode = Record<string, unknown>;
+/**
+ * A record as the read engine answers it: its selected fields, as PostgreSQL built them; for a root
+ * field answered already shaped, the response's own JSON text (ShapedJson).
+ */
+export type RecordNode = Record<string, unknown> | ShapedJson;
 
 /** The hub's names of its dossier record types (the registry's, the writer's, the import's). */
 export type DossierRecordName = 'enterprise' | 'eia' | 'permit' | 'inspection' | 'penalty' | 'complaint' | 'credit';
@@ -189,7 +193,7 @@ function rowOutput(f: RecordField, name: string, report: string): RowOutput {
   const withholdable = outputNullable(f);
   return f.mask
     ? { kind: 'masked', name, column: f.column, mask: f.mask.rule, as: f.mask.as, report, withholdable }
-    : { kind: 'column', name, column: f.column, value: f.kind, withholdable };
+    : { kind: 'column', name, column: f.column, value: f.kind, withholdable, ...(f.items ? { items: f.items.fields.map((i) => ({ name: i.name, kind: i.kind })) } : {}) };
 }
 
 /** The read engine's outputs of a declared type. */
