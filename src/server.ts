@@ -2,7 +2,6 @@ import http from 'node:http';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { Principal, TokenVerifier, tokenSettings } from './auth/principal';
 import type { Config } from './config';
@@ -34,6 +33,7 @@ import { portalRouter } from './portal/portal';
 import type { Logger } from './logger';
 import type { DataSource } from 'typeorm';
 import { stringifyResult } from './graphql/shaped-json';
+import { graphqlHandler } from './http/graphql-handler';
 
 export interface Hub {
   app: express.Express;
@@ -255,12 +255,10 @@ export async function createHub(config: Config, ds: DataSource, log: Logger, opt
     '/graphql',
     express.json({ limit: '1mb' }),
     ops.requestShape,
-    expressMiddleware(apollo, {
-      // The edge context's values; a refused token throws its UNAUTHENTICATED error (401) here.
-      context: async ({ req }) => {
-        const edge = edgeOf(req);
-        return buildContext(services, principalOf(req), edge.purpose, edge.sql, edge.requestId);
-      },
+    // The edge context's values; a refused token throws its UNAUTHENTICATED error (401) here.
+    graphqlHandler(apollo, async ({ req }) => {
+      const edge = edgeOf(req);
+      return buildContext(services, principalOf(req), edge.purpose, edge.sql, edge.requestId);
     }),
   );
 

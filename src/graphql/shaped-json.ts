@@ -2,20 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { FormattedExecutionResult, GraphQLResolveInfo } from 'graphql';
 
 /**
- * A root field's answer as JSON text that PostgreSQL wrote already shaped for the field's
- * selection: response keys in response order, `__typename` where asked, every leaf as its scalar
- * serializes it, and every non-null field proven non-null inside the statement (docs/architecture.md,
- * "Answers written by PostgreSQL"). The text goes into the HTTP response as it is (`stringifyResult`):
- * no parse, no projection, no serialization in the hub.
+ * A root field's answer as JSON that PostgreSQL wrote already shaped for the field's selection:
+ * response keys in response order, `__typename` where asked, every leaf as its scalar serializes
+ * it, every non-null field proven non-null inside the statement (docs/architecture.md, "Answers
+ * written as the response"). Its UTF-8 bytes go from the database connection to the HTTP response
+ * as they are: never decoded into a string, parsed, projected or serialized by the hub
+ * (`stringifyResult` leaves a slot for them, `spliceShaped` fills it).
  *
  * Anything else that meets one (a plain `JSON.stringify`, a subscription transport) gets the
  * parsed value through `toJSON`, so the answer is the same whichever way it is written.
  */
 export class ShapedJson {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Buffer) {}
 
   toJSON(): unknown {
-    return JSON.parse(this.text);
+    return JSON.parse(this.bytes.toString('utf8'));
   }
 }
 
@@ -32,31 +33,55 @@ export function wantsShapedJson(info: GraphQLResolveInfo): boolean {
   return TEXT_WANTED.has(info);
 }
 
-/** A placeholder no answer can contain (it holds a random value of this process): written for each ShapedJson, then replaced by its text. */
-const SLOT = `\u0000shaped-json:${randomUUID()}\u0000`;
-const SLOT_JSON = JSON.stringify(SLOT);
+/**
+ * Slots for answers between `stringifyResult` and the HTTP handler that sends them: `<prefix><n>`
+ * written as a JSON string, which no answer can contain (the prefix holds a NUL and a random value
+ * of this process). Each slot is taken out by the handler of the same request, in the same tick
+ * chain, right after Apollo returns the body.
+ */
+const SLOT_PREFIX = `\u0000shaped-json:${randomUUID()}:`;
+const SLOT_QUOTED_PREFIX = JSON.stringify(SLOT_PREFIX).slice(0, -1);
+const slots = new Map<number, Buffer>();
+let nextSlot = 0;
 
 /**
- * Apollo Server's `stringifyResult`: the result as JSON, with each ShapedJson in `data` spliced in
- * as its text (the default writes `JSON.stringify(result)` and a newline, and so does this).
+ * Apollo Server's `stringifyResult`: `JSON.stringify(result)` and a newline, as Apollo's own, with
+ * each ShapedJson in `data` left as a slot for `spliceShaped`.
  */
 export function stringifyResult(result: FormattedExecutionResult): string {
   const data = result.data;
   if (!data) return JSON.stringify(result) + '\n';
-  let texts: string[] | null = null;
   let slotted: Record<string, unknown> | null = null;
   for (const key of Object.keys(data)) {
     const v = data[key];
     if (!(v instanceof ShapedJson)) continue;
-    texts ??= [];
     slotted ??= { ...data };
-    texts.push(v.text);
-    slotted[key] = SLOT;
+    const n = nextSlot++;
+    slots.set(n, v.bytes);
+    slotted[key] = `${SLOT_PREFIX}${n}`;
   }
-  if (!texts) return JSON.stringify(result) + '\n';
-  const parts = JSON.stringify({ ...result, data: slotted }).split(SLOT_JSON);
-  if (parts.length !== texts.length + 1) return JSON.stringify(result) + '\n';
-  let out = parts[0];
-  for (let i = 1; i < parts.length; i++) out += texts[i - 1] + parts[i];
-  return out + '\n';
+  return JSON.stringify(slotted ? { ...result, data: slotted } : result) + '\n';
+}
+
+/**
+ * A response body with its slots filled: the bytes of the answers they stand for, as one Buffer;
+ * the body itself where it has none. Throws where a slot's answer is not there (never sent as is).
+ */
+export function spliceShaped(body: string): string | Buffer {
+  let at = body.indexOf(SLOT_QUOTED_PREFIX);
+  if (at < 0) return body;
+  const parts: Buffer[] = [];
+  let from = 0;
+  while (at >= 0) {
+    const end = body.indexOf('"', at + SLOT_QUOTED_PREFIX.length);
+    const n = Number(body.slice(at + SLOT_QUOTED_PREFIX.length, end));
+    const bytes = slots.get(n);
+    if (!bytes || end < 0) throw new Error('a pre-shaped answer is missing from its response');
+    slots.delete(n);
+    parts.push(Buffer.from(body.slice(from, at), 'utf8'), bytes);
+    from = end + 1;
+    at = body.indexOf(SLOT_QUOTED_PREFIX, from);
+  }
+  parts.push(Buffer.from(body.slice(from), 'utf8'));
+  return Buffer.concat(parts);
 }

@@ -273,6 +273,17 @@ describe('answers written as the response, at the edges of their forms', () => {
     }
   });
 
+  test('sent as bytes, an answer keeps the headers of any other: JSON, its length, no ETag', async () => {
+    const res = await request(t.hub.app).post('/graphql').set('authorization', `Bearer ${zone}`).set('content-type', 'application/json')
+      .send({ query: '{ penalties(first: 3) { totalCount edges { node { decisionNo authorityName } } } }' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.text.endsWith('}\n')).toBe(true);
+    expect(res.body.data.penalties.edges).toHaveLength(3);
+  });
+
   test('a null where the schema promises a value: the error execution reports, one audit row, the session kept', async () => {
     const [row] = await t.db.ds.query(`SELECT inspection_no, steps FROM inspection WHERE owner_jurisdiction = 'WUJIANG' AND jsonb_array_length(steps) > 1 ORDER BY inspection_no LIMIT 1`);
     const token = async (h: TestHub, sub: string) => h.token('WUJIANG', ['DOSSIER_READER'], { sub });
