@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { types, type Pool, type QueryConfig } from 'pg';
+import type { Pool, QueryConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import { currentSqlStats } from './sql-stats';
 
@@ -11,15 +11,6 @@ export interface PreparedOptions {
 }
 
 const TRACKED = 10_000;
-
-/**
- * json and text columns in binary format are their UTF-8 bytes, kept as the driver read them.
- * Only `raw` reads ask for binary results (nothing else in the hub does), so these parsers serve
- * them alone. (Per query, pg's `types` option would do, but PGlite's adapter refuses it.)
- */
-const JSON_OID = 114;
-const TEXT_OID = 25;
-for (const oid of [JSON_OID, TEXT_OID]) types.setTypeParser(oid, 'binary', (value: unknown) => value as never);
 
 /**
  * Whether a failed statement left its session usable: PostgreSQL answered it with an error of the
@@ -47,29 +38,19 @@ export class PreparedQueries {
   private readonly named = new Set<string>();
   private readonly after: number;
   private readonly maxNamed: number;
-  /** Whether the driver takes binary result formats: not PGlite's adapter (its config carries its `connection`), which breaks on them. */
-  private readonly binaryResults: boolean;
 
   constructor(private readonly ds: DataSource, private readonly enabled = true, o: PreparedOptions = {}) {
     this.after = o.after ?? 2;
     this.maxNamed = o.maxNamed ?? 500;
-    const extra = (ds.options as { extra?: unknown }).extra;
-    this.binaryResults = !(typeof extra === 'object' && extra !== null && 'connection' in extra);
   }
 
-  /**
-   * Runs a statement; with `raw`, json and text result columns come in binary format, as the
-   * driver read them: a Buffer viewing its read buffer (copy what you keep). On PGlite they come
-   * as usual (text, json parsed). For answers the hub passes on as bytes.
-   */
-  async query<T = Record<string, unknown>>(text: string, values: unknown[], raw = false): Promise<T[]> {
+  async query<T = Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]> {
     const stats = currentSqlStats();
     if (stats) {
       stats.statements++;
       stats.log?.push({ sql: text, params: values });
     }
-    // `binary` is in pg's Query but not in its QueryConfig type.
-    const config: QueryConfig = raw && this.binaryResults ? ({ text, values, binary: true } as QueryConfig) : { text, values };
+    const config: QueryConfig = { text, values };
     if (this.enabled) {
       const name = this.nameOf(text);
       if (name) config.name = name;

@@ -5,9 +5,9 @@ import type { FormattedExecutionResult, GraphQLResolveInfo } from 'graphql';
  * A root field's answer as JSON that PostgreSQL wrote already shaped for the field's selection:
  * response keys in response order, `__typename` where asked, every leaf as its scalar serializes
  * it, every non-null field proven non-null inside the statement (docs/architecture.md, "Answers
- * written as the response"). Its UTF-8 bytes go from the database connection to the HTTP response
- * as they are: never decoded into a string, parsed, projected or serialized by the hub
- * (`stringifyResult` leaves a slot for them, `spliceShaped` fills it).
+ * written as the response"). The hub never parses, projects or serializes it: it holds the
+ * answer's UTF-8 bytes (encoded once from the text node-postgres hands over), and the response
+ * sends them as they are (`stringifyResult` leaves a slot for them, `spliceShaped` fills it).
  *
  * Anything else that meets one (a plain `JSON.stringify`, a subscription transport) gets the
  * parsed value through `toJSON`, so the answer is the same whichever way it is written.

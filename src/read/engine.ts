@@ -57,8 +57,10 @@ export type Found = { visible: true; node: Record<string, unknown> | ShapedJson 
 
 interface StatementResult {
   data: unknown;
-  /** The answer as the response writes it (UTF-8), where the statement was compiled so (`asResponse`). */
-  text?: Buffer | null;
+  /** The answer as the response writes it, where the statement was compiled so (`asResponse`). */
+  text?: string | null;
+  /** `text` encoded once, into the bytes the response sends (node-postgres decodes every field into a string). */
+  bytes?: Buffer;
   meta: { masked: Record<string, boolean>; withheld: Record<string, string[] | null> };
 }
 
@@ -126,16 +128,15 @@ export class ReadEngine {
 
   private async runRow(req: EngineRequest, c: Compiler, finalSelect: string): Promise<StatementResult> {
     const { sql, params } = c.finish(finalSelect);
-    // An answer written as the response comes as bytes and leaves as bytes: never decoded into a string.
-    const raw = c.cx.asResponse === true;
     let row: StatementResult;
     try {
-      [row] = await this.sql.query<StatementResult>(sql, params, raw);
+      [row] = await this.sql.query<StatementResult>(sql, params);
     } catch (err) {
       if ((err as { code?: unknown }).code === MISSING_VALUE) throw err;
       throw readFailure(err);
     }
-    if (raw) row = rawRow(row as unknown as Record<string, unknown>);
+    // An answer written as the response: encoded once, into the bytes the response sends.
+    if (typeof row.text === 'string') row.bytes = Buffer.from(row.text, 'utf8');
     for (const [key, fired] of Object.entries(row.meta.masked)) {
       if (!fired) continue;
       const [report, rule] = key.split('|');
@@ -151,17 +152,6 @@ export class ReadEngine {
   private noteWithheld(req: EngineRequest, field: string, owner: string): void {
     noteWithheld(req, field, owner, isDistrict(owner) ? decide(req, recordTypeOfField(field), owner) : undefined);
   }
-}
-
-/**
- * A row read in binary format (PreparedQueries, `raw`): `data` and `meta` parsed (they are small),
- * `text` copied out of the driver's read buffer. On PGlite the row came as usual (json parsed, text
- * a string), and the text is encoded here.
- */
-function rawRow(r: Record<string, unknown>): StatementResult {
-  const json = (v: unknown) => (Buffer.isBuffer(v) ? JSON.parse(v.toString('utf8')) : v);
-  const text = r.text as Buffer | string | null;
-  return { data: json(r.data), meta: json(r.meta) as StatementResult['meta'], text: text === null ? null : typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text) };
 }
 
 /**
@@ -204,7 +194,7 @@ export class RequestReader {
       const conn = asResponse ? selectResponse(docOf(info), connType, info.fieldNodes) : selectFields(docOf(info), connType, info.fieldNodes.map((n) => n.selectionSet));
       return c.rootList(model, connType, conn, { kind: 'list', conditions, page }, pathOf(info));
     });
-    return row.text ? new ShapedJson(row.text) : (row.data as ConnectionJson);
+    return row.bytes ? new ShapedJson(row.bytes) : (row.data as ConnectionJson);
   }
 
   /**
@@ -254,7 +244,7 @@ export class RequestReader {
     });
     const rows = row.data as Array<[string, boolean, string, Record<string, unknown> | null]>;
     // As the response: the nodes' texts, in the order of `data`, one per row.
-    const texts = row.text ? splitRecords(row.text) : null;
+    const texts = row.bytes ? splitRecords(row.bytes) : null;
     const byKey = new Map<string, Found>();
     rows.forEach(([k, visible, owner, node], i) => {
       byKey.set(k, visible ? { visible: true, node: texts ? new ShapedJson(texts[i]) : node! } : { visible: false, owner });
