@@ -13,13 +13,15 @@ export interface PreparedOptions {
 const TRACKED = 10_000;
 
 /**
- * Whether a failed statement left its session usable: PostgreSQL answered it with an error of the
- * statement (a SQLSTATE outside connection exceptions, 08, and operator intervention, 57), and the
- * implicit transaction it ran in is already rolled back.
+ * Whether a failed statement left its session usable: the server answered it with an error of
+ * severity ERROR (FATAL and PANIC end the session) whose SQLSTATE is not a connection exception
+ * (08) or an operator intervention (57), and the implicit transaction it ran in is rolled back.
+ * A socket's error (EPIPE, ECONNRESET…) has no severity.
  */
 function sessionIntact(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
+  const e = err as { code?: unknown; severity?: unknown } | null;
+  const code = e?.code;
+  return e?.severity === 'ERROR' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
 }
 
 /**

@@ -72,16 +72,20 @@ export function spliceShaped(body: string): string | Buffer {
   if (at < 0) return body;
   const parts: Buffer[] = [];
   let from = 0;
+  let missing = false;
+  // Every slot of the body is taken out of the map, even when one is missing, so none stays behind.
   while (at >= 0) {
     const end = body.indexOf('"', at + SLOT_QUOTED_PREFIX.length);
+    if (end < 0) throw new Error('a pre-shaped answer\'s slot is cut short');
     const n = Number(body.slice(at + SLOT_QUOTED_PREFIX.length, end));
     const bytes = slots.get(n);
-    if (!bytes || end < 0) throw new Error('a pre-shaped answer is missing from its response');
     slots.delete(n);
-    parts.push(Buffer.from(body.slice(from, at), 'utf8'), bytes);
+    if (bytes) parts.push(Buffer.from(body.slice(from, at), 'utf8'), bytes);
+    else missing = true;
     from = end + 1;
     at = body.indexOf(SLOT_QUOTED_PREFIX, from);
   }
+  if (missing) throw new Error('a pre-shaped answer is missing from its response');
   parts.push(Buffer.from(body.slice(from), 'utf8'));
   return Buffer.concat(parts);
 }

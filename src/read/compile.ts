@@ -252,9 +252,14 @@ export class Compiler {
       }
       const out = model.outputs.get(f.field.name);
       if (!out) throw new Error(`${model.typeName}.${f.field.name} has no output in the read model`);
+      // As the response, each alias is its own key; a record or computed value under two would be read and audited twice.
+      if (this.cx.asResponse && (out.kind === 'parent' || out.kind === 'computed') && [...sel.values()].filter((s) => s.field.name === f.field.name).length > 1) {
+        throw new NotText(`${path}${f.field.name} asked for under two response keys`);
+      }
       const at = `${path}${f.responseKey}.`;
       const x = this.output(out, f, ref, columns, at);
-      fieldSql.push({ expr: this.required(f, x.expr, at), joins: x.joins });
+      // A connection's JSON is never null: no guard (it would repeat the whole expression).
+      fieldSql.push({ expr: out.kind === 'connection' ? x.expr : this.required(f, x.expr, at), joins: x.joins });
     }
     this.ctes[placeholder] = `${rows} AS (${rowsSql([...columns].map((c) => `t.${c}`).join(', '))})`;
     this.recordMasks(model, sel, ref);
@@ -400,7 +405,8 @@ export class Compiler {
           const k = item?.kind;
           const at = `${path}${s.responseKey}.`;
           const v = k === 'datetime' ? isoInstant(`(e.v ->> ${literal(s.field.name)})::timestamptz`)
-            : k === 'text' || k === 'uscc' || k === 'enum' || k === 'date' || k === 'int' ? `(e.v -> ${literal(s.field.name)})`
+            // A stored JSON null is SQL NULL here, so the non-null guard sees it.
+            : k === 'text' || k === 'uscc' || k === 'enum' || k === 'date' || k === 'int' ? `nullif(e.v -> ${literal(s.field.name)}, 'null'::jsonb)`
               : null;
           if (v === null) throw new NotText(`${at}: items of kind ${k ?? 'unknown'} are read the usual way`);
           if (k === 'enum') {
@@ -576,7 +582,8 @@ export class Compiler {
         FROM (${this.auditRows.join(' UNION ALL ')}) a GROUP BY a.t, a.o RETURNING 1)`);
     }
     const masks = [...this.maskFlags].map(([report, m]) => [`${report}|${m.rule}`, `coalesce(${m.conditions.join(' OR ')}, false)`] as [string, string]);
-    const withheld = [...this.withheld].map(([field, owners]) => [field, owners.length === 1 ? owners[0] : `(${owners.join(' || ')})`] as [string, string]);
+    // Arrays of owners joined as jsonb (json has no `||`): a field withheld at two levels of one statement.
+    const withheld = [...this.withheld].map(([field, owners]) => [field, owners.length === 1 ? owners[0] : `(${owners.map((o) => `${o}::jsonb`).join(' || ')})::json`] as [string, string]);
     const meta = jsonObject([['masked', jsonObject(masks)], ['withheld', jsonObject(withheld)]]);
     // A read statement always runs alone, in its own implicit transaction (PreparedQueries takes a
     // pooled connection, never a writer's transaction), so a transaction-local setting here governs

@@ -111,7 +111,8 @@ export class ReadEngine {
    * Runs a read whose answer goes into the response as it is (`wantsShapedJson`): compiled with
    * `asResponse`, it returns the statement's row with its `text`. Where the selection asks for what
    * is not written so (NotText), or a non-null field turned out null (`hub_missing`, which stopped
-   * the statement and its audit), it is compiled and run again the usual way, and `text` is absent.
+   * the statement and its audit), or a stored value could not be written as its scalar (SQLSTATE
+   * class 22), it is compiled and run again the usual way, and `text` is absent.
    */
   async runAsResponse(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler, asResponse: boolean) => string): Promise<StatementResult> {
     if (wantsShapedJson(info)) {
@@ -119,7 +120,10 @@ export class ReadEngine {
         const c = this.compiler(req, info, true, true);
         return await this.runRow(req, c, build(c, true));
       } catch (err) {
-        if (!(err instanceof NotText) && (err as { code?: unknown }).code !== MISSING_VALUE) throw err;
+        // A value the statement could not write as its scalar (a stored item instant that is not one) is
+        // a data exception (22): read the usual way too, where execution reports the field as graphql-js does.
+        const code = (err as { code?: unknown }).code;
+        if (!(err instanceof NotText) && code !== MISSING_VALUE && !(typeof code === 'string' && code.startsWith('22'))) throw err;
       }
     }
     const c = this.compiler(req, info);
@@ -132,7 +136,8 @@ export class ReadEngine {
     try {
       [row] = await this.sql.query<StatementResult>(sql, params);
     } catch (err) {
-      if ((err as { code?: unknown }).code === MISSING_VALUE) throw err;
+      const code = (err as { code?: unknown }).code;
+      if (c.cx.asResponse && typeof code === 'string' && (code === MISSING_VALUE || code.startsWith('22'))) throw err;
       throw readFailure(err);
     }
     // An answer written as the response: encoded once, into the bytes the response sends.

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Hub } from '../../src/server';
 import { ShapedAnswers } from '../../src/graphql/preshaped';
 import { ShapedJson } from '../../src/graphql/shaped-json';
+import { PreparedQueries } from '../../src/db/prepared';
 import { startTestHub, TestHub } from '../support/hub';
 
 /**
@@ -190,6 +191,12 @@ describe('one root field of the read engine, answered already shaped', () => {
         inspections(first: 3) { __typename pageInfo { __typename hasNextPage endCursor } edges { __typename cursor node { __typename steps { __typename at s: step } } } }
         complaints(first: 3) { edges { node { ticketNo complainant { __typename phone p: phone } } } } } }`, { yes: true }, 'zone', 'text'],
     ['two selections of edges in one connection: projected in the hub', `{ penalties(first: 3) { a: edges { node { decisionNo } } b: edges { cursor node { fineAmount } } } }`, {}, 'zone', 'object'],
+    ['a computed value and a parent record under two response keys: projected in the hub (each read and audited once)', `query($u: USCC!) { enterprise(uscc: $u) {
+        a: creditStatus { level } b: creditStatus { blacklisted } penalties(first: 2) { edges { node { e: enterprise { uscc } f: enterprise { name } } } } } }`, {}, 'zone', 'object'],
+    // 42 keys (28 of them aliases, under the alias limit): PostgreSQL's json_build_object takes 50 pairs, the engine writes 40 a call.
+    ['more than forty fields of one object, in order', `query($u: USCC!) { enterprise(uscc: $u) { __typename uscc name address industryCode industryName registrationStatus
+        establishedOn ownerJurisdiction jurisdiction createdAt updatedAt sourceAsOf legalRepresentative { name }
+        ${Array.from({ length: 28 }, (_, i) => `f${i}: ${['uscc', 'name', 'address', 'industryCode'][i % 4]}`).join(' ')} } }`, {}, 'zone', 'text'],
   ];
 
   test.each(ONE_ROOT)('%s', async (_name, query, vars, who, way) => {
@@ -209,6 +216,8 @@ describe('one root field of the read engine, answered already shaped', () => {
     try {
       const { jit, js } = await both(query, variables, token);
       expect(jit).toEqual(js);
+      // Key for key in the same order, as graphql-js writes them.
+      expect(JSON.stringify(jit.body)).toBe(JSON.stringify(js.body));
       expect(JSON.stringify(jit.body)).not.toContain('INTERNAL_SERVER_ERROR');
       expect(jit.body.errors?.[0]?.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' ? jit.body.errors[0].message : 'valid').toBe('valid');
       expect(answer).toHaveBeenCalledTimes(1);
@@ -274,40 +283,56 @@ describe('answers written as the response, at the edges of their forms', () => {
   });
 
   test('sent as bytes, an answer keeps the headers of any other: JSON, its length, no ETag', async () => {
-    const res = await request(t.hub.app).post('/graphql').set('authorization', `Bearer ${zone}`).set('content-type', 'application/json')
-      .send({ query: '{ penalties(first: 3) { totalCount edges { node { decisionNo authorityName } } } }' });
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
-    expect(res.headers.etag).toBeUndefined();
-    expect(res.text.endsWith('}\n')).toBe(true);
-    expect(res.body.data.penalties.edges).toHaveLength(3);
+    const answer = jest.spyOn(ShapedAnswers.prototype, 'answer');
+    try {
+      const res = await request(t.hub.app).post('/graphql').set('authorization', `Bearer ${zone}`).set('content-type', 'application/json')
+        .send({ query: '{ penalties(first: 3) { totalCount edges { node { decisionNo authorityName } } } }' });
+      expect(Object.values(await answer.mock.results[0].value)[0]).toBeInstanceOf(ShapedJson);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+      expect(res.headers.etag).toBeUndefined();
+      expect(res.text.endsWith('}\n')).toBe(true);
+      expect(res.body.data.penalties.edges).toHaveLength(3);
+    } finally {
+      answer.mockRestore();
+    }
   });
 
-  test('a null where the schema promises a value: the error execution reports, one audit row, the session kept', async () => {
+  // A stored item without its required value: the key missing (an instant), or a JSON null (an enum).
+  test.each([
+    ['a missing key', 'at', `(steps -> 1) - 'at'`],
+    ['a JSON null', 'step', `jsonb_set(steps -> 1, '{step}', 'null'::jsonb)`],
+  ])('a null where the schema promises a value (%s): the error execution reports, one audit row', async (_how, field, item) => {
     const [row] = await t.db.ds.query(`SELECT inspection_no, steps FROM inspection WHERE owner_jurisdiction = 'WUJIANG' AND jsonb_array_length(steps) > 1 ORDER BY inspection_no LIMIT 1`);
     const token = async (h: TestHub, sub: string) => h.token('WUJIANG', ['DOSSIER_READER'], { sub });
+    const sub = `edge-missing-${field}`;
     try {
       for (const h of [t, other]) {
-        await h.db.ds.query(`UPDATE inspection SET steps = jsonb_set(steps, '{1}', (steps -> 1) - 'at') WHERE inspection_no = $1`, [row.inspection_no]);
+        await h.db.ds.query(`UPDATE inspection SET steps = jsonb_set(steps, '{1}', ${item}) WHERE inspection_no = $1`, [row.inspection_no]);
       }
-      const jit = await t.gql(STEPS, { k: row.inspection_no }, { token: await token(t, 'edge-missing-jit') });
-      const js = await other.gql(STEPS, { k: row.inspection_no }, { token: await token(other, 'edge-missing-js') });
+      const jit = await t.gql(STEPS, { k: row.inspection_no }, { token: await token(t, `${sub}-jit`) });
+      const js = await other.gql(STEPS, { k: row.inspection_no }, { token: await token(other, `${sub}-js`) });
       expect(jit.body).toEqual(js.body);
       // graphql-js's own error for a null in a non-null field, answered as the hub answers any fault of its own.
-      expect(jit.body.errors[0]).toMatchObject({ message: 'internal error', path: ['inspection', 'steps', 1, 'at'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(jit.body.errors[0]).toMatchObject({ message: 'internal error', path: ['inspection', 'steps', 1, field], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       expect(jit.body.data).toEqual({ inspection: null });
       // The stopped statement and the one that answered.
       expect(jit.statements).toBe(2);
-      const audit = (h: TestHub, sub: string) => h.db.ds.query(`SELECT resource_type, owner_jurisdiction, record_count, record_keys FROM audit_event WHERE sub = $1`, [sub]);
-      const rows = await audit(t, 'edge-missing-jit');
+      const audit = (h: TestHub, s: string) => h.db.ds.query(`SELECT resource_type, owner_jurisdiction, record_count, record_keys FROM audit_event WHERE sub = $1`, [s]);
+      const rows = await audit(t, `${sub}-jit`);
       expect(rows).toEqual([{ resource_type: 'INSPECTION', owner_jurisdiction: 'WUJIANG', record_count: 1, record_keys: [row.inspection_no] }]);
-      expect(rows).toEqual(await audit(other, 'edge-missing-js'));
-      // The stopped statement left its connection usable: the next read answers at once.
-      const next = await t.gql(`{ inspection(inspectionNo: "${row.inspection_no}") { inspectionNo } }`, {}, { token: zone });
-      expect(next.body).toEqual({ data: { inspection: { inspectionNo: row.inspection_no } } });
+      expect(rows).toEqual(await audit(other, `${sub}-js`));
     } finally {
       for (const h of [t, other]) await h.db.ds.query(`UPDATE inspection SET steps = $2 WHERE inspection_no = $1`, [row.inspection_no, JSON.stringify(row.steps)]);
     }
+  });
+
+  test('a statement the server refused keeps its connection (and the connection its prepared statements); a lost one does not', async () => {
+    const sql = new PreparedQueries(t.db.ds);
+    const pid = async () => (await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', []))[0].pid;
+    const before = await pid();
+    await expect(sql.query(`SELECT coalesce(NULL::text, hub_missing(NULL::text, 'X.y')) AS v`, [])).rejects.toMatchObject({ code: 'HB001', severity: 'ERROR' });
+    expect(await pid()).toBe(before);
   });
 });
