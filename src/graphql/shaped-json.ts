@@ -5,18 +5,18 @@ import type { FormattedExecutionResult, GraphQLResolveInfo } from 'graphql';
  * A root field's answer as JSON that PostgreSQL wrote already shaped for the field's selection:
  * response keys in response order, `__typename` where asked, every leaf as its scalar serializes
  * it, every non-null field proven non-null inside the statement (docs/architecture.md, "Answers
- * written as the response"). The hub never parses, projects or serializes it: it holds the
- * answer's UTF-8 bytes (encoded once from the text node-postgres hands over), and the response
- * sends them as they are (`stringifyResult` leaves a slot for them, `spliceShaped` fills it).
+ * written as the response"). The hub never parses, projects or serializes it: it holds the text
+ * node-postgres hands over, and the response writes it to the socket as it is, between the parts
+ * of the body around it (`stringifyResult` leaves a slot for it, `spliceShaped` fills it).
  *
  * Anything else that meets one (a plain `JSON.stringify`, a subscription transport) gets the
  * parsed value through `toJSON`, so the answer is the same whichever way it is written.
  */
 export class ShapedJson {
-  constructor(readonly bytes: Buffer) {}
+  constructor(readonly text: string) {}
 
   toJSON(): unknown {
-    return JSON.parse(this.bytes.toString('utf8'));
+    return JSON.parse(this.text);
   }
 }
 
@@ -41,7 +41,7 @@ export function wantsShapedJson(info: GraphQLResolveInfo): boolean {
  */
 const SLOT_PREFIX = `\u0000shaped-json:${randomUUID()}:`;
 const SLOT_QUOTED_PREFIX = JSON.stringify(SLOT_PREFIX).slice(0, -1);
-const slots = new Map<number, Buffer>();
+const slots = new Map<number, string>();
 let nextSlot = 0;
 
 /**
@@ -57,20 +57,21 @@ export function stringifyResult(result: FormattedExecutionResult): string {
     if (!(v instanceof ShapedJson)) continue;
     slotted ??= { ...data };
     const n = nextSlot++;
-    slots.set(n, v.bytes);
+    slots.set(n, v.text);
     slotted[key] = `${SLOT_PREFIX}${n}`;
   }
   return JSON.stringify(slotted ? { ...result, data: slotted } : result) + '\n';
 }
 
 /**
- * A response body with its slots filled: the bytes of the answers they stand for, as one Buffer;
- * the body itself where it has none. Throws where a slot's answer is not there (never sent as is).
+ * A response body with its slots filled, as the parts to write in order (the answers' texts
+ * between the pieces of the body around them): none is copied into a string of the whole body.
+ * The body itself where it has no slot. Throws where a slot's answer is not there (never sent as is).
  */
-export function spliceShaped(body: string): string | Buffer {
+export function spliceShaped(body: string): string | string[] {
   let at = body.indexOf(SLOT_QUOTED_PREFIX);
   if (at < 0) return body;
-  const parts: Buffer[] = [];
+  const parts: string[] = [];
   let from = 0;
   let missing = false;
   // Every slot of the body is taken out of the map, even when one is missing, so none stays behind.
@@ -78,14 +79,14 @@ export function spliceShaped(body: string): string | Buffer {
     const end = body.indexOf('"', at + SLOT_QUOTED_PREFIX.length);
     if (end < 0) throw new Error('a pre-shaped answer\'s slot is cut short');
     const n = Number(body.slice(at + SLOT_QUOTED_PREFIX.length, end));
-    const bytes = slots.get(n);
+    const text = slots.get(n);
     slots.delete(n);
-    if (bytes) parts.push(Buffer.from(body.slice(from, at), 'utf8'), bytes);
+    if (text !== undefined) parts.push(body.slice(from, at), text);
     else missing = true;
     from = end + 1;
     at = body.indexOf(SLOT_QUOTED_PREFIX, from);
   }
   if (missing) throw new Error('a pre-shaped answer is missing from its response');
-  parts.push(Buffer.from(body.slice(from), 'utf8'));
-  return Buffer.concat(parts);
+  parts.push(body.slice(from));
+  return parts;
 }

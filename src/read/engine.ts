@@ -59,8 +59,6 @@ interface StatementResult {
   data: unknown;
   /** The answer as the response writes it, where the statement was compiled so (`asResponse`). */
   text?: string | null;
-  /** `text` encoded once, into the bytes the response sends (node-postgres decodes every field into a string). */
-  bytes?: Buffer;
   meta: { masked: Record<string, boolean>; withheld: Record<string, string[] | null> };
 }
 
@@ -140,8 +138,6 @@ export class ReadEngine {
       if (c.cx.asResponse && typeof code === 'string' && (code === MISSING_VALUE || code.startsWith('22'))) throw err;
       throw readFailure(err);
     }
-    // An answer written as the response: encoded once, into the bytes the response sends.
-    if (typeof row.text === 'string') row.bytes = Buffer.from(row.text, 'utf8');
     for (const [key, fired] of Object.entries(row.meta.masked)) {
       if (!fired) continue;
       const [report, rule] = key.split('|');
@@ -199,7 +195,7 @@ export class RequestReader {
       const conn = asResponse ? selectResponse(docOf(info), connType, info.fieldNodes) : selectFields(docOf(info), connType, info.fieldNodes.map((n) => n.selectionSet));
       return c.rootList(model, connType, conn, { kind: 'list', conditions, page }, pathOf(info));
     });
-    return row.bytes ? new ShapedJson(row.bytes) : (row.data as ConnectionJson);
+    return typeof row.text === 'string' ? new ShapedJson(row.text) : (row.data as ConnectionJson);
   }
 
   /**
@@ -249,7 +245,7 @@ export class RequestReader {
     });
     const rows = row.data as Array<[string, boolean, string, Record<string, unknown> | null]>;
     // As the response: the nodes' texts, in the order of `data`, one per row.
-    const texts = row.bytes ? splitRecords(row.bytes) : null;
+    const texts = typeof row.text === 'string' ? row.text.split('\x1e') : null;
     const byKey = new Map<string, Found>();
     rows.forEach(([k, visible, owner, node], i) => {
       byKey.set(k, visible ? { visible: true, node: texts ? new ShapedJson(texts[i]) : node! } : { visible: false, owner });
@@ -263,18 +259,6 @@ export class RequestReader {
     const sel = selectFields(docOf(info), type, info.fieldNodes.map((n) => n.selectionSet));
     return this.engine.run(this.req, c, build(c, sel));
   }
-}
-
-/** Bytes separated by U+001E (record separator), as `rootKeys` joins the nodes' texts. */
-function splitRecords(b: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let from = 0;
-  for (let at = b.indexOf(0x1e); at >= 0; at = b.indexOf(0x1e, from)) {
-    out.push(b.subarray(from, at));
-    from = at + 1;
-  }
-  out.push(b.subarray(from));
-  return out;
 }
 
 /** The object type a lookup's selection is on: the field's own type, or the model's type inside a union (`_entities`). */

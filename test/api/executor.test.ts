@@ -282,7 +282,7 @@ describe('answers written as the response, at the edges of their forms', () => {
     }
   });
 
-  test('sent as bytes, an answer keeps the headers of any other: JSON, its length, no ETag', async () => {
+  test('written in parts, an answer keeps the headers of any other: JSON, its length in bytes, no ETag', async () => {
     const answer = jest.spyOn(ShapedAnswers.prototype, 'answer');
     try {
       const res = await request(t.hub.app).post('/graphql').set('authorization', `Bearer ${zone}`).set('content-type', 'application/json')
