@@ -389,8 +389,15 @@ export class Compiler {
     const named = getNamedType(f.field.type);
     if (isEnumType(named) && !selfNamed(named)) throw new NotText(`${path}: enum ${named.name} is not written as its values`);
     switch (kind) {
-      case 'text': case 'uscc': case 'id': case 'int': case 'date': case 'enum': case 'textList': case 'enumList':
+      case 'text': case 'uscc': case 'id': case 'int': case 'date': case 'textList':
         return expr;
+      case 'enum': case 'enumList': {
+        // A stored value outside the enum stops the statement as a null would (graphql-js refuses to serialize it).
+        if (!isEnumType(named)) throw new NotText(`${path}: not an enum`);
+        const values = `${this.q.p(named.getValues().map((v) => v.name))}::text[]`;
+        const known = kind === 'enum' ? `${expr}::text = ANY(${values})` : `${expr}::text[] <@ ${values}`;
+        return `CASE WHEN ${expr} IS NULL OR ${known} THEN ${expr} ELSE hub_missing(${expr}, ${literal(path.replace(/\.$/, ''))}) END`;
+      }
       case 'datetime':
         return isoInstant(expr);
       case 'objectList': {
@@ -409,11 +416,15 @@ export class Compiler {
             : k === 'text' || k === 'uscc' || k === 'enum' || k === 'date' || k === 'int' ? `nullif(e.v -> ${literal(s.field.name)}, 'null'::jsonb)`
               : null;
           if (v === null) throw new NotText(`${at}: items of kind ${k ?? 'unknown'} are read the usual way`);
+          let value = v;
           if (k === 'enum') {
             const t = getNamedType(s.field.type);
-            if (isEnumType(t) && !selfNamed(t)) throw new NotText(`${at}: enum ${t.name} is not written as its values`);
+            if (!isEnumType(t) || !selfNamed(t)) throw new NotText(`${at}: not an enum written as its values`);
+            // A stored value outside the enum stops the statement, as for a column.
+            const values = `${this.q.p(t.getValues().map((x) => x.name))}::text[]`;
+            value = `CASE WHEN ${v} IS NULL OR (${v} #>> '{}') = ANY(${values}) THEN ${v} ELSE hub_missing(${v}, ${literal(at.replace(/\.$/, ''))}) END`;
           }
-          pairs.push([s.key, this.required(s, v, at)]);
+          pairs.push([s.key, this.required(s, value, at)]);
         }
         return `CASE WHEN ${expr} IS NULL THEN NULL ELSE coalesce((SELECT json_agg(${this.obj(pairs)} ORDER BY e.o) FROM jsonb_array_elements(${expr}) WITH ORDINALITY e(v, o)), '[]'::json) END`;
       }

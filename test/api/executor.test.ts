@@ -328,6 +328,33 @@ describe('answers written as the response, at the edges of their forms', () => {
     }
   });
 
+  // Values the writer would never store, written by hand: graphql-js refuses to serialize them, and so does the statement.
+  test.each([
+    ['an enum column', `UPDATE inspection SET outcome = 'NOT_AN_OUTCOME' WHERE inspection_no = $1`, ['inspection', 'outcome']],
+    ['an enum list with an unknown member', `UPDATE inspection SET joint_jurisdictions = '{WUJIANG,NOWHERE}' WHERE inspection_no = $1`, ['inspection', 'jointJurisdictions', 1]],
+    ['an enum list with a null member', `UPDATE inspection SET joint_jurisdictions = '{WUJIANG,NULL}' WHERE inspection_no = $1`, ['inspection', 'jointJurisdictions', 1]],
+    ['an item enum', `UPDATE inspection SET steps = jsonb_set(steps, '{0,step}', '"NOT_A_STEP"') WHERE inspection_no = $1`, ['inspection', 'steps', 0, 'step']],
+  ])('a stored value outside its type (%s): the error graphql-js reports, one audit row', async (what, update, path) => {
+    const [row] = await t.db.ds.query(`SELECT inspection_no, outcome, joint_jurisdictions, steps FROM inspection WHERE owner_jurisdiction = 'WUJIANG' AND jsonb_array_length(steps) > 0 ORDER BY inspection_no LIMIT 1`);
+    const q = `query Odd($k: String!) { inspection(inspectionNo: $k) { inspectionNo outcome jointJurisdictions steps { step } } }`;
+    const sub = `edge-odd-${what.replace(/\W+/g, '-')}`;
+    try {
+      for (const h of [t, other]) await h.db.ds.query(update, [row.inspection_no]);
+      const jit = await t.gql(q, { k: row.inspection_no }, { token: await t.token('WUJIANG', ['DOSSIER_READER'], { sub: `${sub}-jit` }) });
+      const js = await other.gql(q, { k: row.inspection_no }, { token: await other.token('WUJIANG', ['DOSSIER_READER'], { sub: `${sub}-js` }) });
+      expect(jit.body).toEqual(js.body);
+      expect(jit.body.errors[0]).toMatchObject({ path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(jit.statements).toBe(2);
+      const audit = (h: TestHub, s: string) => h.db.ds.query(`SELECT resource_type, record_count FROM audit_event WHERE sub = $1`, [s]);
+      expect(await audit(t, `${sub}-jit`)).toEqual([{ resource_type: 'INSPECTION', record_count: 1 }]);
+    } finally {
+      for (const h of [t, other]) {
+        await h.db.ds.query(`UPDATE inspection SET outcome = $2, joint_jurisdictions = $3, steps = $4 WHERE inspection_no = $1`,
+          [row.inspection_no, row.outcome, row.joint_jurisdictions, JSON.stringify(row.steps)]);
+      }
+    }
+  });
+
   test('a statement the server refused keeps its connection (and the connection its prepared statements); a lost one does not', async () => {
     const sql = new PreparedQueries(t.db.ds);
     const pid = async () => (await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', []))[0].pid;
