@@ -63,14 +63,23 @@ export class PreparedQueries {
     // prepared statements (PGlite's single connection takes a moment to come back). An error the
     // server answered with a SQLSTATE leaves the session as it was; anything else closes it.
     const client = await pool.master.connect();
+    // As pool.query does: a checked-out client has no error listener of the pool's, and a lost
+    // connection emits 'error' on it, which unheard would end the process. The query rejects too.
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
     let res;
     try {
       res = await client.query(config);
     } catch (err) {
-      client.release(sessionIntact(err) ? undefined : (err as Error));
+      client.removeListener('error', onError);
+      client.release(!lost && sessionIntact(err) ? undefined : (err as Error));
       throw err;
     }
-    client.release();
+    client.removeListener('error', onError);
+    client.release(lost);
     if (stats?.ms !== undefined) stats.ms += performance.now() - started;
     return res.rows as T[];
   }
