@@ -74,12 +74,12 @@ export class PreparedQueries {
     try {
       res = await client.query(config);
     } catch (err) {
-      client.removeListener('error', onError);
-      client.release(!lost && sessionIntact(err) ? undefined : (err as Error));
+      lost ??= sessionIntact(err) ? undefined : (err as Error);
       throw err;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(lost);
     }
-    client.removeListener('error', onError);
-    client.release(lost);
     if (stats?.ms !== undefined) stats.ms += performance.now() - started;
     return res.rows as T[];
   }

@@ -1,3 +1,4 @@
+import type { FieldNode } from 'graphql';
 import { getNamedType, GraphQLEnumType, GraphQLNamedType, GraphQLObjectType, isEnumType, isNonNullType, isObjectType } from 'graphql';
 import { AccessContext, conditionColumns, decideRule, itemWithheldFor, MASK_RULES, readScope, RecordType, RowCondition } from '../auth/policy';
 import { scopeCondition } from '../auth/scope';
@@ -5,7 +6,7 @@ import { SqlParams } from '../db/sql';
 import { DISTRICTS } from '../domain/jurisdictions';
 import { PageRequest, pageRequest } from '../graphql/pagination';
 import { ColumnOutput, ConnectionOutput, CursorKind, MaskedOutput, Output, ParentOutput, ReadModel, RowOutput } from './model';
-import { DocumentInfo, objectTypeOf, SelectedField, Selection, selectFields, subSelection } from './selection';
+import { DocumentInfo, objectTypeOf, SelectedField, Selection, selectOn, subSelection } from './selection';
 import type { FieldKind } from '../modules/dossier/record-fields';
 
 /**
@@ -150,14 +151,24 @@ export class Compiler {
     this.ctes.push(`${name} AS (${body})`);
   }
 
+  /** The selection `nodes` make on `type` (a root field's), keyed as this statement writes its JSON. */
+  select(type: GraphQLObjectType, nodes: readonly FieldNode[]): Selection {
+    return selectOn(this.cx.doc, type, nodes, this.cx.asResponse === true);
+  }
+
   /** The selection under `f`, keyed as this statement writes its JSON. */
   sub(f: SelectedField, type?: GraphQLNamedType): Selection {
     return subSelection(this.cx.doc, f, type, this.cx.asResponse);
   }
 
-  /** A JSON object of `pairs`, in order where the answer is the response itself. */
-  private obj(pairs: ReadonlyArray<[string, string]>): string {
+  /** A JSON object of `pairs` (key, SQL), its keys in order where the answer is the response itself. */
+  object(pairs: ReadonlyArray<[string, string]>): string {
     return jsonObject(pairs, this.cx.asResponse);
+  }
+
+  /** `hub_missing`: stops the statement, naming the field at `path`, where `expr` has no value the response may hold. */
+  private missing(expr: string, path: string): string {
+    return `hub_missing(${expr}, ${literal(path.replace(/\.$/, ''))})`;
   }
 
   /**
@@ -166,7 +177,16 @@ export class Compiler {
    */
   private required(f: SelectedField, expr: string, path: string): string {
     if (!this.cx.asResponse || !isNonNullType(f.field.type)) return expr;
-    return `coalesce(${expr}, hub_missing(${expr}, ${literal(path.replace(/\.$/, ''))}))`;
+    return `coalesce(${expr}, ${this.missing(expr, path)})`;
+  }
+
+  /**
+   * A stored enum value as the response writes it: one outside `t` (`known` says, given the SQL
+   * array of its values) stops the statement, as graphql-js refuses to serialize it.
+   */
+  private knownEnum(t: GraphQLEnumType, expr: string, known: (values: string) => string, path: string): string {
+    const values = `${this.q.p(t.getValues().map((v) => v.name))}::text[]`;
+    return `CASE WHEN ${expr} IS NULL OR ${known(values)} THEN ${expr} ELSE ${this.missing(expr, path)} END`;
   }
 
   /**
@@ -178,11 +198,6 @@ export class Compiler {
     const named = getNamedType(f.field.type);
     if (isEnumType(named) && !selfNamed(named)) throw new NotText(`${path}: enum ${named.name} is not written as its values`);
     return this.required(f, expr, path);
-  }
-
-  /** A JSON object of a computed output's fields (`pairs`: key, SQL), its keys in order where the answer is the response itself. */
-  object(pairs: ReadonlyArray<[string, string]>): string {
-    return this.obj(pairs);
   }
 
   /** `__typename` of the object a selected field `f` returns, as SQL. */
@@ -253,9 +268,7 @@ export class Compiler {
       const out = model.outputs.get(f.field.name);
       if (!out) throw new Error(`${model.typeName}.${f.field.name} has no output in the read model`);
       // As the response, each alias is its own key; a record or computed value under two would be read and audited twice.
-      if (this.cx.asResponse && (out.kind === 'parent' || out.kind === 'computed') && [...sel.values()].filter((s) => s.field.name === f.field.name).length > 1) {
-        throw new NotText(`${path}${f.field.name} asked for under two response keys`);
-      }
+      if (out.kind === 'parent' || out.kind === 'computed') this.only(sel, f.field.name);
       const at = `${path}${f.responseKey}.`;
       const x = this.output(out, f, ref, columns, at);
       // A connection's JSON is never null: no guard (it would repeat the whole expression).
@@ -368,7 +381,7 @@ export class Compiler {
     const pairs: Array<[string, string]> = [];
     for (const s of this.sub(f).values()) {
       if (s.field.name === '__typename') {
-        pairs.push([s.key, literal(getNamedType(f.field.type).name)]);
+        pairs.push([s.key, this.typename(f)]);
         continue;
       }
       const o = out.fields.find((x) => x.name === s.field.name);
@@ -376,7 +389,7 @@ export class Compiler {
       const at = `${path}${s.responseKey}.`;
       pairs.push([s.key, this.required(s, this.rowValue(o, s, columns, at), at)]);
     }
-    return this.obj(pairs);
+    return this.object(pairs);
   }
 
   /**
@@ -391,13 +404,9 @@ export class Compiler {
     switch (kind) {
       case 'text': case 'uscc': case 'id': case 'int': case 'date': case 'textList':
         return expr;
-      case 'enum': case 'enumList': {
-        // A stored value outside the enum stops the statement as a null would (graphql-js refuses to serialize it).
+      case 'enum': case 'enumList':
         if (!isEnumType(named)) throw new NotText(`${path}: not an enum`);
-        const values = `${this.q.p(named.getValues().map((v) => v.name))}::text[]`;
-        const known = kind === 'enum' ? `${expr}::text = ANY(${values})` : `${expr}::text[] <@ ${values}`;
-        return `CASE WHEN ${expr} IS NULL OR ${known} THEN ${expr} ELSE hub_missing(${expr}, ${literal(path.replace(/\.$/, ''))}) END`;
-      }
+        return this.knownEnum(named, expr, (values) => (kind === 'enum' ? `${expr}::text = ANY(${values})` : `${expr}::text[] <@ ${values}`), path);
       case 'datetime':
         return isoInstant(expr);
       case 'objectList': {
@@ -405,7 +414,7 @@ export class Compiler {
         const pairs: Array<[string, string]> = [];
         for (const s of this.sub(f).values()) {
           if (s.field.name === '__typename') {
-            pairs.push([s.key, literal(named.name)]);
+            pairs.push([s.key, this.typename(f)]);
             continue;
           }
           const item = items.find((i) => i.name === s.field.name);
@@ -416,17 +425,12 @@ export class Compiler {
             : k === 'text' || k === 'uscc' || k === 'enum' || k === 'date' || k === 'int' ? `nullif(e.v -> ${literal(s.field.name)}, 'null'::jsonb)`
               : null;
           if (v === null) throw new NotText(`${at}: items of kind ${k ?? 'unknown'} are read the usual way`);
-          let value = v;
-          if (k === 'enum') {
-            const t = getNamedType(s.field.type);
-            if (!isEnumType(t) || !selfNamed(t)) throw new NotText(`${at}: not an enum written as its values`);
-            // A stored value outside the enum stops the statement, as for a column.
-            const values = `${this.q.p(t.getValues().map((x) => x.name))}::text[]`;
-            value = `CASE WHEN ${v} IS NULL OR (${v} #>> '{}') = ANY(${values}) THEN ${v} ELSE hub_missing(${v}, ${literal(at.replace(/\.$/, ''))}) END`;
-          }
+          const t = getNamedType(s.field.type);
+          if (k === 'enum' && (!isEnumType(t) || !selfNamed(t))) throw new NotText(`${at}: not an enum written as its values`);
+          const value = k === 'enum' ? this.knownEnum(t as GraphQLEnumType, v, (values) => `(${v} #>> '{}') = ANY(${values})`, at) : v;
           pairs.push([s.key, this.required(s, value, at)]);
         }
-        return `CASE WHEN ${expr} IS NULL THEN NULL ELSE coalesce((SELECT json_agg(${this.obj(pairs)} ORDER BY e.o) FROM jsonb_array_elements(${expr}) WITH ORDINALITY e(v, o)), '[]'::json) END`;
+        return `CASE WHEN ${expr} IS NULL THEN NULL ELSE coalesce((SELECT json_agg(${this.object(pairs)} ORDER BY e.o) FROM jsonb_array_elements(${expr}) WITH ORDINALITY e(v, o)), '[]'::json) END`;
       }
       default:
         throw new NotText(`${path}: values of kind ${kind} are read the usual way`);
@@ -468,7 +472,7 @@ export class Compiler {
   }
 
   private nodeJson(keys: readonly string[], fields: readonly FieldSql[]): string {
-    return this.obj(keys.map((k, i) => [k, fields[i].expr]));
+    return this.object(keys.map((k, i) => [k, fields[i].expr]));
   }
 
   /**
@@ -491,9 +495,9 @@ export class Compiler {
       const edge: Array<[string, string]> = [];
       for (const s of edgeSel.values()) {
         const name = s.field.name;
-        edge.push([s.key, name === 'cursor' ? cursor : name === '__typename' ? literal(getNamedType(edgesField.field.type).name) : this.nodeJson(lv.keys, lv.fields)]);
+        edge.push([s.key, name === 'cursor' ? cursor : name === '__typename' ? this.typename(edgesField) : this.nodeJson(lv.keys, lv.fields)]);
       }
-      aggs.push(`json_agg(${this.obj(edge)} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}) AS edges`);
+      aggs.push(`json_agg(${this.object(edge)} ORDER BY r.__rn) FILTER (WHERE r.__rn <= ${n}) AS edges`);
     }
     // Only what pageInfo asks for: a page's two cursors cost two sorted aggregates per parent row.
     const info = new Set<string>();
@@ -518,15 +522,15 @@ export class Compiler {
         for (const i of this.sub(s).values()) {
           const v = {
             hasNextPage: `coalesce(${g}.more, false)`, hasPreviousPage: page.after ? 'true' : 'false', startCursor: `${g}.sc`, endCursor: `${g}.ec`,
-            __typename: literal(getNamedType(s.field.type).name),
+            __typename: this.typename(s),
           }[i.field.name];
           if (!v) throw new Error(`PageInfo.${i.field.name} is not known to the read engine`);
           info.push([i.key, v]);
         }
-        pairs.push([s.key, this.obj(info)]);
+        pairs.push([s.key, this.object(info)]);
       } else throw new Error(`connection field ${s.field.name} is not known to the read engine`);
     }
-    return this.obj(pairs);
+    return this.object(pairs);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -652,4 +656,3 @@ export function nodeTypeOf(connection: GraphQLObjectType): GraphQLObjectType {
   return node;
 }
 
-export { selectFields };

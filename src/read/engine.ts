@@ -11,7 +11,7 @@ import type { SqlParams } from '../db/sql';
 import { ShapedJson, wantsShapedJson } from '../graphql/shaped-json';
 import { AuditStamp, Compiler, ComputedCompiler, MISSING_VALUE, nodeTypeOf, NotText } from './compile';
 import type { ReadModel } from './model';
-import { DocumentInfo, selectFields, selectResponse, Selection } from './selection';
+import type { DocumentInfo, Selection } from './selection';
 
 /** A note on what the policy kept out of an answer (`extensions.policy.withheld`). */
 export interface WithheldNote {
@@ -112,20 +112,17 @@ export class ReadEngine {
    * the statement and its audit), or a stored value could not be written as its scalar (SQLSTATE
    * class 22), it is compiled and run again the usual way, and `text` is absent.
    */
-  async runAsResponse(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler, asResponse: boolean) => string): Promise<StatementResult> {
+  async runAsResponse(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler) => string): Promise<StatementResult> {
     if (wantsShapedJson(info)) {
       try {
         const c = this.compiler(req, info, true, true);
-        return await this.runRow(req, c, build(c, true));
+        return await this.runRow(req, c, build(c));
       } catch (err) {
-        // A value the statement could not write as its scalar (a stored item instant that is not one) is
-        // a data exception (22): read the usual way too, where execution reports the field as graphql-js does.
-        const code = (err as { code?: unknown }).code;
-        if (!(err instanceof NotText) && code !== MISSING_VALUE && !(typeof code === 'string' && code.startsWith('22'))) throw err;
+        if (!(err instanceof NotText) && !refusedAsResponse(err)) throw err;
       }
     }
     const c = this.compiler(req, info);
-    return this.runRow(req, c, build(c, false));
+    return this.runRow(req, c, build(c));
   }
 
   private async runRow(req: EngineRequest, c: Compiler, finalSelect: string): Promise<StatementResult> {
@@ -134,8 +131,7 @@ export class ReadEngine {
     try {
       [row] = await this.sql.query<StatementResult>(sql, params);
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (c.cx.asResponse && typeof code === 'string' && (code === MISSING_VALUE || code.startsWith('22'))) throw err;
+      if (c.cx.asResponse && refusedAsResponse(err)) throw err;
       throw readFailure(err);
     }
     for (const [key, fired] of Object.entries(row.meta.masked)) {
@@ -153,6 +149,17 @@ export class ReadEngine {
   private noteWithheld(req: EngineRequest, field: string, owner: string): void {
     noteWithheld(req, field, owner, isDistrict(owner) ? decide(req, recordTypeOfField(field), owner) : undefined);
   }
+}
+
+/**
+ * Whether a statement written as the response stopped on a value it may not send as it is: a null
+ * where the schema promises one (`hub_missing`), or a stored value it could not write as its
+ * scalar (a data exception, class 22: an item instant that is not one). Read the usual way, such a
+ * value is reported by execution as graphql-js reports it.
+ */
+function refusedAsResponse(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === MISSING_VALUE || (typeof code === 'string' && code.startsWith('22'));
 }
 
 /**
@@ -191,10 +198,7 @@ export class RequestReader {
   async list(model: ReadModel, info: GraphQLResolveInfo, conditions: (q: SqlParams) => string[], page: PageRequest): Promise<ConnectionJson | ShapedJson> {
     const connType = getNamedType(info.returnType) as GraphQLObjectType;
     nodeTypeOf(connType);
-    const row = await this.engine.runAsResponse(this.req, info, (c, asResponse) => {
-      const conn = asResponse ? selectResponse(docOf(info), connType, info.fieldNodes) : selectFields(docOf(info), connType, info.fieldNodes.map((n) => n.selectionSet));
-      return c.rootList(model, connType, conn, { kind: 'list', conditions, page }, pathOf(info));
-    });
+    const row = await this.engine.runAsResponse(this.req, info, (c) => c.rootList(model, connType, c.select(connType, info.fieldNodes), { kind: 'list', conditions, page }, pathOf(info)));
     return typeof row.text === 'string' ? new ShapedJson(row.text) : (row.data as ConnectionJson);
   }
 
@@ -239,10 +243,7 @@ export class RequestReader {
   private async lookup(model: ReadModel, keys: readonly string[], info: GraphQLResolveInfo, column: 'key' | 'id'): Promise<Array<Found | null>> {
     const type = nodeTypeFor(info, model);
     const col = column === 'id' ? 'id' : model.key.column;
-    const row = await this.engine.runAsResponse(this.req, info, (c, asResponse) => {
-      const sel: Selection = asResponse ? selectResponse(docOf(info), type, info.fieldNodes) : selectFields(docOf(info), type, info.fieldNodes.map((n) => n.selectionSet));
-      return c.rootKeys(model, sel, { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info));
-    });
+    const row = await this.engine.runAsResponse(this.req, info, (c) => c.rootKeys(model, c.select(type, info.fieldNodes), { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info)));
     const rows = row.data as Array<[string, boolean, string, Record<string, unknown> | null]>;
     // As the response: the nodes' texts, in the order of `data`, one per row.
     const texts = typeof row.text === 'string' ? row.text.split('\x1e') : null;
@@ -256,7 +257,7 @@ export class RequestReader {
   /** Runs a compiled read whose final SELECT the caller writes (credit status by USCC). */
   async custom(info: GraphQLResolveInfo, build: (c: Compiler, sel: Selection) => string, type: GraphQLObjectType, audited = true): Promise<unknown> {
     const c = this.engine.compiler(this.req, info, audited);
-    const sel = selectFields(docOf(info), type, info.fieldNodes.map((n) => n.selectionSet));
+    const sel = c.select(type, info.fieldNodes);
     return this.engine.run(this.req, c, build(c, sel));
   }
 }

@@ -114,7 +114,12 @@ export function selectResponse(doc: DocumentInfo, type: GraphQLObjectType, nodes
 export function subSelection(doc: DocumentInfo, f: SelectedField, type?: GraphQLNamedType, asResponse = false): Selection {
   const named = type ?? getNamedType(f.field.type);
   if (!isObjectType(named)) return new Map();
-  return asResponse ? selectResponse(doc, named, f.nodes) : selectFields(doc, named, f.nodes.map((n) => n.selectionSet));
+  return selectOn(doc, named, f.nodes, asResponse);
+}
+
+/** The fields `nodes` select on `type`: keyed as the engine writes its JSON, or by response key (`asResponse`). */
+export function selectOn(doc: DocumentInfo, type: GraphQLObjectType, nodes: readonly FieldNode[], asResponse: boolean): Selection {
+  return asResponse ? selectResponse(doc, type, nodes) : selectFields(doc, type, nodes.map((n) => n.selectionSet));
 }
 
 /** The object type of a selected field (unwrapping lists and non-null). */
