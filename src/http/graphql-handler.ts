@@ -39,6 +39,8 @@ export function graphqlHandler<C extends BaseContext>(server: ApolloServer<C>, c
       res.setHeader('Content-Length', length);
       for (let i = 0; i < body.length - 1; i++) res.write(body[i], 'utf8');
       res.end(body[body.length - 1], 'utf8');
+      // The socket has the parts now; this frame lets go of them (ShapedJson, "One holder at a time").
+      body.length = 0;
       return;
     }
     if (response.body.kind === 'chunked') {

@@ -179,6 +179,16 @@ function readFailure(err: unknown): unknown {
   });
 }
 
+/**
+ * The answer's text, moved out of the statement's row: the row is also held by the frames that
+ * awaited it, and the text has one holder at a time (ShapedJson, "One holder at a time").
+ */
+function takeText(row: StatementResult): string | null {
+  const text = row.text;
+  row.text = null;
+  return typeof text === 'string' ? text : null;
+}
+
 /** The record type a withheld field reads (today only credit status). */
 function recordTypeOfField(field: string) {
   void field;
@@ -199,7 +209,8 @@ export class RequestReader {
     const connType = getNamedType(info.returnType) as GraphQLObjectType;
     nodeTypeOf(connType);
     const row = await this.engine.runAsResponse(this.req, info, (c) => c.rootList(model, connType, c.select(connType, info.fieldNodes), { kind: 'list', conditions, page }, pathOf(info)));
-    return typeof row.text === 'string' ? new ShapedJson(row.text) : (row.data as ConnectionJson);
+    const text = takeText(row);
+    return text !== null ? new ShapedJson(text) : (row.data as ConnectionJson);
   }
 
   /**
@@ -246,7 +257,7 @@ export class RequestReader {
     const row = await this.engine.runAsResponse(this.req, info, (c) => c.rootKeys(model, c.select(type, info.fieldNodes), { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info)));
     const rows = row.data as Array<[string, boolean, string, Record<string, unknown> | null]>;
     // As the response: the nodes' texts, in the order of `data`, one per row.
-    const texts = typeof row.text === 'string' ? row.text.split('\x1e') : null;
+    const texts = takeText(row)?.split('\x1e') ?? null;
     const byKey = new Map<string, Found>();
     rows.forEach(([k, visible, owner, node], i) => {
       byKey.set(k, visible ? { visible: true, node: texts ? new ShapedJson(texts[i]) : node! } : { visible: false, owner });

@@ -35,6 +35,18 @@ describe('ShapedJson in a response body', () => {
     expect(spliceShaped(body)).toBe(body);
   });
 
+  test('the answer has one holder at a time: once in its slot, the ShapedJson holds it no more', () => {
+    const a = shaped();
+    const body = stringifyResult({ data: { a } });
+    // Handed over to the slot: a second hand-over, or writing it again, is an error, not an empty answer.
+    expect(() => a.take()).toThrow('handed over already');
+    expect(() => JSON.stringify(a)).toThrow('handed over already');
+    expect(JSON.parse(joined(spliceShaped(body)))).toEqual({ data: { a: answer } });
+    const b = shaped();
+    expect(b.take()).toBe(JSON.stringify(answer));
+    expect(() => b.take()).toThrow('handed over already');
+  });
+
   test('met elsewhere, an answer is written as its parsed value', () => {
     expect(JSON.parse(JSON.stringify({ data: { a: shaped() } }))).toEqual({ data: { a: answer } });
   });
