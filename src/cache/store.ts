@@ -1,8 +1,18 @@
-import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
+import type { createClient } from '@keyv/redis';
+import { Keyv } from 'keyv';
 import type { Logger } from '../logger';
 
 /** The node-redis client underneath, for what keyv has no verb for (the rate limiter's script). */
 export type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * The Redis client library, loaded only when a Redis URL is configured: a hub without Redis never
+ * loads it (about 10 MB of resident memory; docs/performance.md, "The live heap").
+ */
+export function redisModule(): typeof import('@keyv/redis') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@keyv/redis') as typeof import('@keyv/redis');
+}
 
 /** How long one store command may take before the hub gives up on it and goes on without it. */
 export const STORE_TIMEOUT_MS = 500;
@@ -65,7 +75,7 @@ export class SharedStore {
     this.namespace = opts.namespace;
     this.kind = opts.redisUrl ? 'redis' : 'memory';
     if (opts.redisUrl) {
-      const client = createClient({
+      const client = redisModule().createClient({
         url: opts.redisUrl,
         disableOfflineQueue: true,
         socket: { connectTimeout: STORE_TIMEOUT_MS, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
@@ -111,7 +121,7 @@ export class SharedStore {
     const namespace = `${this.namespace}::${prefix}`;
     const keyv = this.redis
       // The Redis adapter prefixes keys with the namespace itself; keyv must not add a second one.
-      ? new Keyv({ store: new KeyvRedis(this.redis, { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: STORE_TIMEOUT_MS }), namespace, useKeyPrefix: false, throwOnErrors: true })
+      ? new Keyv({ store: new (redisModule().default)(this.redis, { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: STORE_TIMEOUT_MS }), namespace, useKeyPrefix: false, throwOnErrors: true })
       : new Keyv({ store: new BoundedMap<unknown>(this.opts.maxEntries), namespace, throwOnErrors: true });
     keyv.on('error', () => {}); // errors reach the caller as rejections; logged there
     this.keyvs.push(keyv);

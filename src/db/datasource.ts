@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Extension, PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { Extension, PGlite } from '@electric-sql/pglite';
+import type { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { types as pgTypes } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
@@ -47,15 +47,28 @@ const common = {
   maxQueryExecutionTime: 1000,
 };
 
-// The contrib entry points ship ESM-only type declarations; the CommonJS build loads fine at run time.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
+/**
+ * PGlite's modules, loaded when the embedded database is opened: a hub on PostgreSQL never loads
+ * them (a megabyte of source and what it builds, kept for the life of the process and counted in
+ * every heap limit V8 sets after a full collection; docs/performance.md, "The live heap").
+ */
+function pgliteModules(): { PGlite: typeof PGlite; createPgConfig: typeof createPgConfig; pg_trgm: Extension } {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    PGlite: (require('@electric-sql/pglite') as typeof import('@electric-sql/pglite')).PGlite,
+    createPgConfig: (require('@electric-sql/pglite/node-postgres') as typeof import('@electric-sql/pglite/node-postgres')).createPgConfig,
+    // The contrib entry points ship ESM-only type declarations; the CommonJS build loads fine at run time.
+    pg_trgm: (require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension }).pg_trgm,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 /**
  * Opens an embedded PGlite with the extensions the hub uses (pg_trgm for catalog search): from a
  * data folder (or `memory://`), or from a dump of another instance (tests clone a template so).
  */
 export async function openPglite(source: string | { loadDataDir: Blob }): Promise<PGlite> {
+  const { PGlite, pg_trgm } = pgliteModules();
   const extensions = { pg_trgm };
   const pglite = await (typeof source === 'string' ? PGlite.create(source, { extensions }) : PGlite.create({ ...source, extensions }));
   // As on PostgreSQL (buildDataSource): named statements get one generic plan.
@@ -94,7 +107,7 @@ export async function buildDataSource(opts: DbOptions): Promise<{ ds: DataSource
     ...common,
     poolSize: 1,
     logger,
-    extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 },
+    extra: { ...pgliteModules().createPgConfig(pglite), idleTimeoutMillis: 0 },
   });
   return { ds, pglite, ownPglite };
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { createClient } from '@keyv/redis';
+import type { createClient } from '@keyv/redis';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
+import { redisModule } from '../cache/store';
 import { encodeEvent, EventBus, EventChannel, publishIn } from './events';
 
 type RedisClient = ReturnType<typeof createClient>;
@@ -51,6 +52,7 @@ export function createRedisEventBus(o: RedisEventBusOptions): EventBus {
   let wasDown = false;
 
   const socket = { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) };
+  const { createClient } = redisModule();
   const publisher = createClient({ url: o.redisUrl, disableOfflineQueue: true, socket }) as RedisClient;
   const listener = createClient({ url: o.redisUrl, socket }) as RedisClient;
   const complain = (what: string) => (err: Error) => {

@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { DataFactory, Writer } from 'n3';
 import type { Principal } from '../../auth/principal';
 import { DISTRICTS, jurisdictionInfo, Jurisdiction } from '../../domain/jurisdictions';
 import { ErrorCode } from '../../graphql/errors';
@@ -147,8 +146,10 @@ export class DcatGraph {
     return { '@context': { ...this.prefixes }, '@graph': graph };
   }
 
-  /** Turtle, written by n3 with the same prefixes. */
+  /** Turtle, written by n3 with the same prefixes (loaded on the first Turtle export, not at start). */
   toTurtle(): Promise<string> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DataFactory, Writer } = require('n3') as typeof import('n3');
     const { namedNode, literal } = DataFactory;
     const writer = new Writer({ prefixes: { ...this.prefixes } });
     for (const [subject, preds] of this.subjects) {
