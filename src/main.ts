@@ -1,3 +1,4 @@
+import './v8-tuning';
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config';
