@@ -185,7 +185,9 @@ export class Compiler {
    * array of its values) stops the statement, as graphql-js refuses to serialize it.
    */
   private knownEnum(t: GraphQLEnumType, expr: string, known: (values: string) => string, path: string): string {
-    const values = `${this.q.p(t.getValues().map((v) => v.name))}::text[]`;
+    // The enum's values are the schema's, the same for every request: written into the statement
+    // (its text, and so its prepared plan, stays one per shape), not serialized as a parameter each time.
+    const values = `ARRAY[${t.getValues().map((v) => literal(v.name)).join(', ')}]::text[]`;
     return `CASE WHEN ${expr} IS NULL OR ${known(values)} THEN ${expr} ELSE ${this.missing(expr, path)} END`;
   }
 
