@@ -31,15 +31,19 @@ export class ShapedJson {
 
   /** The text, handed over once: this holder lets go of it (see above). */
   take(): string {
-    const text = this.text;
-    if (text === null) throw new Error('a pre-shaped answer was handed over already');
+    const text = this.held();
     this.text = null;
     return text;
   }
 
   toJSON(): unknown {
+    return JSON.parse(this.held());
+  }
+
+  /** The text while this holder has it; after the hand-over, an error rather than an empty answer. */
+  private held(): string {
     if (this.text === null) throw new Error('a pre-shaped answer was handed over already');
-    return JSON.parse(this.text);
+    return this.text;
   }
 }
 

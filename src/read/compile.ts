@@ -123,6 +123,11 @@ function selfNamed(t: GraphQLEnumType): boolean {
   return v;
 }
 
+/** NotText where `t` is an enum whose values are not its names: a stored value is then not its own serialization. */
+function assertWrittenAsStored(t: GraphQLNamedType, path: string): void {
+  if (isEnumType(t) && !selfNamed(t)) throw new NotText(`${path}: enum ${t.name} is not written as its values`);
+}
+
 function literal(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
@@ -197,8 +202,7 @@ export class Compiler {
    */
   leaf(f: SelectedField, expr: string, path: string): string {
     if (!this.cx.asResponse) return expr;
-    const named = getNamedType(f.field.type);
-    if (isEnumType(named) && !selfNamed(named)) throw new NotText(`${path}: enum ${named.name} is not written as its values`);
+    assertWrittenAsStored(getNamedType(f.field.type), path);
     return this.required(f, expr, path);
   }
 
@@ -402,7 +406,7 @@ export class Compiler {
    */
   private responseLeaf(kind: FieldKind, expr: string, f: SelectedField, items: ColumnOutput['items'], path: string): string {
     const named = getNamedType(f.field.type);
-    if (isEnumType(named) && !selfNamed(named)) throw new NotText(`${path}: enum ${named.name} is not written as its values`);
+    assertWrittenAsStored(named, path);
     switch (kind) {
       case 'text': case 'uscc': case 'id': case 'int': case 'date': case 'textList':
         return expr;
@@ -427,9 +431,13 @@ export class Compiler {
             : k === 'text' || k === 'uscc' || k === 'enum' || k === 'date' || k === 'int' ? `nullif(e.v -> ${literal(s.field.name)}, 'null'::jsonb)`
               : null;
           if (v === null) throw new NotText(`${at}: items of kind ${k ?? 'unknown'} are read the usual way`);
-          const t = getNamedType(s.field.type);
-          if (k === 'enum' && (!isEnumType(t) || !selfNamed(t))) throw new NotText(`${at}: not an enum written as its values`);
-          const value = k === 'enum' ? this.knownEnum(t as GraphQLEnumType, v, (values) => `(${v} #>> '{}') = ANY(${values})`, at) : v;
+          let value = v;
+          if (k === 'enum') {
+            const t = getNamedType(s.field.type);
+            if (!isEnumType(t)) throw new NotText(`${at}: not an enum`);
+            assertWrittenAsStored(t, at);
+            value = this.knownEnum(t, v, (values) => `(${v} #>> '{}') = ANY(${values})`, at);
+          }
           pairs.push([s.key, this.required(s, value, at)]);
         }
         return `CASE WHEN ${expr} IS NULL THEN NULL ELSE coalesce((SELECT json_agg(${this.object(pairs)} ORDER BY e.o) FROM jsonb_array_elements(${expr}) WITH ORDINALITY e(v, o)), '[]'::json) END`;
