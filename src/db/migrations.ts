@@ -26,6 +26,7 @@ import { CaseMinorAndListCause1806000000001 } from '../../migrations/18060000000
 import { ReminderWebhooks1808000000000 } from '../../migrations/1808000000000-ReminderWebhooks';
 import { ObservationAggregateUpsert1809000000000 } from '../../migrations/1809000000000-ObservationAggregateUpsert';
 import { RequiredValueGuard1810000000000 } from '../../migrations/1810000000000-RequiredValueGuard';
+import { ReminderPassMark1811000000000 } from '../../migrations/1811000000000-ReminderPassMark';
 
 /** Every migration, by class, in timestamp order. A new migration is added to migrations/ and here. */
 export const MIGRATIONS: Function[] = [
@@ -57,4 +58,5 @@ export const MIGRATIONS: Function[] = [
   ReminderWebhooks1808000000000,
   ObservationAggregateUpsert1809000000000,
   RequiredValueGuard1810000000000,
+  ReminderPassMark1811000000000,
 ];

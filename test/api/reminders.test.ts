@@ -9,7 +9,7 @@ import { RecordWriter } from '../../src/modules/dossier/record-writer';
 import { POSITIVE_LIST_ENTRY } from '../../src/modules/enforcement/positive-list.record';
 import { createLogger } from '../../src/logger';
 import {
-  bundledReminderRulesJson, loadReminderRules, parseReminderRules, ReminderRulesError, REMINDERS_CHANNEL, startReminderJob,
+  bundledReminderRulesJson, loadReminderRules, parseReminderRules, ReminderRulesError, REMINDERS_CHANNEL, ReminderService, startReminderJob,
 } from '../../src/modules/reminders';
 import { newEnterprise, newPermit } from '../support/factories';
 import { startTestHub, testConfig, TestHub } from '../support/hub';
@@ -64,6 +64,11 @@ describe('generation on the demo dossier', () => {
     const first = await t.hub.services.reminders.generate();
     t.hub.services.reminders.permitChunk = chunk;
     expect(first.day).toBe('2026-11-02');
+    // The day's first pass reads every valid or lapsed permit of an active firm.
+    const [{ n: readable }] = await t.db.ds.query(
+      `SELECT count(*)::int AS n FROM permit p JOIN enterprise e ON e.id = p.enterprise_id
+       WHERE p.withdrawn_at IS NULL AND e.withdrawn_at IS NULL AND e.registration_status = 'ACTIVE' AND p.status IN ('VALID', 'EXPIRED')`);
+    expect({ permitScope: first.permitScope, permitsRead: first.permitsRead }).toEqual({ permitScope: 'ALL', permitsRead: readable });
     const byKind = await counts();
     process.stdout.write(`\nCompliance reminders on the demo data (day ${first.day}): ${JSON.stringify(byKind)}\n`);
     expect(first.created).toBe(Object.values(byKind).reduce((a, b) => a + b, 0));
@@ -86,11 +91,16 @@ describe('generation on the demo dossier', () => {
     expect(heard.length).toBe(first.delivered);
     expect(heard[0]).toEqual(expect.objectContaining({ change: 'DELIVERED', catalogResourceCode: '211013/0003' }));
 
-    // Idempotent: the same day again, in one chunk, finds the same and files and delivers nothing; the history does not grow.
+    // The same day again with nothing changed (the next interval, a restart): no permit is read again, nothing is filed or delivered.
     expect((await t.db.ds.query('SELECT count(*)::int AS n FROM permit'))[0].n).toBeGreaterThan(7 * 10);
     const before = await historyCount();
     const again = await t.hub.services.reminders.generate();
-    expect({ created: again.created, delivered: again.delivered, candidates: again.candidates }).toEqual({ created: 0, delivered: 0, candidates: first.candidates });
+    expect({ permitScope: again.permitScope, permitsRead: again.permitsRead, created: again.created, delivered: again.delivered }).toEqual({ permitScope: 'CHANGED', permitsRead: 0, created: 0, delivered: 0 });
+    // Idempotent: without the pass's mark, the same day in one chunk reads every permit again, finds the same and files and delivers nothing.
+    await t.db.ds.query('DELETE FROM reminder_pass_mark');
+    const full = await t.hub.services.reminders.generate();
+    expect({ permitScope: full.permitScope, permitsRead: full.permitsRead, created: full.created, delivered: full.delivered, candidates: full.candidates })
+      .toEqual({ permitScope: 'ALL', permitsRead: readable, created: 0, delivered: 0, candidates: first.candidates });
     expect(await counts()).toEqual(byKind);
     expect(await historyCount()).toBe(before);
   });
@@ -138,7 +148,8 @@ describe('execution-report deadlines come from the permit', () => {
       validTo: '2026-12-20',
       executionReports: [{ frequency: 'QUARTERLY', dueDaysAfterPeriodEnd: 20, reportedThrough: '2026-06-30' }, { frequency: 'ANNUAL', dueDaysAfterPeriodEnd: 31, reportedThrough: '2025-12-31' }],
     });
-    await t.hub.services.reminders.generate();
+    // Another day than the passes before: every permit is read.
+    expect((await t.hub.services.reminders.generate()).permitScope).toBe('ALL');
     const mine = async () => (await t.db.ds.query(
       `SELECT kind, rule_id, subject_key, due_on::text AS due_on FROM compliance_reminder WHERE uscc = $1 ORDER BY kind, due_on`, [e.uscc])) as Array<Record<string, string>>;
     expect(await mine()).toEqual([
@@ -153,8 +164,16 @@ describe('execution-report deadlines come from the permit', () => {
       permitNo: permit.permitNo, validTo: '2028-12-31', asOf: '2026-06-02T00:00:00Z',
       executionReports: [{ frequency: 'QUARTERLY', dueDaysAfterPeriodEnd: 10, reportedThrough: '2026-06-30' }],
     });
-    await t.hub.services.reminders.generate();
+    // The same day: only the changed firm's permits are read again (its one permit).
+    const again = await t.hub.services.reminders.generate();
+    expect({ permitScope: again.permitScope, permitsRead: again.permitsRead }).toEqual({ permitScope: 'CHANGED', permitsRead: 1 });
     expect((await mine()).filter((r) => r.kind === 'EXECUTION_REPORT_OVERDUE').map((r) => r.due_on)).toEqual(['2026-10-10', '2026-10-20']);
+    // Other rules on the same day: every permit is read again, and what is already filed stays filed once.
+    const bundled = bundledReminderRulesJson() as { version: string };
+    const other = new ReminderService(t.db.ds, parseReminderRules({ ...bundled, version: `${bundled.version}-b` }), undefined, undefined, () => NOW);
+    const underOther = await other.generate();
+    expect({ permitScope: underOther.permitScope, created: underOther.created }).toEqual({ permitScope: 'ALL', created: 0 });
+    expect((await other.generate()).permitScope).toBe('CHANGED');
     // Ahead: on 2027-01-02 the Q4 report (due 2027-01-10 under the new schedule) is due within the rule's 15 days.
     await t.hub.services.reminders.generate(new Date('2027-01-02T02:00:00Z'));
     expect((await mine()).filter((r) => r.kind === 'EXECUTION_REPORT_DUE')).toEqual([

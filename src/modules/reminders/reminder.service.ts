@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { reminderActionDenial } from '../../auth/policy';
 import { reminderScope } from '../../auth/scope';
@@ -18,6 +19,12 @@ export const REMINDERS_CHANNEL = 'eco_hub_reminders' as const;
 const REMINDER_TAG = 'REMINDER';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+/** The pass kind whose progress `reminder_pass_mark` keeps. */
+const PERMIT_PASS = 'PERMITS';
+/** The change-log record types a permit reminder reads: the permit itself, its siblings (renewed) and its firm. */
+const PERMIT_INPUTS = ['PERMIT', 'ENTERPRISE'];
+/** Beyond this many changed firms (a large import), a same-day pass reads every permit instead of looking each firm up. */
+const CHANGED_FIRMS_MAX = 5000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the metrics learn from the service (src/http/metrics.ts); optional, so the CLIs and tests run without. */
@@ -30,6 +37,13 @@ export interface GenerationResult {
   /** The China Standard Time day the rules were applied on. */
   day: string;
   candidates: number;
+  /**
+   * Permits the pass read: every valid or lapsed one of an active firm, or, where a pass under the
+   * same rules already ran on the same day, only those of firms changed since ("What a pass reads").
+   */
+  permitsRead: number;
+  /** Whether the permits were read in full (`ALL`) or only those of changed firms (`CHANGED`). */
+  permitScope: 'ALL' | 'CHANGED';
   created: number;
   byKind: Partial<Record<ReminderKind, number>>;
   delivered: number;
@@ -133,6 +147,8 @@ function toLogEntry(r: Record<string, unknown>): ReminderLogEntry {
 export class ReminderService {
   /** Permits read and filed per chunk of a pass. */
   permitChunk = 2000;
+  /** The rules' identity for `reminder_pass_mark`: a pass under other rules reads every permit again. */
+  private readonly rulesFingerprint: string;
 
   constructor(
     private readonly ds: DataSource,
@@ -140,7 +156,9 @@ export class ReminderService {
     private readonly events?: Pick<EventBus, 'publish'>,
     private readonly observer?: ReminderObserver,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.rulesFingerprint = createHash('sha256').update(JSON.stringify(rules)).digest('hex');
+  }
 
   // ------------------------------------------------------------------------------------------
   // Generation
@@ -150,9 +168,21 @@ export class ReminderService {
    * everything undelivered delivered. Permits are read and filed a chunk at a time (by permit
    * number), so a zone of a hundred thousand firms never sits in memory at once; each chunk commits
    * on its own, and a pass that stops half way is completed by the next (filing is idempotent).
+   *
+   * What a pass reads. A permit's reminders on a day follow from the permit, its firm's other
+   * permits and the firm, all written through the record writer, which logs every change. So once
+   * a pass has filed what a day's permits call for, a later pass on the same day under the same
+   * rules (the next interval, a restart, a second instance) reads only the permits of firms with a
+   * permit or enterprise change logged since; the first pass of a day, under changed rules, or after
+   * changes to more than CHANGED_FIRMS_MAX firms, reads them all. `reminder_pass_mark` keeps the day, the rules' fingerprint and the change-log
+   * number read up to, written only when the permits are all filed. A value changed around the
+   * writer (by hand in SQL) is seen by the next day's first pass.
    */
   async generate(now: Date = this.clock()): Promise<GenerationResult> {
     const day = chinaDay(now);
+    const mark = await this.permitMark(day);
+    const changed = mark.since === null ? null : await this.changedFirms(mark.since);
+    let permitsRead = 0;
     let candidates = 0;
     let created = 0;
     const byKind: Partial<Record<ReminderKind, number>> = {};
@@ -164,16 +194,49 @@ export class ReminderService {
       }
     };
     for (let after: string | null = null; ;) {
-      const chunk = await this.permitReminders(day, after);
+      const chunk = await this.permitReminders(day, after, changed);
       if (!chunk) break;
+      permitsRead += chunk.read;
       await take(chunk.candidates);
       after = chunk.last;
     }
+    await this.markPermits(day, mark.upTo, now);
     await take(await this.hazardousWasteReminders(day));
     await take(await this.selfMonitoringReminders(now));
     await take(await this.positiveListReminders(day));
     const delivered = await this.deliverPending(now);
-    return { day, candidates, created, byKind, delivered };
+    return { day, candidates, permitsRead, permitScope: changed === null ? 'ALL' : 'CHANGED', created, byKind, delivered };
+  }
+
+  /**
+   * Where the permit pass stands on `day`: the change-log number a finished pass of that day under
+   * these rules read up to (`since`, null when there is none), and the number this pass reads up
+   * to, taken before any permit is read. Appends take the change log's lock until they commit, so
+   * every change numbered up to `upTo` is visible to the reads that follow, and any later one is
+   * numbered above it.
+   */
+  private async permitMark(day: string): Promise<{ since: string | null; upTo: string }> {
+    const [row]: Array<{ up_to: string; since: string | null }> = await this.ds.query(
+      `SELECT (SELECT coalesce(max(seq), 0) FROM change_log)::text AS up_to,
+         (SELECT m.through_seq::text FROM reminder_pass_mark m WHERE m.pass = $1 AND m.day = $2::date AND m.rules_fingerprint = $3) AS since`,
+      [PERMIT_PASS, day, this.rulesFingerprint]);
+    return { since: row.since, upTo: row.up_to };
+  }
+
+  /** The firms (by USCC) with a permit or enterprise change logged after `since`; null when there are too many to look up one by one. */
+  private async changedFirms(since: string): Promise<string[] | null> {
+    const rows: Array<{ uscc: string }> = await this.ds.query(
+      `SELECT DISTINCT c.uscc FROM change_log c WHERE c.record_type = ANY($1::varchar[]) AND c.seq > $2::bigint AND c.uscc IS NOT NULL LIMIT $3`,
+      [PERMIT_INPUTS, since, CHANGED_FIRMS_MAX + 1]);
+    return rows.length > CHANGED_FIRMS_MAX ? null : rows.map((r) => r.uscc);
+  }
+
+  /** Records that every permit reminder of `day` under these rules is filed, as of change-log number `upTo`. */
+  private async markPermits(day: string, upTo: string, at: Date): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO reminder_pass_mark (pass, day, rules_fingerprint, through_seq, completed_at) VALUES ($1, $2::date, $3, $4::bigint, $5::timestamptz)
+       ON CONFLICT (pass) DO UPDATE SET day = excluded.day, rules_fingerprint = excluded.rules_fingerprint, through_seq = excluded.through_seq, completed_at = excluded.completed_at`,
+      [PERMIT_PASS, day, this.rulesFingerprint, upTo, at.toISOString()]);
   }
 
   private rulesOf(...kinds: ReminderKind[]): ReminderRule[] {
@@ -184,12 +247,12 @@ export class ReminderService {
    * Renewal, expiry and execution reports: each VALID (or lapsed) permit of an active firm, with its
    * own dates and schedule; the chunk of permits after `after` (by permit number), or null past the last.
    */
-  private async permitReminders(day: string, after: string | null): Promise<{ candidates: Candidate[]; last: string } | null> {
+  private async permitReminders(day: string, after: string | null, firms: readonly string[] | null): Promise<{ candidates: Candidate[]; last: string; read: number } | null> {
     const renewal = this.rulesOf(ReminderKind.PERMIT_RENEWAL_DUE);
     const expired = this.rulesOf(ReminderKind.PERMIT_EXPIRED);
     const due = this.rulesOf(ReminderKind.EXECUTION_REPORT_DUE);
     const overdue = this.rulesOf(ReminderKind.EXECUTION_REPORT_OVERDUE);
-    if (!renewal.length && !expired.length && !due.length && !overdue.length) return null;
+    if ((!renewal.length && !expired.length && !due.length && !overdue.length) || firms?.length === 0) return null;
     const rows: Array<FirmRow & { permit_no: string; valid_from: string; valid_to: string; status: string; execution_reports: Array<{ frequency: string; dueDaysAfterPeriodEnd: number; reportedThrough?: string | null }>; renewed: boolean }> = await this.ds.query(
       `SELECT p.permit_no, p.valid_from::text AS valid_from, p.valid_to::text AS valid_to, p.status, p.execution_reports,
          e.id AS enterprise_id, e.uscc, e.name, e.owner_jurisdiction AS owner,
@@ -197,7 +260,8 @@ export class ReminderService {
        FROM permit p JOIN enterprise e ON e.id = p.enterprise_id
        WHERE p.withdrawn_at IS NULL AND e.withdrawn_at IS NULL AND e.registration_status = 'ACTIVE' AND p.status IN ('VALID', 'EXPIRED')
          AND ($1::varchar IS NULL OR p.permit_no > $1::varchar)
-       ORDER BY p.permit_no LIMIT $2`, [after, this.permitChunk]);
+         AND ($3::varchar[] IS NULL OR e.uscc = ANY($3::varchar[]))
+       ORDER BY p.permit_no LIMIT $2`, [after, this.permitChunk, firms]);
     if (!rows.length) return null;
     const out: Candidate[] = [];
     const firm = (r: FirmRow) => ({ enterpriseId: r.enterprise_id, uscc: r.uscc, enterpriseName: r.name, owner: r.owner });
@@ -247,7 +311,7 @@ export class ReminderService {
         }
       }
     }
-    return { candidates: out, last: rows[rows.length - 1].permit_no };
+    return { candidates: out, last: rows[rows.length - 1].permit_no, read: rows.length };
   }
 
   /** The yearly hazardous-waste plan and declaration: firms the rules file says produce hazardous waste, within the days before the date. */
