@@ -11,6 +11,8 @@ export interface PreparedOptions {
 }
 
 const TRACKED = 10_000;
+/** Named statements found by their text, without hashing it (the read engine hands the same text object again for a shape it keeps). */
+const BY_TEXT = 128;
 
 /**
  * Whether a failed statement left its session usable: the server answered it with an error of
@@ -38,6 +40,7 @@ function sessionIntact(err: unknown): boolean {
 export class PreparedQueries {
   private readonly uses = new Map<string, number>();
   private readonly named = new Set<string>();
+  private readonly byText = new Map<string, string>();
   private readonly after: number;
   private readonly maxNamed: number;
 
@@ -85,13 +88,21 @@ export class PreparedQueries {
   }
 
   private nameOf(text: string): string | undefined {
+    const known = this.byText.get(text);
+    if (known) return known;
     const hash = createHash('sha1').update(text).digest('base64url');
-    if (this.named.has(hash)) return `hub_${hash}`;
+    if (this.named.has(hash)) return this.remember(text, `hub_${hash}`);
     const n = (this.uses.get(hash) ?? 0) + 1;
     if (this.uses.size >= TRACKED) this.uses.clear();
     this.uses.set(hash, n);
     if (n < this.after || this.named.size >= this.maxNamed) return undefined;
     this.named.add(hash);
-    return `hub_${hash}`;
+    return this.remember(text, `hub_${hash}`);
+  }
+
+  private remember(text: string, name: string): string {
+    if (this.byText.size >= BY_TEXT) this.byText.delete(this.byText.keys().next().value!);
+    this.byText.set(text, name);
+    return name;
   }
 }

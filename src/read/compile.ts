@@ -92,6 +92,13 @@ export interface KeysSource {
 export interface CompiledStatement {
   sql: string;
   params: unknown[];
+  /**
+   * The parameters that hold this request's own values and nothing of its shape: the keys of a
+   * lookup and the request id of the audit rows (indexes into `params`). A statement of the same
+   * shape for another request is this one with those two replaced (ReadEngine, "Compiled once per shape").
+   */
+  keysAt?: number;
+  requestAt?: number;
 }
 
 /**
@@ -144,6 +151,8 @@ export class Compiler {
   private readonly withheld = new Map<string, string[]>();
   private counter = 0;
   private readonly scopes = new Map<RecordType, string>();
+  /** Where `rootKeys` put the keys among the parameters (CompiledStatement.keysAt). */
+  private keysAt: number | undefined;
 
   constructor(readonly cx: CompileContext) {}
 
@@ -570,6 +579,7 @@ export class Compiler {
    */
   rootKeys(model: ReadModel, sel: Selection, source: KeysSource, path: string): string {
     const keys = this.q.p(source.keys);
+    this.keysAt = this.q.values.length - 1;
     const lv = this.level(model, sel, path, (cols) => `SELECT ${cols}, ${this.scope(model.recordType, 't')} AS __v
       FROM ${model.table} t WHERE t.${source.column} = ANY(${keys}::${source.keyType}[])`, (a) => `${a}.__v`);
     this.audit(model.recordType, `SELECT $TYPE AS t, r.${model.ownerColumn} AS o, false AS m, true AS d, ${this.auditKeys(model, 'r')} FROM ${lv.rows} r WHERE NOT r.__v`);
@@ -597,8 +607,10 @@ export class Compiler {
   finish(finalSelect: string): CompiledStatement {
     const ctes = [...this.ctes];
     const a = this.cx.audit;
+    let requestAt: number | undefined;
     if (a && this.auditRows.length) {
       const stamp = [a.requestId, a.sub, a.org, a.jurisdiction, a.purpose, a.operationName?.slice(0, 128) ?? null].map((v) => this.q.p(v));
+      requestAt = Number(stamp[0].slice(1)) - 1;
       const grants = this.grantsByTypeAndOwner();
       const grant = grants ? `(${this.q.p(JSON.stringify(grants))}::jsonb ->> (a.t || ':' || a.o))::uuid` : 'NULL::uuid';
       ctes.push(`__audit AS (INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys, enterprise_ids, grant_id)
@@ -615,7 +627,7 @@ export class Compiler {
     // this statement's commit and nothing else.
     const deferred = a && this.auditRows.length && this.cx.auditCommit === 'deferred' ? `, set_config('synchronous_commit', 'off', true) AS __commit` : '';
     const sql = `${ctes.length ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT f.*, ${meta} AS meta${deferred} FROM (${finalSelect}) f`;
-    return { sql, params: this.q.values };
+    return { sql, params: this.q.values, keysAt: this.keysAt, requestAt };
   }
 
   /** The grant each (record type, owner) of this statement is read through, as `TYPE:OWNER` → grant id; null when none. */

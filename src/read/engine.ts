@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
-import { getNamedType, isObjectType } from 'graphql';
+import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo, OperationDefinitionNode } from 'graphql';
+import { getNamedType, isObjectType, Kind, visit } from 'graphql';
 import type { PreparedQueries } from '../db/prepared';
 import { AccessContext, decide, Decision, denialExtensions } from '../auth/policy';
 import type { MaskReport } from '../auth/masking';
@@ -9,7 +9,7 @@ import { ErrorCode, forbidden, HubError, isDatabaseUnavailable, UNAVAILABLE_RETR
 import { PageRequest } from '../graphql/pagination';
 import type { SqlParams } from '../db/sql';
 import { ShapedJson, wantsShapedJson } from '../graphql/shaped-json';
-import { AuditStamp, Compiler, ComputedCompiler, MISSING_VALUE, nodeTypeOf, NotText } from './compile';
+import { AuditStamp, CompiledStatement, Compiler, ComputedCompiler, MISSING_VALUE, nodeTypeOf, NotText } from './compile';
 import type { ReadModel } from './model';
 import type { DocumentInfo, Selection } from './selection';
 
@@ -76,17 +76,90 @@ function pathOf(info: GraphQLResolveInfo): string {
   return parts.join('.') + '.';
 }
 
+/** A shape whose selection is not written as the response itself: compiled the usual way at once. */
+const NOT_TEXT = Symbol('not written as the response');
+
+/** Lookup shapes whose statements are kept (each holds its text, about 20 KB for a whole dossier). */
+const SHAPES_KEPT = 256;
+
+/** A small number for an object, the same while it lives: document nodes, the catalog's terms, grants. */
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object | undefined): number {
+  if (!o) return 0;
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+}
+
+/**
+ * The variables of `info.operation` whose every use is as an argument of the field itself
+ * (`enterprise(uscc: $uscc)`): in a lookup they only name the keys, which are a parameter of the
+ * statement, never part of its text. Remembered per operation and field.
+ */
+const keyOnly = new WeakMap<OperationDefinitionNode, Map<string, ReadonlySet<string>>>();
+function keyOnlyVariables(info: GraphQLResolveInfo): ReadonlySet<string> {
+  let byField = keyOnly.get(info.operation);
+  if (!byField) keyOnly.set(info.operation, (byField = new Map()));
+  const fieldKey = info.fieldNodes.map(idOf).join(',');
+  let found = byField.get(fieldKey);
+  if (found) return found;
+  const uses = new Map<string, number>();
+  const count = (name: string) => uses.set(name, (uses.get(name) ?? 0) + 1);
+  const visitor = { VariableDefinition: () => false, Variable: (v: { name: { value: string } }) => void count(v.name.value) };
+  visit(info.operation, visitor);
+  for (const f of Object.values(info.fragments)) visit(f, visitor);
+  const own = new Map<string, number>();
+  for (const n of info.fieldNodes) {
+    for (const a of n.arguments ?? []) if (a.value.kind === Kind.VARIABLE) own.set(a.value.name.value, (own.get(a.value.name.value) ?? 0) + 1);
+  }
+  found = new Set([...own].filter(([name, n]) => uses.get(name) === n).map(([name]) => name));
+  byField.set(fieldKey, found);
+  return found;
+}
+
 /**
  * The read engine: each root read (a list, a lookup by key, a batch of lookups) becomes one SQL
  * statement that returns the answer as JSON, with scope, masks and audit inside it (compile.ts).
  * Resolvers below the root only read that JSON.
+ *
+ * Compiled once per shape. A lookup's statement follows from the selection (the document's field
+ * nodes and the variables it uses beyond the keys), the caller (principal, purpose, the catalog's
+ * terms and the agency's grants in force, the day) and whether it is written as the response;
+ * the keys and the request id are parameters of it. So a lookup of a shape compiled before reuses
+ * that statement with its own keys and request id, and skips the compilation (a sixth of the
+ * hub's CPU per dossier: docs/performance.md, "Compiled once per shape"). The shape's fingerprint
+ * names every input the compiler reads; the catalog's terms and the grants by identity, which a
+ * reload replaces, so the next request compiles under the new ones. Lists are compiled per request:
+ * their conditions are written by each resolver, from inputs the engine does not see.
  */
 export class ReadEngine {
+  private readonly shapes = new Map<string, CompiledStatement | typeof NOT_TEXT>();
+
   constructor(
     private readonly sql: PreparedQueries,
     private readonly computed: Readonly<Record<string, ComputedCompiler>>,
     private readonly auditCommit: 'durable' | 'deferred' = 'durable',
   ) {}
+
+  /** The fingerprint of a lookup's statement (see the class comment); undefined where it cannot be written. */
+  lookupShape(req: EngineRequest, info: GraphQLResolveInfo, what: string): string | undefined {
+    const skip = keyOnlyVariables(info);
+    const vars: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(info.variableValues)) if (!skip.has(k)) vars[k] = v;
+    let varsText: string;
+    try {
+      varsText = JSON.stringify(vars);
+    } catch {
+      return undefined;
+    }
+    const p = req.principal;
+    return [
+      what, info.fieldNodes.map(idOf).join(','), pathOf(info), varsText,
+      p.kind, p.sub, p.org ?? '', p.jurisdiction ?? '', [...p.roles].join(','), req.purpose ?? '', req.today,
+      idOf(req.terms?.rules), idOf(req.terms?.purposeRoles), idOf(req.terms?.monitoring), (req.grants ?? []).map(idOf).join(','),
+    ].join('\u0001');
+  }
 
   /** Per-request state: the batches of lookups by key. Built with the request's context. */
   forRequest(req: EngineRequest): RequestReader {
@@ -102,7 +175,7 @@ export class ReadEngine {
   }
 
   async run(req: EngineRequest, c: Compiler, finalSelect: string): Promise<unknown> {
-    return (await this.runRow(req, c, finalSelect)).data;
+    return (await this.runRow(req, c.finish(finalSelect), c.cx.asResponse === true)).data;
   }
 
   /**
@@ -112,26 +185,57 @@ export class ReadEngine {
    * the statement and its audit), or a stored value could not be written as its scalar (SQLSTATE
    * class 22), it is compiled and run again the usual way, and `text` is absent.
    */
-  async runAsResponse(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler) => string): Promise<StatementResult> {
+  async runAsResponse(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler) => string, lookup?: { shape: string | undefined; keys: readonly string[] }): Promise<StatementResult> {
     if (wantsShapedJson(info)) {
       try {
-        const c = this.compiler(req, info, true, true);
-        return await this.runRow(req, c, build(c));
+        return await this.runRow(req, this.statement(req, info, build, true, lookup), true);
       } catch (err) {
         if (!(err instanceof NotText) && !refusedAsResponse(err)) throw err;
       }
     }
-    const c = this.compiler(req, info);
-    return this.runRow(req, c, build(c));
+    return this.runRow(req, this.statement(req, info, build, false, lookup), false);
   }
 
-  private async runRow(req: EngineRequest, c: Compiler, finalSelect: string): Promise<StatementResult> {
-    const { sql, params } = c.finish(finalSelect);
+  /** A read's statement: the one kept for its lookup shape with this request's keys and id, or compiled (and kept, for a lookup). */
+  private statement(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler) => string, asResponse: boolean, lookup?: { shape: string | undefined; keys: readonly string[] }): CompiledStatement {
+    const key = lookup?.shape === undefined ? undefined : `${asResponse ? 'R' : 'J'}\u0001${lookup.shape}`;
+    const kept = key === undefined ? undefined : this.shapes.get(key);
+    if (kept !== undefined) {
+      // Most recently used last: the map's order is the order of eviction.
+      this.shapes.delete(key!);
+      this.shapes.set(key!, kept);
+      if (kept === NOT_TEXT) throw new NotText('this shape is not written as the response');
+      const params = kept.params.slice();
+      params[kept.keysAt!] = lookup!.keys;
+      if (kept.requestAt !== undefined) params[kept.requestAt] = req.requestId;
+      return { sql: kept.sql, params };
+    }
+    const c = this.compiler(req, info, true, asResponse);
+    let st: CompiledStatement;
+    try {
+      st = c.finish(build(c));
+    } catch (err) {
+      if (key !== undefined && err instanceof NotText) this.keep(key, NOT_TEXT);
+      throw err;
+    }
+    // Kept only when what differs between requests of the shape is where the engine can put it.
+    const audited = req.principal.kind !== 'system';
+    if (key !== undefined && st.keysAt !== undefined && (st.requestAt !== undefined || !audited)) this.keep(key, st);
+    return st;
+  }
+
+  private keep(key: string, st: CompiledStatement | typeof NOT_TEXT): void {
+    if (this.shapes.size >= SHAPES_KEPT) this.shapes.delete(this.shapes.keys().next().value!);
+    this.shapes.set(key, st);
+  }
+
+  private async runRow(req: EngineRequest, st: CompiledStatement, asResponse: boolean): Promise<StatementResult> {
+    const { sql, params } = st;
     let row: StatementResult;
     try {
       [row] = await this.sql.query<StatementResult>(sql, params);
     } catch (err) {
-      if (c.cx.asResponse && refusedAsResponse(err)) throw err;
+      if (asResponse && refusedAsResponse(err)) throw err;
       throw readFailure(err);
     }
     for (const [key, fired] of Object.entries(row.meta.masked)) {
@@ -254,7 +358,8 @@ export class RequestReader {
   private async lookup(model: ReadModel, keys: readonly string[], info: GraphQLResolveInfo, column: 'key' | 'id'): Promise<Array<Found | null>> {
     const type = nodeTypeFor(info, model);
     const col = column === 'id' ? 'id' : model.key.column;
-    const row = await this.engine.runAsResponse(this.req, info, (c) => c.rootKeys(model, c.select(type, info.fieldNodes), { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info)));
+    const lookup = { shape: this.engine.lookupShape(this.req, info, `${model.typeName}:${col}:${column}`), keys };
+    const row = await this.engine.runAsResponse(this.req, info, (c) => c.rootKeys(model, c.select(type, info.fieldNodes), { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info)), lookup);
     const rows = row.data as Array<[string, boolean, string, Record<string, unknown> | null]>;
     // As the response: the nodes' texts, in the order of `data`, one per row.
     const texts = takeText(row)?.split('\x1e') ?? null;
