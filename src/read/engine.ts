@@ -81,6 +81,8 @@ const NOT_TEXT = Symbol('not written as the response');
 
 /** Lookup shapes whose statements are kept (each holds its text, about 20 KB for a whole dossier). */
 const SHAPES_KEPT = 256;
+/** A shape whose variables beyond the keys are longer than this is compiled per request: its fingerprint is not worth keeping. */
+const SHAPE_VARIABLES_MAX = 2048;
 
 /** A small number for an object, the same while it lives: document nodes, the catalog's terms, grants. */
 const ids = new WeakMap<object, number>();
@@ -153,12 +155,14 @@ export class ReadEngine {
     } catch {
       return undefined;
     }
+    if (varsText.length > SHAPE_VARIABLES_MAX) return undefined;
     const p = req.principal;
-    return [
-      what, info.fieldNodes.map(idOf).join(','), pathOf(info), varsText,
-      p.kind, p.sub, p.org ?? '', p.jurisdiction ?? '', [...p.roles].join(','), req.purpose ?? '', req.today,
-      idOf(req.terms?.rules), idOf(req.terms?.purposeRoles), idOf(req.terms?.monitoring), (req.grants ?? []).map(idOf).join(','),
-    ].join('\u0001');
+    // The operation too: two operations of one document may share a fragment's field nodes, and the audit names the operation.
+    return JSON.stringify([
+      what, idOf(info.operation), info.fieldNodes.map(idOf), pathOf(info), varsText,
+      p.kind, p.sub, p.org, p.jurisdiction, p.roles, req.purpose, req.today,
+      idOf(req.terms?.rules), idOf(req.terms?.purposeRoles), idOf(req.terms?.monitoring), (req.grants ?? []).map(idOf),
+    ]);
   }
 
   /** Per-request state: the batches of lookups by key. Built with the request's context. */

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { startTestHub, TestHub } from '../support/hub';
 import { Compiler } from '../../src/read/compile';
 
@@ -93,4 +94,36 @@ test('the catalog\'s terms read again (a reload, another instance\'s change) are
   await t.hub.services.catalog.refresh();
   await t.gql(DOSSIER, { u: firm, n: 2 }, { token });
   expect(compiles).toHaveBeenCalledTimes(2);
+});
+
+test('two operations of one document sharing a fragment each audit under their own name', async () => {
+  const [firm] = await firms('WUJIANG', 1);
+  const token = await t.token('WUJIANG', ['DOSSIER_READER'], { sub: 'shape-operations' });
+  const doc = `query A($u: USCC!) { ...F } query B($u: USCC!) { ...F } fragment F on Query { enterprise(uscc: $u) { uscc name } }`;
+  for (const operationName of ['A', 'B']) {
+    const res = await request(t.hub.app).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${token}`)
+      .set('x-request-id', `shape-operation-${operationName}`).send({ query: doc, variables: { u: firm }, operationName });
+    expect(res.body).toEqual({ data: { enterprise: { uscc: firm, name: expect.any(String) } } });
+  }
+  const rows: Array<{ request_id: string; operation_name: string }> = await t.db.ds.query(
+    `SELECT DISTINCT request_id, operation_name FROM audit_event WHERE request_id LIKE 'shape-operation-%' ORDER BY request_id`);
+  expect(rows).toEqual([{ request_id: 'shape-operation-A', operation_name: 'A' }, { request_id: 'shape-operation-B', operation_name: 'B' }]);
+});
+
+test('a lookup whose document carries long variables beyond its keys is compiled per request, and answers alike', async () => {
+  const [a, b] = await firms('QINGPU', 2);
+  const token = await t.token('QINGPU', ['DOSSIER_READER'], { sub: 'shape-long' });
+  // $pad is a key of the second field, so for the first it is a variable beyond its keys, and too long to be part of a kept fingerprint.
+  const q = `query($u: USCC!, $pad: String!) { enterprise(uscc: $u) { uscc name penalties(first: 2) { totalCount } } complaint(ticketNo: $pad) { ticketNo } }`;
+  const pad = 'X'.repeat(3000);
+  // Lookups compiled, by the record type they look up.
+  const lookups = jest.spyOn(Compiler.prototype, 'rootKeys');
+  const enterprises = () => lookups.mock.calls.filter(([model]) => model.typeName === 'Enterprise').length;
+  await t.gql(q, { u: a, pad }, { token });
+  expect(enterprises()).toBe(1);
+  const second = await t.gql(q, { u: b, pad }, { token });
+  expect(enterprises()).toBe(2);
+  expect(second.body.data.enterprise.uscc).toBe(b);
+  const other = await fresh.gql(q, { u: b, pad }, { token: await fresh.token('QINGPU', ['DOSSIER_READER'], { sub: 'shape-long' }) });
+  expect(second.body.data.enterprise).toEqual(other.body.data.enterprise);
 });
