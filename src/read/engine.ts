@@ -129,7 +129,7 @@ function keyOnlyVariables(info: GraphQLResolveInfo): ReadonlySet<string> {
  * nodes and the variables it uses beyond the keys), the caller (principal, purpose, the catalog's
  * terms and the agency's grants in force, the day) and whether it is written as the response;
  * the keys and the request id are parameters of it. So a lookup of a shape compiled before reuses
- * that statement with its own keys and request id, and skips the compilation (a sixth of the
+ * that statement with its own keys and request id, and skips the compilation (about a fifth of the
  * hub's CPU per dossier: docs/performance.md, "Compiled once per shape"). The shape's fingerprint
  * names every input the compiler reads; the catalog's terms and the grants by identity, which a
  * reload replaces, so the next request compiles under the new ones. Lists are compiled per request:
