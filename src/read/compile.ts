@@ -578,8 +578,8 @@ export class Compiler {
    * its key and owner only (for the FORBIDDEN explanation), never a value.
    */
   rootKeys(model: ReadModel, sel: Selection, source: KeysSource, path: string): string {
+    this.keysAt = this.q.values.length;
     const keys = this.q.p(source.keys);
-    this.keysAt = this.q.values.length - 1;
     const lv = this.level(model, sel, path, (cols) => `SELECT ${cols}, ${this.scope(model.recordType, 't')} AS __v
       FROM ${model.table} t WHERE t.${source.column} = ANY(${keys}::${source.keyType}[])`, (a) => `${a}.__v`);
     this.audit(model.recordType, `SELECT $TYPE AS t, r.${model.ownerColumn} AS o, false AS m, true AS d, ${this.auditKeys(model, 'r')} FROM ${lv.rows} r WHERE NOT r.__v`);
@@ -609,8 +609,8 @@ export class Compiler {
     const a = this.cx.audit;
     let requestAt: number | undefined;
     if (a && this.auditRows.length) {
+      requestAt = this.q.values.length;
       const stamp = [a.requestId, a.sub, a.org, a.jurisdiction, a.purpose, a.operationName?.slice(0, 128) ?? null].map((v) => this.q.p(v));
-      requestAt = Number(stamp[0].slice(1)) - 1;
       const grants = this.grantsByTypeAndOwner();
       const grant = grants ? `(${this.q.p(JSON.stringify(grants))}::jsonb ->> (a.t || ':' || a.o))::uuid` : 'NULL::uuid';
       ctes.push(`__audit AS (INSERT INTO audit_event (request_id, sub, org, jurisdiction, purpose, operation_name, resource_type, owner_jurisdiction, record_count, masked, denied, record_keys, enterprise_ids, grant_id)

@@ -76,6 +76,12 @@ function pathOf(info: GraphQLResolveInfo): string {
   return parts.join('.') + '.';
 }
 
+/** A lookup as the engine keeps its statement: the shape's fingerprint (none: compiled per request) and this request's keys. */
+interface Lookup {
+  shape: string | undefined;
+  keys: readonly string[];
+}
+
 /** A shape whose selection is not written as the response itself: compiled the usual way at once. */
 const NOT_TEXT = Symbol('not written as the response');
 
@@ -189,7 +195,7 @@ export class ReadEngine {
    * the statement and its audit), or a stored value could not be written as its scalar (SQLSTATE
    * class 22), it is compiled and run again the usual way, and `text` is absent.
    */
-  async runAsResponse(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler) => string, lookup?: { shape: string | undefined; keys: readonly string[] }): Promise<StatementResult> {
+  async runAsResponse(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler) => string, lookup?: Lookup): Promise<StatementResult> {
     if (wantsShapedJson(info)) {
       try {
         return await this.runRow(req, this.statement(req, info, build, true, lookup), true);
@@ -201,7 +207,7 @@ export class ReadEngine {
   }
 
   /** A read's statement: the one kept for its lookup shape with this request's keys and id, or compiled (and kept, for a lookup). */
-  private statement(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler) => string, asResponse: boolean, lookup?: { shape: string | undefined; keys: readonly string[] }): CompiledStatement {
+  private statement(req: EngineRequest, info: GraphQLResolveInfo, build: (c: Compiler) => string, asResponse: boolean, lookup?: Lookup): CompiledStatement {
     const key = lookup?.shape === undefined ? undefined : `${asResponse ? 'R' : 'J'}\u0001${lookup.shape}`;
     const kept = key === undefined ? undefined : this.shapes.get(key);
     if (kept !== undefined) {
@@ -223,8 +229,7 @@ export class ReadEngine {
       throw err;
     }
     // Kept only when what differs between requests of the shape is where the engine can put it.
-    const audited = req.principal.kind !== 'system';
-    if (key !== undefined && st.keysAt !== undefined && (st.requestAt !== undefined || !audited)) this.keep(key, st);
+    if (key !== undefined && st.keysAt !== undefined && (st.requestAt !== undefined || c.cx.audit === null)) this.keep(key, st);
     return st;
   }
 
@@ -362,7 +367,7 @@ export class RequestReader {
   private async lookup(model: ReadModel, keys: readonly string[], info: GraphQLResolveInfo, column: 'key' | 'id'): Promise<Array<Found | null>> {
     const type = nodeTypeFor(info, model);
     const col = column === 'id' ? 'id' : model.key.column;
-    const lookup = { shape: this.engine.lookupShape(this.req, info, `${model.typeName}:${col}:${column}`), keys };
+    const lookup = { shape: this.engine.lookupShape(this.req, info, `${model.typeName}:${column}`), keys };
     const row = await this.engine.runAsResponse(this.req, info, (c) => c.rootKeys(model, c.select(type, info.fieldNodes), { kind: 'keys', column: col, keys, keyType: column === 'id' ? 'uuid' : 'text' }, pathOf(info)), lookup);
     const rows = row.data as Array<[string, boolean, string, Record<string, unknown> | null]>;
     // As the response: the nodes' texts, in the order of `data`, one per row.

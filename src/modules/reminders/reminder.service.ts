@@ -174,14 +174,14 @@ export class ReminderService {
    * a pass has filed what a day's permits call for, a later pass on the same day under the same
    * rules (the next interval, a restart, a second instance) reads only the permits of firms with a
    * permit or enterprise change logged since; the first pass of a day, under changed rules, or after
-   * changes to more than CHANGED_FIRMS_MAX firms, reads them all. `reminder_pass_mark` keeps the day, the rules' fingerprint and the change-log
-   * number read up to, written only when the permits are all filed. A value changed around the
-   * writer (by hand in SQL) is seen by the next day's first pass.
+   * changes to more than CHANGED_FIRMS_MAX firms, reads them all. `reminder_pass_mark` keeps the
+   * day, the rules' fingerprint and the change-log number read up to, written only when the permits
+   * are all filed. A value changed around the writer (by hand in SQL) is seen by the next day's
+   * first pass.
    */
   async generate(now: Date = this.clock()): Promise<GenerationResult> {
     const day = chinaDay(now);
-    const mark = await this.permitMark(day);
-    const changed = mark.since === null ? null : await this.changedFirms(mark.since);
+    const { changed, upTo } = await this.permitMark(day);
     let permitsRead = 0;
     let candidates = 0;
     let created = 0;
@@ -200,7 +200,7 @@ export class ReminderService {
       await take(chunk.candidates);
       after = chunk.last;
     }
-    await this.markPermits(day, mark.upTo, now);
+    await this.markPermits(day, upTo, now);
     await take(await this.hazardousWasteReminders(day));
     await take(await this.selfMonitoringReminders(now));
     await take(await this.positiveListReminders(day));
@@ -209,26 +209,20 @@ export class ReminderService {
   }
 
   /**
-   * Where the permit pass stands on `day`: the change-log number a finished pass of that day under
-   * these rules read up to (`since`, null when there is none), and the number this pass reads up
-   * to, taken before any permit is read. Appends take the change log's lock until they commit, so
-   * every change numbered up to `upTo` is visible to the reads that follow, and any later one is
-   * numbered above it.
+   * Where the permit pass stands on `day`, in one statement: the firms (by USCC) with a permit or
+   * enterprise change logged after the number a finished pass of that day under these rules read up
+   * to (`changed`; null when there is no such pass, or when more than CHANGED_FIRMS_MAX changed), and
+   * the number this pass reads up to (`upTo`), taken before any permit is read. Appends take the
+   * change log's lock until they commit, so every change numbered up to `upTo` is visible to the
+   * reads that follow, and any later one is numbered above it.
    */
-  private async permitMark(day: string): Promise<{ since: string | null; upTo: string }> {
-    const [row]: Array<{ up_to: string; since: string | null }> = await this.ds.query(
-      `SELECT (SELECT coalesce(max(seq), 0) FROM change_log)::text AS up_to,
-         (SELECT m.through_seq::text FROM reminder_pass_mark m WHERE m.pass = $1 AND m.day = $2::date AND m.rules_fingerprint = $3) AS since`,
-      [PERMIT_PASS, day, this.rulesFingerprint]);
-    return { since: row.since, upTo: row.up_to };
-  }
-
-  /** The firms (by USCC) with a permit or enterprise change logged after `since`; null when there are too many to look up one by one. */
-  private async changedFirms(since: string): Promise<string[] | null> {
-    const rows: Array<{ uscc: string }> = await this.ds.query(
-      `SELECT DISTINCT c.uscc FROM change_log c WHERE c.record_type = ANY($1::varchar[]) AND c.seq > $2::bigint AND c.uscc IS NOT NULL LIMIT $3`,
-      [PERMIT_INPUTS, since, CHANGED_FIRMS_MAX + 1]);
-    return rows.length > CHANGED_FIRMS_MAX ? null : rows.map((r) => r.uscc);
+  private async permitMark(day: string): Promise<{ changed: string[] | null; upTo: string }> {
+    const [row]: Array<{ up_to: string; since: string | null; changed: string[] }> = await this.ds.query(
+      `WITH m AS (SELECT through_seq FROM reminder_pass_mark WHERE pass = $1 AND day = $2::date AND rules_fingerprint = $3)
+       SELECT (SELECT coalesce(max(seq), 0) FROM change_log)::text AS up_to, (SELECT through_seq::text FROM m) AS since,
+         ARRAY(SELECT DISTINCT c.uscc FROM change_log c, m WHERE c.record_type = ANY($4::varchar[]) AND c.seq > m.through_seq AND c.uscc IS NOT NULL LIMIT $5)::text[] AS changed`,
+      [PERMIT_PASS, day, this.rulesFingerprint, PERMIT_INPUTS, CHANGED_FIRMS_MAX + 1]);
+    return { changed: row.since === null || row.changed.length > CHANGED_FIRMS_MAX ? null : row.changed, upTo: row.up_to };
   }
 
   /** Records that every permit reminder of `day` under these rules is filed, as of change-log number `upTo`. */
