@@ -122,8 +122,15 @@ describe('in memory', () => {
   });
 
   test('invalidate(tag), for the write path, retires them too', async () => {
-    await t.gql(LIST, { first: 2 });
-    expect((await t.gql(LIST, { first: 2 })).statements).toBe(0);
+    // The loads of the test before announce themselves on the event bus, and on PostgreSQL the
+    // notice can arrive after this test began, retiring its first entry once more: read until an
+    // entry is served from the cache (it must be, within a few tries).
+    let cached = false;
+    for (let i = 0; i < 10 && !cached; i++) {
+      await t.gql(LIST, { first: 2 });
+      cached = (await t.gql(LIST, { first: 2 })).statements === 0;
+    }
+    expect(cached).toBe(true);
     expect(await t.hub.ops.cache.invalidate(CATALOG_CACHE_TAG)).toBe(true);
     expect((await t.gql(LIST, { first: 2 })).statements).toBeGreaterThanOrEqual(1);
   });
